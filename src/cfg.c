@@ -1,0 +1,521 @@
+/*
+** cfg.c: the configuration language: tokenizer, sections and the
+** "global" keywords. Proxy keywords live in cfg_proxy.c.
+**
+** Errors are reported as "parsing [file:line] : message" and counted in
+** h->nerr; parsing goes on so that one run reports every mistake.
+*/
+
+#include "int.h"
+
+#define CFG_MAXARGS 64
+#define CFG_LINE_MAX 65536
+
+HLP_PRIVATE void hlp_cfg_err(struct cfg_ctx *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hlp_alert(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
+	c->h->nerr++;
+}
+
+HLP_PRIVATE void hlp_cfg_warn(struct cfg_ctx *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hlp_warning(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
+}
+
+static int cfg_hex(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+** Split one line into words, HAProxy-style: blanks separate words, '#'
+** starts a comment, backslash escapes the next character (\t \n \r \xNN
+** too), '...' quotes strongly, "..." quotes weakly with ${VAR} (and
+** ${VAR-default}) taken from the environment. Words are written into
+** <out>; <args> points at them. Returns the number of words, or -1 with a
+** message in <err>.
+*/
+HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
+                                 char **args, int maxargs, char *err, size_t errlen)
+{
+	size_t o = 0;
+	int n = 0, inword = 0;
+	char q = 0;
+	const char *p = in;
+
+#define CFG_PUT(ch) do { if (o + 1 >= outlen) goto toolong; out[o++] = (char)(ch); } while (0)
+	while (*p && *p != '\n' && *p != '\r') {
+		if (!q && (*p == ' ' || *p == '\t')) {
+			if (inword) {
+				CFG_PUT(0);
+				inword = 0;
+			}
+			p++;
+			continue;
+		}
+		if (!q && *p == '#')
+			break;
+		if (!inword) {
+			if (n == maxargs) {
+				snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
+				return -1;
+			}
+			args[n++] = out + o;
+			inword = 1;
+		}
+		if (q == '\'') {
+			if (*p == '\'')
+				q = 0;
+			else
+				CFG_PUT(*p);
+			p++;
+			continue;
+		}
+		if (!q && (*p == '\'' || *p == '"')) {
+			q = *p++;
+			continue;
+		}
+		if (q == '"' && *p == '"') {
+			q = 0;
+			p++;
+			continue;
+		}
+		if (*p == '\\') {
+			int h1, h2;
+
+			p++;
+			switch (*p) {
+			case 't': CFG_PUT('\t'); p++; break;
+			case 'n': CFG_PUT('\n'); p++; break;
+			case 'r': CFG_PUT('\r'); p++; break;
+			case 'x':
+				h1 = cfg_hex(p[1]);
+				h2 = h1 >= 0 ? cfg_hex(p[2]) : -1;
+				if (h1 < 0 || h2 < 0) {
+					snprintf(err, errlen, "truncated or invalid hexadecimal sequence at position %d", (int)(p - in));
+					return -1;
+				}
+				CFG_PUT(h1 * 16 + h2);
+				p += 3;
+				break;
+			case 0:
+			case '\n':
+			case '\r':
+				CFG_PUT('\\');
+				break;
+			default:
+				if (*p == ' ' || *p == '#' || *p == '\\' || *p == '\'' || *p == '"' || *p == '$')
+					CFG_PUT(*p);
+				else {
+					CFG_PUT('\\');
+					CFG_PUT(*p);
+				}
+				p++;
+			}
+			continue;
+		}
+		if (q == '"' && p[0] == '$' && p[1] == '{') {
+			const char *end = strchr(p + 2, '}'), *val, *dash;
+			char name[256];
+			size_t nl;
+
+			if (!end) {
+				snprintf(err, errlen, "no closing '}' for environment variable at position %d", (int)(p - in));
+				return -1;
+			}
+			nl = (size_t)(end - p - 2);
+			if (nl >= sizeof(name)) {
+				snprintf(err, errlen, "environment variable name too long at position %d", (int)(p - in));
+				return -1;
+			}
+			memcpy(name, p + 2, nl);
+			name[nl] = 0;
+			dash = strchr(name, '-');
+			if (dash)
+				name[dash - name] = 0;
+			val = getenv(name);
+			if (!val && dash)
+				val = dash + 1;
+			for (; val && *val; val++)
+				CFG_PUT(*val);
+			p = end + 1;
+			continue;
+		}
+		CFG_PUT(*p);
+		p++;
+	}
+	if (q) {
+		snprintf(err, errlen, "unmatched quote at position %d", (int)(p - in));
+		return -1;
+	}
+	if (inword)
+		CFG_PUT(0);
+	return n;
+toolong:
+	snprintf(err, errlen, "line too long");
+	return -1;
+#undef CFG_PUT
+}
+
+HLP_PRIVATE char *hlp_cfg_dup(struct cfg_ctx *c, const char *s)
+{
+	char *d = hlp_strdup(s);
+
+	if (!d)
+		hlp_cfg_err(c, "out of memory");
+	return d;
+}
+
+/* Parse a positive integer argument of keyword <kw>; -1 and an error if bad. */
+HLP_PRIVATE int hlp_cfg_uint(struct cfg_ctx *c, char **args, int n, int i,
+                             unsigned long max, unsigned long *out)
+{
+	if (i >= n || hlp_parse_uint(args[i], max, out) < 0) {
+		hlp_cfg_err(c, "'%s' expects an integer argument between 0 and %lu.", args[0], max);
+		return -1;
+	}
+	if (i + 1 < n) {
+		hlp_cfg_err(c, "'%s' cannot handle unexpected argument '%s'.", args[0], args[i + 1]);
+		return -1;
+	}
+	return 0;
+}
+
+static int cfg_noargs(struct cfg_ctx *c, char **args, int n, int max)
+{
+	if (n > max) {
+		hlp_cfg_err(c, "'%s' cannot handle unexpected argument '%s'.", args[0], args[max]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Append <ls> to a log target array; 0 or -1. */
+HLP_PRIVATE int hlp_cfg_addlog(struct hlp_logsrv ***arr, int *n, struct hlp_logsrv *ls)
+{
+	struct hlp_logsrv **na = realloc(*arr, (size_t)(*n + 1) * sizeof(*na));
+
+	if (!na)
+		return -1;
+	na[(*n)++] = ls;
+	*arr = na;
+	return 0;
+}
+
+/* "log" in any section; <global> is 1 in the global section. */
+HLP_PRIVATE int hlp_cfg_log(struct cfg_ctx *c, char **args, int n,
+                            struct hlp_logsrv ***arr, int *cnt)
+{
+	struct hlp_logsrv *ls;
+	char err[256];
+
+	ls = hlp_log_parse(c->h, args + 1, n - 1, err, sizeof(err));
+	if (!ls) {
+		hlp_cfg_err(c, "%s", err);
+		return -1;
+	}
+	ls->file = hlp_cfg_dup(c, c->file);
+	ls->line = c->line;
+	if (hlp_cfg_addlog(arr, cnt, ls) < 0) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Keywords of HAProxy's global section that only tune performance. */
+static const char *const cfg_global_noop[] = {
+	"nbthread", "nbproc", "cpu-map", "thread-groups", "numa-cpu-mapping",
+	"tune.maxaccept", "tune.maxpollevents", "tune.rcvbuf.client",
+	"tune.rcvbuf.server", "tune.sndbuf.client", "tune.sndbuf.server",
+	"tune.idletimer", "tune.runqueue-depth", "tune.pipesize",
+	"tune.recv_enough", "tune.pattern.cache-size", "tune.fd.edge-triggered",
+	"tune.sched.low-latency", "spread-checks", "maxpipes", "noepoll",
+	"nokqueue", "noevports", "nopoll", "nosplice", "nogetaddrinfo",
+	"noreuseport", "busy-polling", "max-spread-checks", "master-worker",
+	"tune.memory.hot-size", "tune.buffers.reserve", "profiling.tasks",
+	"insecure-fork-wanted", "expose-experimental-directives", NULL
+};
+
+/* Keywords that would change behaviour and are not implemented yet. */
+static const char *const cfg_global_notyet[] = {
+	"stats", "chroot", "user", "group", "uid", "gid", "hard-stop-after",
+	"ca-base", "crt-base", "ssl-default-bind-ciphers",
+	"ssl-default-bind-options", "ssl-default-server-ciphers",
+	"ssl-default-server-options", "ssl-server-verify", "tune.ssl.default-dh-param",
+	"lua-load-per-thread", "tune.lua.session-timeout",
+	"tune.lua.task-timeout", "tune.lua.service-timeout",
+	"tune.lua.burst-timeout", "tune.lua.forced-yield", "tune.lua.maxmem",
+	"tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
+	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
+	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
+	"tune.http.maxhdr", "tune.maxrewrite", "unix-bind", "external-check",
+	"h1-case-adjust", "h1-case-adjust-file", "httpclient.resolvers.disabled",
+	"grace", NULL
+};
+
+HLP_PRIVATE int hlp_cfg_in(const char *const *list, const char *kw)
+{
+	for (; *list; list++)
+		if (strcmp(*list, kw) == 0)
+			return 1;
+	return 0;
+}
+
+static int cfg_global(struct cfg_ctx *c, char **args, int n)
+{
+	struct hlp *h = c->h;
+	unsigned long v;
+	const char *kw = args[0];
+
+	if (strcmp(kw, "maxconn") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
+			return -1;
+		if (v == 0) {
+			hlp_cfg_err(c, "'maxconn' must be greater than 0.");
+			return -1;
+		}
+		h->g.maxconn = (unsigned)v;
+	} else if (strcmp(kw, "tune.bufsize") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 1 << 30, &v) < 0)
+			return -1;
+		if (v < 1024) {
+			hlp_cfg_err(c, "'tune.bufsize' must be at least 1024.");
+			return -1;
+		}
+		h->g.bufsize = v;
+	} else if (strcmp(kw, "tune.buffers.limit") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 10000000, &v) < 0)
+			return -1;
+		h->g.buffers_limit = (unsigned)v;
+	} else if (strcmp(kw, "ulimit-n") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, INT_MAX, &v) < 0)
+			return -1;
+		h->g.ulimit_n = (int)v;
+	} else if (strcmp(kw, "daemon") == 0) {
+		if (cfg_noargs(c, args, n, 1) < 0)
+			return -1;
+		h->g.daemon = 1;
+	} else if (strcmp(kw, "quiet") == 0) {
+		if (cfg_noargs(c, args, n, 1) < 0)
+			return -1;
+		h->g.quiet = 1;
+	} else if (strcmp(kw, "pidfile") == 0) {
+		if (n != 2) {
+			hlp_cfg_err(c, "'pidfile' expects a file name as an argument.");
+			return -1;
+		}
+		if (!h->g.pidfile)
+			h->g.pidfile = hlp_cfg_dup(c, args[1]);
+	} else if (strcmp(kw, "log") == 0) {
+		return hlp_cfg_log(c, args, n, &h->g.logs, &h->g.nlogs);
+	} else if (strcmp(kw, "log-tag") == 0) {
+		if (n != 2) {
+			hlp_cfg_err(c, "'log-tag' expects a tag for use in syslog.");
+			return -1;
+		}
+		free(h->g.log_tag);
+		h->g.log_tag = hlp_cfg_dup(c, args[1]);
+	} else if (strcmp(kw, "log-send-hostname") == 0) {
+		char host[256] = "";
+
+		if (n > 1)
+			snprintf(host, sizeof(host), "%s", args[1]);
+		else if (gethostname(host, sizeof(host) - 1) < 0)
+			snprintf(host, sizeof(host), "localhost");
+		free(h->g.log_hostname);
+		h->g.log_hostname = hlp_cfg_dup(c, host);
+	} else if (strcmp(kw, "node") == 0 || strcmp(kw, "description") == 0) {
+		/* informative only */
+	} else if (strcmp(kw, "setenv") == 0 || strcmp(kw, "presetenv") == 0) {
+		if (n != 3) {
+			hlp_cfg_err(c, "'%s' expects a name and a value.", kw);
+			return -1;
+		}
+		if (setenv(args[1], args[2], kw[0] == 's') < 0) {
+			hlp_cfg_err(c, "'%s': cannot set variable '%s'.", kw, args[1]);
+			return -1;
+		}
+	} else if (strcmp(kw, "unsetenv") == 0) {
+		int i;
+
+		for (i = 1; i < n; i++)
+			unsetenv(args[i]);
+	} else if (strcmp(kw, "lua-load") == 0) {
+		char err[1024];
+
+		if (n < 2) {
+			hlp_cfg_err(c, "'lua-load' expects a file name as a parameter.");
+			return -1;
+		}
+		if (hlp_lua_load(h, c->file, args[1], args + 2, n - 2, err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "%s", err);
+			return -1;
+		}
+	} else if (strcmp(kw, "lua-prepend-path") == 0) {
+		char err[256];
+
+		if (n < 2 || n > 3 || (n == 3 && strcmp(args[2], "path") && strcmp(args[2], "cpath"))) {
+			hlp_cfg_err(c, "'lua-prepend-path' expects a path and an optional type 'path' or 'cpath'.");
+			return -1;
+		}
+		if (hlp_lua_prepend_path(h, args[1], n == 3 ? args[2] : "path", err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "%s", err);
+			return -1;
+		}
+	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
+		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
+	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||
+	           strncmp(kw, "tune.h2.", 8) == 0) {
+		hlp_cfg_err(c, "'%s' is not implemented yet in hlproxy.", kw);
+		return -1;
+	} else {
+		hlp_cfg_err(c, "unknown keyword '%s' in 'global' section", kw);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sections of HAProxy that hlproxy does not have yet. */
+static const char *const cfg_sections_notyet[] = {
+	"userlist", "peers", "resolvers", "mailers", "program", "cache",
+	"http-errors", "ring", "crt-store", "traces", "log-forward", "fcgi-app",
+	"acme", NULL
+};
+
+static void cfg_line(struct cfg_ctx *c, char **args, int n)
+{
+	const char *kw = args[0];
+
+	if (strcmp(kw, "global") == 0) {
+		c->section = HLP_SEC_GLOBAL;
+		c->cur = NULL;
+		cfg_noargs(c, args, n, 1);
+		return;
+	}
+	if (strcmp(kw, "defaults") == 0 || strcmp(kw, "frontend") == 0 ||
+	    strcmp(kw, "backend") == 0 || strcmp(kw, "listen") == 0) {
+		hlp_cfg_section_proxy(c, args, n);
+		return;
+	}
+	if (hlp_cfg_in(cfg_sections_notyet, kw)) {
+		hlp_cfg_err(c, "section '%s' is not implemented yet in hlproxy.", kw);
+		c->section = HLP_SEC_SKIP;
+		return;
+	}
+	switch (c->section) {
+	case HLP_SEC_NONE:
+		hlp_cfg_err(c, "unknown keyword '%s' out of section.", kw);
+		break;
+	case HLP_SEC_SKIP:
+		break;
+	case HLP_SEC_GLOBAL:
+		cfg_global(c, args, n);
+		break;
+	default:
+		hlp_cfg_proxy_kw(c, args, n);
+	}
+}
+
+/*
+** Parse the configuration text <text> (NUL-terminated), named <name> in
+** messages. Returns the number of errors found in it.
+*/
+HLP_PRIVATE int hlp_cfg_parse_text(struct hlp *h, const char *name, const char *text)
+{
+	struct cfg_ctx c;
+	char *out = malloc(CFG_LINE_MAX);
+	char *args[CFG_MAXARGS];
+	char err[256];
+	const char *p = text;
+	int before = h->nerr;
+
+	if (!out) {
+		hlp_alert(h, "out of memory");
+		return ++h->nerr;
+	}
+	memset(&c, 0, sizeof(c));
+	c.h = h;
+	c.file = name;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		int n;
+
+		c.line++;
+		if (len >= CFG_LINE_MAX) {
+			hlp_cfg_err(&c, "line too long, limit: %d.", CFG_LINE_MAX);
+		} else {
+			n = hlp_cfg_tokenize(p, out, CFG_LINE_MAX, args, CFG_MAXARGS, err, sizeof(err));
+			if (n < 0)
+				hlp_cfg_err(&c, "%s", err);
+			else if (n > 0)
+				cfg_line(&c, args, n);
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	free(out);
+	return h->nerr - before;
+}
+
+/* Read a whole file and parse it; the error count, 1 if unreadable. */
+HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0, cap = 0, r;
+	int ret;
+
+	if (!f) {
+		hlp_alert(h, "Could not open configuration file %s : %s", path, strerror(errno));
+		return ++h->nerr;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nt = realloc(text, cap ? cap * 2 : 8192);
+
+			if (!nt) {
+				free(text);
+				fclose(f);
+				hlp_alert(h, "out of memory reading %s", path);
+				return ++h->nerr;
+			}
+			text = nt;
+			cap = cap ? cap * 2 : 8192;
+		}
+		r = fread(text + len, 1, cap - len - 1, f);
+		len += r;
+		if (r == 0)
+			break;
+	}
+	fclose(f);
+	text[len] = 0;
+	if (memchr(text, 0, len)) {
+		hlp_alert(h, "parsing [%s] : the file contains a NUL byte", path);
+		free(text);
+		return ++h->nerr;
+	}
+	ret = hlp_cfg_parse_text(h, path, text);
+	free(text);
+	return ret;
+}

@@ -1,0 +1,224 @@
+/*
+** hlp.c: the life of a proxy object, shared by main() and the public API:
+** create, parse, check, allocate the arena, bind, run, stop, free.
+*/
+
+#include "int.h"
+
+/* A proxy object with HAProxy's global defaults and a fresh Lua state. */
+HLP_PRIVATE struct hlp *hlp_alloc(void)
+{
+	struct hlp *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->g.maxconn = 1024;
+	h->g.bufsize = 16384;
+	h->ev.sig.fd = -1;
+	h->ev.sig.idx = -1;
+	h->start_time = time(NULL);
+	hlp_list_init(&h->sess_free);
+	hlp_list_init(&h->sess_active);
+	hlp_list_init(&h->pool.waiters);
+	if (hlp_lua_init(h) < 0) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* Buffers in the arena: tune.buffers.limit, else two per connection. */
+HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h)
+{
+	return h->g.buffers_limit ? h->g.buffers_limit : h->g.maxconn * 2;
+}
+
+/* Descriptors the configuration may use at most, with some slack. */
+static unsigned hlp_fd_need(const struct hlp *h)
+{
+	const struct hlp_proxy *p;
+	const struct hlp_listener *l;
+	const struct hlp_logsrv *ls;
+	unsigned n = h->g.maxconn * 2 + 16;
+
+	for (p = h->proxies; p; p = p->next)
+		for (l = p->listeners; l; l = l->next)
+			n++;
+	for (ls = h->logsrvs; ls; ls = ls->next)
+		n++;
+	return n;
+}
+
+/* Raise the descriptor limit so that maxconn can be reached. */
+static void hlp_raise_nofile(struct hlp *h)
+{
+	struct rlimit rl;
+	rlim_t need = h->g.ulimit_n ? (rlim_t)h->g.ulimit_n : (rlim_t)hlp_fd_need(h);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = need;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < need)
+		hlp_warning(h, "[%s] FD limit (%lu) too low for maxconn=%u. Please raise 'ulimit-n' to %lu or more to avoid any trouble.",
+		            "hlproxy", (unsigned long)rl.rlim_cur, h->g.maxconn, (unsigned long)need);
+}
+
+/*
+** After a successful parse: allocate the reactor, the arena and the
+** session slots (the only large allocations ever made), open log sockets.
+*/
+HLP_PRIVATE int hlp_prepare(struct hlp *h)
+{
+	unsigned count = hlp_arena_count(h);
+
+	hlp_raise_nofile(h);
+	if (hlp_ev_init(&h->ev, h->g.maxconn * 2 + 16) < 0 ||
+	    hlp_pool_init(&h->pool, count, h->g.bufsize) < 0 ||
+	    hlp_sess_init(h) < 0) {
+		hlp_alert(h, "Not enough memory for %u buffers of %lu bytes and %u connections.",
+		          count, (unsigned long)h->g.bufsize, h->g.maxconn);
+		return -1;
+	}
+	if (hlp_log_open(h) < 0)
+		return -1;
+	return 0;
+}
+
+static void hlp_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
+{
+	int sig;
+
+	(void)f;
+	(void)revents;
+	while ((sig = hlp_ev_next_signal()) != 0) {
+		if (sig == SIGUSR1) {
+			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
+			hlp_stop(h, 1);
+		} else {
+			hlp_stop(h, 0);
+		}
+	}
+}
+
+/* main() only: deliver SIGTERM/SIGINT/SIGUSR1 through the reactor. */
+HLP_PRIVATE int hlp_catch_signals(struct hlp *h)
+{
+	h->ev.sig.cb = hlp_sig_cb;
+	return hlp_ev_signals(&h->ev, &h->ev.sig);
+}
+
+static struct hlp *hlp_create_common(const char *path, const char *text, char *err, unsigned long errlen)
+{
+	struct hlp *h = hlp_alloc();
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!h) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->errbuf = err;
+	h->errlen = err ? errlen : 0;
+	if (path)
+		hlp_cfg_parse_file(h, path);
+	else
+		hlp_cfg_parse_text(h, "(string)", text);
+	if (h->nerr == 0)
+		hlp_cfg_postcheck(h);
+	if (h->nerr || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
+		h->errbuf = NULL;
+		hlp_free(h);
+		return NULL;
+	}
+	h->errbuf = NULL;
+	h->running = 1;
+	return h;
+}
+
+struct hlp *hlp_create_file(const char *path, char *err, unsigned long errlen)
+{
+	return hlp_create_common(path, NULL, err, errlen);
+}
+
+struct hlp *hlp_create_string(const char *config, char *err, unsigned long errlen)
+{
+	return hlp_create_common(NULL, config, err, errlen);
+}
+
+int hlp_poll(struct hlp *h, int timeout_ms)
+{
+	if (!h->running)
+		return 0;
+	if (hlp_ev_turn(h, &h->ev, timeout_ms) < 0) {
+		hlp_alert(h, "poll() failed: %s", strerror(errno));
+		hlp_stop(h, 0);
+	}
+	return h->running;
+}
+
+int hlp_run(struct hlp *h)
+{
+	while (h->running)
+		if (hlp_ev_turn(h, &h->ev, -1) < 0) {
+			hlp_alert(h, "poll() failed: %s", strerror(errno));
+			hlp_stop(h, 0);
+			return -1;
+		}
+	return 0;
+}
+
+void hlp_stop(struct hlp *h, int graceful)
+{
+	if (graceful && h->stopping == 0) {
+		struct hlp_proxy *p;
+
+		h->stopping = 1;
+		hlp_proxy_unbind_all(h);
+		for (p = h->proxies; p; p = p->next)
+			if (p->cap & HLP_CAP_FE)
+				hlp_notice(h, "Proxy %s stopped (cumulated conns: FE: %lu).", p->name, p->cum_conn);
+		if (h->actconn == 0)
+			h->running = 0;
+		return;
+	}
+	if (!graceful) {
+		h->stopping = 2;
+		hlp_sess_kill_all(h);
+		hlp_proxy_unbind_all(h);
+		h->running = 0;
+	}
+}
+
+void hlp_free(struct hlp *h)
+{
+	struct hlp_proxy *p, *next;
+
+	if (!h)
+		return;
+	if (h->sess_mem)
+		hlp_sess_kill_all(h);
+	hlp_lua_close(h);
+	for (p = h->proxies; p; p = next) {
+		next = p->next;
+		hlp_proxy_free(p);
+	}
+	if (h->defproxy) {
+		free(h->defproxy->logs);
+		free(h->defproxy);
+	}
+	hlp_log_close(h);
+	free(h->g.logs);
+	free(h->g.pidfile);
+	free(h->g.log_tag);
+	free(h->g.log_hostname);
+	free(h->sess_mem);
+	hlp_pool_destroy(&h->pool);
+	hlp_ev_destroy(&h->ev);
+	free(h);
+}

@@ -1,0 +1,183 @@
+/*
+** lua_txn.c: the TXN class (one object per session, given to actions) and
+** the Channel class behind txn.req and txn.res.
+**
+** A TXN is a table whose slot [0] holds a userdata pointing at the
+** session. When the session ends the pointer is cleared, so a script that
+** kept the object gets a clean error instead of touching freed memory.
+*/
+
+#include "int.h"
+
+struct hlp_ltxn {
+	struct hlp_sess *s;
+};
+
+static struct hlp_sess *ltxn_sess(lua_State *L, int idx)
+{
+	struct hlp_ltxn *t;
+
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_rawgeti(L, idx, 0);
+	t = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (!t)
+		luaL_argerror(L, idx, "not a TXN or Channel object");
+	if (!t->s)
+		luaL_error(L, "the transaction is over");
+	return t->s;
+}
+
+/* Push the TXN object of <s>, creating it on first use. */
+HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s)
+{
+	struct hlp_ltxn *t;
+	int d;
+
+	if (s->txnref != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, s->txnref);
+		return;
+	}
+	lua_createtable(L, 1, 4);
+	t = lua_newuserdata(L, sizeof(*t));
+	t->s = s;
+	s->txn = t;
+	lua_rawseti(L, -2, 0);
+	for (d = 0; d < 2; d++) {
+		lua_createtable(L, 2, 0);
+		lua_rawgeti(L, -2, 0);
+		lua_rawseti(L, -2, 0);
+		lua_pushinteger(L, d);
+		lua_rawseti(L, -2, 1);
+		luaL_setmetatable(L, HLP_LUA_CHANNEL);
+		lua_setfield(L, -2, d == 0 ? "req" : "res");
+	}
+	luaL_setmetatable(L, HLP_LUA_TXN);
+	lua_pushvalue(L, -1);
+	s->txnref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s)
+{
+	if (s->txn)
+		((struct hlp_ltxn *)s->txn)->s = NULL;
+	s->txn = NULL;
+	if (s->txnref != LUA_NOREF)
+		luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, s->txnref);
+	s->txnref = LUA_NOREF;
+}
+
+/* txn:close() (HAProxy 1.6): answer what was sent, then close. */
+static int ltxn_close(lua_State *L)
+{
+	struct hlp_sess *s = ltxn_sess(L, 1);
+
+	s->flags |= HLP_SF_CLOSE;
+	return 0;
+}
+
+/* txn:done(): end the action here and close the session after the reply. */
+static int ltxn_done(lua_State *L)
+{
+	struct hlp_sess *s = ltxn_sess(L, 1);
+
+	s->flags |= HLP_SF_CLOSE | HLP_SF_DONE;
+	return lua_yield(L, 0);
+}
+
+static int ltxn_log_at(lua_State *L, int level, int msgidx)
+{
+	struct hlp_sess *s = ltxn_sess(L, 1);
+	const char *msg = luaL_checkstring(L, msgidx);
+
+	hlp_lua_sendlog(s->h, s->fe->logs, s->fe->nlogs, level, msg);
+	return 0;
+}
+
+static int ltxn_log(lua_State *L)
+{
+	lua_Integer lvl = luaL_checkinteger(L, 2);
+
+	if (lvl < 0 || lvl > 7)
+		return luaL_argerror(L, 2, "Invalid loglevel.");
+	return ltxn_log_at(L, (int)lvl, 3);
+}
+
+static int ltxn_debug(lua_State *L) { return ltxn_log_at(L, 7, 2); }
+static int ltxn_info(lua_State *L) { return ltxn_log_at(L, 6, 2); }
+static int ltxn_warning(lua_State *L) { return ltxn_log_at(L, 4, 2); }
+static int ltxn_alert(lua_State *L) { return ltxn_log_at(L, 1, 2); }
+
+static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
+
+/*
+** Channel:send(data): queue <data> towards the channel's consumer (the
+** client for txn.res). Waits, yielding to the reactor, while the buffer is
+** full or the arena is empty. Returns the number of bytes sent, or -1 if
+** the channel is closed.
+*/
+static int lchn_send(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checkstring(L, 2);
+	lua_settop(L, 2);
+	return lchn_send_k(L, LUA_OK, 0);
+}
+
+static int lchn_send_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s = ltxn_sess(L, 1);
+	size_t len, done = (size_t)ctx;
+	const char *data = lua_tolstring(L, 2, &len);
+	struct hlp_buf *b;
+	int d;
+
+	(void)status;
+	lua_rawgeti(L, 1, 1);
+	d = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if ((s->side[d == 0 ? 1 : 0].fl & HLP_SD_SHUTW) || (d == 1 && s->side[0].fdh.fd < 0)) {
+		lua_pushinteger(L, -1);
+		return 1;
+	}
+	while (done < len) {
+		b = hlp_sess_buf(s, d);
+		if (!b || hlp_buf_room(b) == 0)
+			break;
+		done += hlp_buf_put(b, data + done, len - done);
+	}
+	hlp_sess_wake(s);
+	if (done < len)
+		return lua_yieldk(L, 0, (lua_KContext)done, lchn_send_k);
+	lua_pushinteger(L, (lua_Integer)len);
+	return 1;
+}
+
+HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
+{
+	static const luaL_Reg txn[] = {
+		{ "close", ltxn_close },
+		{ "done", ltxn_done },
+		{ "log", ltxn_log },
+		{ "Debug", ltxn_debug },
+		{ "Info", ltxn_info },
+		{ "Warning", ltxn_warning },
+		{ "Alert", ltxn_alert },
+		{ NULL, NULL }
+	};
+	static const luaL_Reg chn[] = {
+		{ "send", lchn_send },
+		{ NULL, NULL }
+	};
+
+	luaL_newmetatable(L, HLP_LUA_TXN);
+	lua_newtable(L);
+	luaL_setfuncs(L, txn, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+	luaL_newmetatable(L, HLP_LUA_CHANNEL);
+	lua_newtable(L);
+	luaL_setfuncs(L, chn, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+}

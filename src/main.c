@@ -1,0 +1,235 @@
+/*
+** main.c: the hlproxy command line, HAProxy's flags. Left out of the
+** library build with -DHLP_NO_MAIN.
+*/
+
+#include "int.h"
+#ifndef HLP_NO_MAIN
+
+#if HLP_ENABLE_TLS
+#include <mbedtls/version.h>
+#endif
+
+static void main_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+	        "Usage : %s -f <cfgfile> [-f <cfgfile>]* [ -c ] [ -d | -db | -D ] [ -q ]\n"
+	        "        [ -p <pidfile> ] [ -n <maxconn> ] [ -v | -vv ] [ -h ]\n"
+	        "        -f <cfgfile> : load a configuration file (may be repeated)\n"
+	        "        -c : check the configuration and exit\n"
+	        "        -d : stay in foreground and print debug messages\n"
+	        "        -db : stay in foreground (the default)\n"
+	        "        -D : run in the background (daemon)\n"
+	        "        -p <pidfile> : write the process id(s) to this file\n"
+	        "        -n <maxconn> : set the global maximum number of connections\n"
+	        "        -q : quiet mode: do not print warnings or notices\n"
+	        "        -v : print the version; -vv also prints the build options\n"
+	        "        -h : print this help\n", prog);
+}
+
+static void main_version(void)
+{
+	printf("hlproxy version %s - a small HAProxy-compatible proxy with HAProxy's Lua API\n",
+	       HLP_VERSION);
+}
+
+static void main_build_options(struct hlp *h)
+{
+	unsigned count = hlp_arena_count(h);
+
+	printf("Build options :\n");
+#ifdef __VERSION__
+	printf("  COMPILER    : %s\n", __VERSION__);
+#endif
+	printf("  POLLER      : poll\n");
+	printf("  THREADS     : 1 (one reactor thread)\n");
+	printf("Built with Lua version : %s\n", LUA_RELEASE);
+#if HLP_ENABLE_TLS
+	printf("Built with mbedTLS version : %s\n", MBEDTLS_VERSION_STRING);
+#else
+	printf("Built without TLS support (HLP_ENABLE_TLS=0)\n");
+#endif
+	printf("Default settings :\n");
+	printf("  maxconn = %u, bufsize = %lu, buffers = %u%s\n", h->g.maxconn,
+	       (unsigned long)h->g.bufsize, count,
+	       h->g.buffers_limit ? " (tune.buffers.limit)" : " (2 per connection)");
+	printf("Memory ceiling :\n");
+	printf("  I/O arena   : %u x %lu = %llu bytes (%.1f MB), allocated once at start-up\n",
+	       count, (unsigned long)h->g.bufsize,
+	       (unsigned long long)count * h->g.bufsize,
+	       (double)count * (double)h->g.bufsize / 1048576.0);
+	printf("  sessions    : %u x %lu = %llu bytes\n", h->g.maxconn,
+	       (unsigned long)sizeof(struct hlp_sess),
+	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_sess));
+	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
+}
+
+static int main_daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		return (int)pid;
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static int main_write_pidfile(struct hlp *h, const char *path, long pid)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		hlp_alert(h, "[hlproxy.main()] Cannot create pidfile %s", path);
+		return -1;
+	}
+	fprintf(f, "%ld\n", pid);
+	fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char **files;
+	const char *pidfile = NULL, *prog = "hlproxy";
+	int nfiles = 0, check = 0, daemon = 0, vv = 0, i, nomore = 0;
+	long maxconn = 0;
+	struct hlp *h;
+	int ret = 0;
+
+	files = calloc((size_t)argc + 1, sizeof(*files));
+	if (!files)
+		return 1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (nomore || a[0] != '-') {
+			files[nfiles++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0)
+			nomore = 1;
+		else if (strcmp(a, "-f") == 0 && i + 1 < argc)
+			files[nfiles++] = argv[++i];
+		else if (strcmp(a, "-p") == 0 && i + 1 < argc)
+			pidfile = argv[++i];
+		else if (strcmp(a, "-n") == 0 && i + 1 < argc && atol(argv[i + 1]) > 0)
+			maxconn = atol(argv[++i]);
+		else if (strcmp(a, "-c") == 0)
+			check = 1;
+		else if (strcmp(a, "-D") == 0)
+			daemon = 1;
+		else if (strcmp(a, "-d") == 0 || strcmp(a, "-db") == 0 || strcmp(a, "-V") == 0 ||
+		         strcmp(a, "-q") == 0)
+			;
+		else if (strcmp(a, "-v") == 0) {
+			main_version();
+			free(files);
+			return 0;
+		} else if (strcmp(a, "-vv") == 0)
+			vv = 1;
+		else if (strcmp(a, "-h") == 0) {
+			main_usage(stdout, prog);
+			free(files);
+			return 0;
+		} else {
+			fprintf(stderr, "%s: unknown or incomplete option '%s'\n", prog, a);
+			main_usage(stderr, prog);
+			free(files);
+			return 1;
+		}
+	}
+	h = hlp_alloc();
+	if (!h) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		free(files);
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0)
+			h->g.quiet = 1;
+		else if (strcmp(argv[i], "-d") == 0)
+			h->g.debug = 1;
+		else if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "-n") == 0)
+			i++;
+	}
+	if (vv && nfiles == 0) {
+		main_version();
+		main_build_options(h);
+		goto out;
+	}
+	if (nfiles == 0) {
+		fprintf(stderr, "%s: no configuration file given (-f <cfgfile>)\n", prog);
+		main_usage(stderr, prog);
+		ret = 1;
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++)
+		hlp_cfg_parse_file(h, files[i]);
+	if (maxconn)
+		h->g.maxconn = (unsigned)maxconn;
+	if (h->nerr == 0)
+		hlp_cfg_postcheck(h);
+	if (h->nerr) {
+		hlp_alert(h, "Fatal errors found in configuration.");
+		ret = 1;
+		goto out;
+	}
+	if (vv) {
+		main_version();
+		main_build_options(h);
+		goto out;
+	}
+	if (check) {
+		printf("Configuration file is valid\n");
+		goto out;
+	}
+	if (!pidfile)
+		pidfile = h->g.pidfile;
+	if (h->g.daemon)
+		daemon = 1;
+	if (hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
+		ret = 1;
+		goto out;
+	}
+	if (daemon) {
+		int pid = main_daemonize();
+
+		if (pid < 0) {
+			hlp_alert(h, "[hlproxy.main()] Cannot fork: %s", strerror(errno));
+			ret = 1;
+			goto out;
+		}
+		if (pid > 0) {
+			if (pidfile)
+				main_write_pidfile(h, pidfile, pid);
+			free(files);
+			_exit(0);
+		}
+	} else if (pidfile && main_write_pidfile(h, pidfile, (long)getpid()) < 0) {
+		ret = 1;
+		goto out;
+	}
+	if (hlp_catch_signals(h) < 0) {
+		hlp_alert(h, "cannot set up signal handling: %s", strerror(errno));
+		ret = 1;
+		goto out;
+	}
+	h->running = 1;
+	ret = hlp_run(h) < 0 ? 1 : 0;
+out:
+	hlp_free(h);
+	free(files);
+	return ret;
+}
+#endif

@@ -1,0 +1,111 @@
+/*
+** proto.h: functions shared between modules (static in the amalgamation).
+*/
+#ifndef HLP_PROTO_H
+#define HLP_PROTO_H
+
+/* util.c */
+HLP_PRIVATE int hlp_addr_parse(const char *str, int defport, struct sockaddr_storage *ss, socklen_t *len, char *err, size_t errlen);
+HLP_PRIVATE int hlp_addr_port(const struct sockaddr_storage *ss);
+HLP_PRIVATE void hlp_addr_set_port(struct sockaddr_storage *ss, int port);
+HLP_PRIVATE const char *hlp_addr_str(const struct sockaddr_storage *ss, char *out, size_t len);
+HLP_PRIVATE int hlp_parse_time(const char *s, int *ms, unsigned defunit_ms);
+HLP_PRIVATE int hlp_parse_uint(const char *s, unsigned long max, unsigned long *out);
+HLP_PRIVATE char *hlp_strdup(const char *s);
+
+/* buf.c */
+HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
+HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
+HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd);
+HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd);
+
+/* pool.c */
+HLP_PRIVATE int hlp_pool_init(struct hlp_pool *p, unsigned count, size_t bufsize);
+HLP_PRIVATE void hlp_pool_destroy(struct hlp_pool *p);
+HLP_PRIVATE struct hlp_buf *hlp_pool_get(struct hlp_pool *p, struct hlp_bwait *w);
+HLP_PRIVATE void hlp_pool_unwait(struct hlp_pool *p, struct hlp_bwait *w);
+HLP_PRIVATE void hlp_pool_put(struct hlp *h, struct hlp_pool *p, struct hlp_buf *b);
+
+/* ev_poll.c */
+HLP_PRIVATE uint64_t hlp_ev_clock(void);
+HLP_PRIVATE int hlp_ev_init(struct hlp_ev *ev, unsigned cap);
+HLP_PRIVATE void hlp_ev_destroy(struct hlp_ev *ev);
+HLP_PRIVATE int hlp_ev_set(struct hlp_ev *ev, struct hlp_fdh *f, short events);
+HLP_PRIVATE void hlp_ev_del(struct hlp_ev *ev, struct hlp_fdh *f);
+HLP_PRIVATE void hlp_timer_del(struct hlp_ev *ev, struct hlp_timer *t);
+HLP_PRIVATE int hlp_timer_at(struct hlp_ev *ev, struct hlp_timer *t, uint64_t when);
+HLP_PRIVATE int hlp_timer_in(struct hlp_ev *ev, struct hlp_timer *t, uint64_t ms);
+HLP_PRIVATE int hlp_fd_nonblock(int fd);
+HLP_PRIVATE int hlp_ev_signals(struct hlp_ev *ev, struct hlp_fdh *f);
+HLP_PRIVATE int hlp_ev_next_signal(void);
+HLP_PRIVATE int hlp_ev_turn(struct hlp *h, struct hlp_ev *ev, int maxwait);
+
+/* log.c */
+HLP_PRIVATE int hlp_log_level_by_name(const char *name);
+HLP_PRIVATE const char *hlp_log_level_name(int level);
+HLP_PRIVATE void hlp_alert(struct hlp *h, const char *fmt, ...);
+HLP_PRIVATE void hlp_warning(struct hlp *h, const char *fmt, ...);
+HLP_PRIVATE void hlp_notice(struct hlp *h, const char *fmt, ...);
+HLP_PRIVATE struct hlp_logsrv *hlp_log_parse(struct hlp *h, char **args, int n, char *err, size_t errlen);
+HLP_PRIVATE int hlp_log_open(struct hlp *h);
+HLP_PRIVATE void hlp_log_close(struct hlp *h);
+HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
+HLP_PRIVATE void hlp_log_stderr(struct hlp *h, int level, const char *msg);
+
+/* cfg.c */
+HLP_PRIVATE void hlp_cfg_err(struct cfg_ctx *c, const char *fmt, ...);
+HLP_PRIVATE void hlp_cfg_warn(struct cfg_ctx *c, const char *fmt, ...);
+HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen, char **args, int maxargs, char *err, size_t errlen);
+HLP_PRIVATE char *hlp_cfg_dup(struct cfg_ctx *c, const char *s);
+HLP_PRIVATE int hlp_cfg_uint(struct cfg_ctx *c, char **args, int n, int i, unsigned long max, unsigned long *out);
+HLP_PRIVATE int hlp_cfg_addlog(struct hlp_logsrv ***arr, int *n, struct hlp_logsrv *ls);
+HLP_PRIVATE int hlp_cfg_log(struct cfg_ctx *c, char **args, int n, struct hlp_logsrv ***arr, int *cnt);
+HLP_PRIVATE int hlp_cfg_in(const char *const *list, const char *kw);
+HLP_PRIVATE int hlp_cfg_parse_text(struct hlp *h, const char *name, const char *text);
+HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path);
+
+/* cfg_proxy.c */
+HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p);
+HLP_PRIVATE struct hlp_proxy *hlp_proxy_find(struct hlp *h, const char *name, unsigned cap);
+HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n);
+HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n);
+HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h);
+
+/* proxy.c */
+HLP_PRIVATE int hlp_proxy_bind_all(struct hlp *h);
+HLP_PRIVATE void hlp_proxy_unbind_all(struct hlp *h);
+HLP_PRIVATE void hlp_proxy_update_listeners(struct hlp *h);
+HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess *s, int *wait);
+HLP_PRIVATE void hlp_queue_kick(struct hlp *h, struct hlp_proxy *be);
+
+/* stream.c */
+HLP_PRIVATE void hlp_sess_wake(struct hlp_sess *s);
+HLP_PRIVATE int hlp_sess_init(struct hlp *h);
+HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd, const struct sockaddr_storage *src);
+HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d);
+HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
+
+/* lua.c */
+HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
+HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
+HLP_PRIVATE int hlp_lua_init(struct hlp *h);
+HLP_PRIVATE void hlp_lua_close(struct hlp *h);
+HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
+HLP_PRIVATE int hlp_lua_prepend_path(struct hlp *h, const char *path, const char *type, char *err, size_t errlen);
+HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref, char *err, size_t errlen);
+HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs, int *ref, char *err, size_t errlen);
+HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* lua_txn.c */
+HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
+
+/* hlp.c */
+HLP_PRIVATE struct hlp *hlp_alloc(void);
+HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
+HLP_PRIVATE int hlp_prepare(struct hlp *h);
+HLP_PRIVATE int hlp_catch_signals(struct hlp *h);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+** proxy.c: listening sockets, accepting clients under the maxconn limits,
+** server selection (roundrobin, leastconn, first, source) and the backend
+** queue of sessions waiting for a server slot.
+*/
+
+#include "int.h"
+
+static void listener_accept(struct hlp *h, struct hlp_fdh *f, int revents);
+
+/* Open, bind and listen every frontend socket. Returns 0 or -1. */
+HLP_PRIVATE int hlp_proxy_bind_all(struct hlp *h)
+{
+	struct hlp_proxy *p;
+	struct hlp_listener *l;
+	char addr[INET6_ADDRSTRLEN];
+	int one = 1, fd;
+
+	for (p = h->proxies; p; p = p->next) {
+		for (l = p->listeners; l; l = l->next) {
+			fd = socket(l->addr.ss_family, SOCK_STREAM, 0);
+			if (fd < 0)
+				goto fail;
+			l->fdh.fd = fd;
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+#ifdef IPV6_V6ONLY
+			if (l->addr.ss_family == AF_INET6 && l->v6only >= 0)
+				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &l->v6only, sizeof(l->v6only));
+#endif
+			if (hlp_fd_nonblock(fd) < 0 ||
+			    bind(fd, (struct sockaddr *)&l->addr, l->alen) < 0 ||
+			    listen(fd, l->backlog ? l->backlog : (int)HLP_MIN(p->maxconn, 4096u)) < 0)
+				goto fail;
+			l->fdh.cb = listener_accept;
+			l->fdh.idx = -1;
+			if (hlp_ev_set(&h->ev, &l->fdh, POLLIN) < 0)
+				goto fail;
+		}
+	}
+	return 0;
+fail:
+	hlp_alert(h, "Starting %s %s: cannot bind socket (%s) [%s:%d]",
+	          p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name, strerror(errno),
+	          hlp_addr_str(&l->addr, addr, sizeof(addr)), hlp_addr_port(&l->addr));
+	return -1;
+}
+
+/* Close every listener (soft stop, or shutdown). */
+HLP_PRIVATE void hlp_proxy_unbind_all(struct hlp *h)
+{
+	struct hlp_proxy *p;
+	struct hlp_listener *l;
+
+	for (p = h->proxies; p; p = p->next)
+		for (l = p->listeners; l; l = l->next) {
+			if (l->fdh.fd < 0)
+				continue;
+			hlp_ev_del(&h->ev, &l->fdh);
+			close(l->fdh.fd);
+			l->fdh.fd = -1;
+		}
+}
+
+/*
+** Poll the listeners only while a new client could be accepted: below the
+** global and the frontend maxconn. Clients beyond wait in the kernel's
+** backlog until a slot frees.
+*/
+HLP_PRIVATE void hlp_proxy_update_listeners(struct hlp *h)
+{
+	struct hlp_proxy *p;
+	struct hlp_listener *l;
+	int global_ok = !h->stopping && h->actconn < h->g.maxconn;
+
+	for (p = h->proxies; p; p = p->next) {
+		short ev = global_ok && p->feconn < p->maxconn ? POLLIN : 0;
+
+		for (l = p->listeners; l; l = l->next)
+			if (l->fdh.fd >= 0 && l->fdh.events != ev)
+				hlp_ev_set(&h->ev, &l->fdh, ev);
+	}
+}
+
+static void listener_accept(struct hlp *h, struct hlp_fdh *f, int revents)
+{
+	struct hlp_listener *l = HLP_CONTAINER(f, struct hlp_listener, fdh);
+	struct hlp_proxy *fe = l->fe;
+	int budget = 64;
+
+	(void)revents;
+	while (budget-- > 0 && !h->stopping && h->actconn < h->g.maxconn &&
+	       fe->feconn < fe->maxconn) {
+		struct sockaddr_storage ss;
+		socklen_t slen = sizeof(ss);
+		int fd = accept(f->fd, (struct sockaddr *)&ss, &slen);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				hlp_warning(h, "Proxy %s reached system limits while accepting (%s).", fe->name, strerror(errno));
+			break;
+		}
+		if (hlp_fd_nonblock(fd) < 0) {
+			close(fd);
+			continue;
+		}
+		if (hlp_sess_new(h, l, fd, &ss) < 0)
+			close(fd);
+	}
+	hlp_proxy_update_listeners(h);
+}
+
+static int srv_usable(const struct hlp_server *s)
+{
+	return !s->disabled && s->weight > 0;
+}
+
+static int srv_has_slot(const struct hlp_server *s)
+{
+	return s->maxconn == 0 || s->cur_conn < s->maxconn;
+}
+
+static unsigned lb_hash_src(const struct sockaddr_storage *ss)
+{
+	const unsigned char *p;
+	size_t n, i;
+	unsigned hash = 5381;
+
+	if (ss->ss_family == AF_INET) {
+		p = (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
+		n = 4;
+	} else if (ss->ss_family == AF_INET6) {
+		p = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+		n = 16;
+	} else
+		return 0;
+	for (i = 0; i < n; i++)
+		hash = hash * 33u + p[i];
+	/* final avalanche so that neighbouring addresses spread */
+	hash ^= hash >> 16;
+	hash *= 0x45d9f3bu;
+	hash ^= hash >> 16;
+	return hash;
+}
+
+/*
+** Choose a server of <be> for <s> with the backend's algorithm. Backup
+** servers are used only when no active server is usable. Returns NULL with
+** *wait = 1 when servers exist but all are at their maxconn (the session
+** must queue), *wait = 0 when there is no usable server at all.
+*/
+HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess *s, int *wait)
+{
+	struct hlp_server *best = NULL, *sv;
+	unsigned i, n = be->nsrv, start;
+	int backup, total = 0;
+
+	*wait = 0;
+	for (backup = 0; backup <= 1; backup++) {
+		int any = 0;
+
+		for (i = 0; i < n; i++)
+			if (be->srv[i]->backup == backup && srv_usable(be->srv[i]))
+				any = 1;
+		if (!any)
+			continue;
+		switch (be->lb) {
+		case HLP_LB_RR:
+			for (i = 0; i < n; i++) {
+				sv = be->srv[i];
+				if (sv->backup != backup || !srv_usable(sv) || !srv_has_slot(sv))
+					continue;
+				sv->cur_wgt += (int)sv->weight;
+				total += (int)sv->weight;
+				if (!best || sv->cur_wgt > best->cur_wgt)
+					best = sv;
+			}
+			if (best)
+				best->cur_wgt -= total;
+			break;
+		case HLP_LB_LC:
+			start = be->lb_next++ % n;
+			for (i = 0; i < n; i++) {
+				sv = be->srv[(start + i) % n];
+				if (sv->backup != backup || !srv_usable(sv) || !srv_has_slot(sv))
+					continue;
+				if (!best || (unsigned long long)sv->cur_conn * best->weight <
+				             (unsigned long long)best->cur_conn * sv->weight)
+					best = sv;
+			}
+			break;
+		case HLP_LB_FIRST:
+			for (i = 0; i < n && !best; i++) {
+				sv = be->srv[i];
+				if (sv->backup == backup && srv_usable(sv) && srv_has_slot(sv))
+					best = sv;
+			}
+			break;
+		case HLP_LB_SOURCE: {
+			unsigned h = lb_hash_src(&s->src), w = 0;
+
+			for (i = 0; i < n; i++)
+				if (be->srv[i]->backup == backup && srv_usable(be->srv[i]))
+					w += be->srv[i]->weight;
+			h %= w;
+			for (i = 0; i < n; i++) {
+				sv = be->srv[i];
+				if (sv->backup != backup || !srv_usable(sv))
+					continue;
+				if (h < sv->weight) {
+					best = sv;
+					break;
+				}
+				h -= sv->weight;
+			}
+			if (best && !srv_has_slot(best))
+				best = NULL;
+			break;
+		}
+		}
+		if (!best)
+			*wait = 1;
+		return best;
+	}
+	return NULL;
+}
+
+/* A server slot was released: let the first queued session of <be> try. */
+HLP_PRIVATE void hlp_queue_kick(struct hlp *h, struct hlp_proxy *be)
+{
+	struct hlp_sess *s;
+
+	if (hlp_list_empty(&be->queue))
+		return;
+	s = HLP_CONTAINER(be->queue.n, struct hlp_sess, qlink);
+	hlp_timer_in(&h->ev, &s->tmr, 0);
+}

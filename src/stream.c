@@ -1,0 +1,761 @@
+/*
+** stream.c: the life of a TCP session. Accept, run the tcp-request content
+** rules, pick a server (queueing if all are full), connect with retries,
+** then forward both directions with half-close propagated, under the
+** client/server/tunnel/fin timeouts, and log one line at the end.
+**
+** Every event (I/O, timer, buffer available, Lua wake-up) lands in
+** sess_process(), which does all the work it can and then recomputes what
+** to poll and when to wake up next.
+*/
+
+#include "int.h"
+
+static void sess_process(struct hlp_sess *s);
+static void sess_io_cb(struct hlp *h, struct hlp_fdh *f, int revents);
+
+static void sess_timer_cb(struct hlp *h, struct hlp_timer *t)
+{
+	(void)h;
+	sess_process(HLP_CONTAINER(t, struct hlp_sess, tmr));
+}
+
+static void sess_bw0_cb(struct hlp *h, struct hlp_bwait *w)
+{
+	struct hlp_sess *s = HLP_CONTAINER(w, struct hlp_sess, bw[0]);
+
+	hlp_timer_in(&h->ev, &s->tmr, 0);
+}
+
+static void sess_bw1_cb(struct hlp *h, struct hlp_bwait *w)
+{
+	struct hlp_sess *s = HLP_CONTAINER(w, struct hlp_sess, bw[1]);
+
+	hlp_timer_in(&h->ev, &s->tmr, 0);
+}
+
+/* Schedule <s> to be processed in the current reactor turn. */
+HLP_PRIVATE void hlp_sess_wake(struct hlp_sess *s)
+{
+	hlp_timer_in(&s->h->ev, &s->tmr, 0);
+}
+
+/* Allocate the session array: the global maxconn, once. */
+HLP_PRIVATE int hlp_sess_init(struct hlp *h)
+{
+	unsigned i;
+
+	hlp_list_init(&h->sess_free);
+	hlp_list_init(&h->sess_active);
+	h->sess_mem = calloc(h->g.maxconn, sizeof(*h->sess_mem));
+	if (!h->sess_mem)
+		return -1;
+	for (i = 0; i < h->g.maxconn; i++)
+		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
+	return 0;
+}
+
+/* Take a session slot for a client accepted on <l>. Returns 0 or -1. */
+HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
+                             const struct sockaddr_storage *src)
+{
+	struct hlp_sess *s;
+	struct hlp_proxy *fe = l->fe;
+	socklen_t dlen;
+	int i;
+
+	if (hlp_list_empty(&h->sess_free))
+		return -1;
+	s = HLP_CONTAINER(h->sess_free.n, struct hlp_sess, link);
+	hlp_list_del(&s->link);
+	memset(s, 0, sizeof(*s));
+	hlp_list_init(&s->link);
+	hlp_list_init(&s->qlink);
+	s->h = h;
+	s->fe = fe;
+	s->li = l;
+	s->src = *src;
+	dlen = sizeof(s->dst);
+	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)
+		s->dst = l->addr;
+	for (i = 0; i < 2; i++) {
+		s->side[i].fdh.fd = -1;
+		s->side[i].fdh.idx = -1;
+		s->side[i].fdh.cb = sess_io_cb;
+		s->side[i].s = s;
+		hlp_list_init(&s->bw[i].link);
+	}
+	s->bw[0].cb = sess_bw0_cb;
+	s->bw[1].cb = sess_bw1_cb;
+	s->tmr.cb = sess_timer_cb;
+	s->side[0].fdh.fd = fd;
+	s->side[0].fl = HLP_SD_CONN | HLP_SD_RDY;
+	s->side[0].t_act = h->ev.now;
+	gettimeofday(&s->accept_tv, NULL);
+	s->t_accept = h->ev.now;
+	s->t_queue = s->t_conn = s->t_est = 0;
+	s->term[0] = s->term[1] = '-';
+	s->coref = LUA_NOREF;
+	s->txnref = LUA_NOREF;
+	s->uid = h->cum_conn++;
+	s->rule = fe->tcpreq;
+	s->state = HLP_SS_RULES;
+	if (fe->opts & (HLP_OPT_CLIKA | HLP_OPT_TCPKA)) {
+		int one = 1;
+
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	}
+	h->actconn++;
+	fe->feconn++;
+	fe->cum_conn++;
+	hlp_list_add_tail(&h->sess_active, &s->link);
+	if (hlp_ev_set(&h->ev, &s->side[0].fdh, 0) < 0) {
+		hlp_list_del(&s->link);
+		hlp_list_add_tail(&h->sess_free, &s->link);
+		h->actconn--;
+		fe->feconn--;
+		return -1;
+	}
+	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && fe->nlogs) {
+		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
+
+		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/TCP)",
+		         hlp_addr_str(&s->src, a1, sizeof(a1)), hlp_addr_port(&s->src),
+		         hlp_addr_str(&s->dst, a2, sizeof(a2)), hlp_addr_port(&s->dst), fe->name);
+		hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
+	}
+	hlp_sess_wake(s);
+	return 0;
+}
+
+static void sess_set_term(struct hlp_sess *s, char who, char when)
+{
+	if (s->term[0] == '-')
+		s->term[0] = who;
+	if (s->term[1] == '-')
+		s->term[1] = when;
+}
+
+/* Phase letter for the termination state, HAProxy's second character. */
+static char sess_phase(const struct hlp_sess *s)
+{
+	switch (s->state) {
+	case HLP_SS_RULES: return 'R';
+	case HLP_SS_QUEUE: return 'Q';
+	case HLP_SS_TURN:
+	case HLP_SS_CONN: return 'C';
+	default: return 'D';
+	}
+}
+
+static void sess_log(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	struct hlp_proxy *fe = s->fe;
+	char a[INET6_ADDRSTRLEN], date[64], msg[1024];
+	struct tm tm;
+	time_t t = s->accept_tv.tv_sec;
+	static const char *const mon[12] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	long tw = -1, tc = -1, tt;
+
+	if (!fe->nlogs || !(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)))
+		return;
+	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0 && s->bytes[1] == 0)
+		return;
+	localtime_r(&t, &tm);
+	snprintf(date, sizeof(date), "%02d/%s/%04d:%02d:%02d:%02d.%03d", tm.tm_mday,
+	         mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         (int)(s->accept_tv.tv_usec / 1000));
+	if (s->t_queue)
+		tw = (long)((s->t_queued ? s->t_queued : s->t_conn ? s->t_conn : h->ev.now) - s->t_queue);
+	else if (s->t_conn)
+		tw = 0;
+	if (s->t_est)
+		tc = (long)(s->t_est - s->t_conn);
+	tt = (long)(h->ev.now - s->t_accept);
+	snprintf(msg, sizeof(msg), "%s:%d [%s] %s %s/%s %ld/%ld/%ld %llu %c%c %u/%u/%u/%u/%d %u/%u",
+	         hlp_addr_str(&s->src, a, sizeof(a)), hlp_addr_port(&s->src), date,
+	         fe->name, s->be ? s->be->name : fe->name,
+	         s->srv ? s->srv->name : "<NOSRV>", tw, tc, tt,
+	         (unsigned long long)s->bytes[1], s->term[0], s->term[1],
+	         h->actconn, fe->feconn, s->be ? s->be->beconn : 0,
+	         s->srv ? s->srv->cur_conn : 0, s->retries, 0u, s->be ? s->be->nqueue : 0);
+	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
+}
+
+static void sess_unqueue(struct hlp_sess *s)
+{
+	if (s->queued) {
+		hlp_list_del(&s->qlink);
+		s->be->nqueue--;
+		s->queued = 0;
+		s->t_queued = s->h->ev.now;
+	}
+}
+
+static void sess_release_server(struct hlp_sess *s)
+{
+	struct hlp_server *sv = s->srv;
+
+	if (!sv)
+		return;
+	sv->cur_conn--;
+	if (s->be)
+		hlp_queue_kick(s->h, s->be);
+}
+
+static void sess_close_side(struct hlp_sess *s, int i)
+{
+	struct hlp_side *sd = &s->side[i];
+
+	if (sd->fdh.fd < 0)
+		return;
+	hlp_ev_del(&s->h->ev, &sd->fdh);
+	close(sd->fdh.fd);
+	sd->fdh.fd = -1;
+}
+
+/* End the session: log, give everything back, free the slot. */
+static void sess_end(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	int i;
+
+	hlp_lua_sess_end(s);
+	sess_unqueue(s);
+	hlp_timer_del(&h->ev, &s->tmr);
+	for (i = 0; i < 2; i++) {
+		hlp_pool_unwait(&h->pool, &s->bw[i]);
+		sess_close_side(s, i);
+	}
+	if (s->term[0] == '-' && s->term[1] != '-')
+		s->term[1] = '-';
+	sess_log(s);
+	s->state = HLP_SS_END;
+	h->actconn--;
+	s->fe->feconn--;
+	if (s->be)
+		s->be->beconn--;
+	for (i = 0; i < 2; i++)
+		if (s->buf[i]) {
+			struct hlp_buf *b = s->buf[i];
+
+			s->buf[i] = NULL;
+			hlp_pool_put(h, &h->pool, b);
+		}
+	sess_release_server(s);
+	hlp_list_del(&s->link);
+	hlp_list_add_tail(&h->sess_free, &s->link);
+	hlp_proxy_update_listeners(h);
+	if (h->stopping == 1 && h->actconn == 0)
+		h->running = 0;
+}
+
+/* Give buffer <d> back to the arena once it is empty. */
+static void sess_buf_release(struct hlp_sess *s, int d)
+{
+	struct hlp_buf *b = s->buf[d];
+
+	if (b && b->data == 0) {
+		s->buf[d] = NULL;
+		hlp_pool_put(s->h, &s->h->pool, b);
+	}
+}
+
+/*
+** Get buffer <d>, from the arena if needed. NULL means the arena is empty:
+** the session is queued and woken when a buffer comes back.
+*/
+HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d)
+{
+	if (!s->buf[d])
+		s->buf[d] = hlp_pool_get(&s->h->pool, &s->bw[d]);
+	return s->buf[d];
+}
+
+static int sess_side_ready(const struct hlp_sess *s, int i)
+{
+	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & HLP_SD_CONN);
+}
+
+/*
+** Move what can be moved in direction <d>: read from the source side when
+** it is readable, write to the destination side, and once the source has
+** closed and the buffer is empty, forward the FIN. Returns 1 when
+** something changed, 0 when nothing could be done, -1 on a socket error
+** (the term state is set).
+*/
+static int sess_xfer(struct hlp_sess *s, int d)
+{
+	struct hlp_side *from = &s->side[d], *to = &s->side[1 - d];
+	struct hlp *h = s->h;
+	struct hlp_buf *b;
+	int progress = 0;
+	ssize_t r;
+
+	if (sess_side_ready(s, d) && !(from->fl & HLP_SD_SHUTR) && (from->fl & HLP_SD_RDY) &&
+	    !(d == 0 && (s->flags & HLP_SF_CLOSE))) {
+		b = hlp_sess_buf(s, d);
+		if (b && hlp_buf_room(b) > 0) {
+			size_t room = hlp_buf_room(b);
+
+			r = hlp_buf_recv(b, from->fdh.fd);
+			if (r > 0) {
+				s->bytes[d] += (uint64_t)r;
+				from->t_act = h->ev.now;
+				progress = 1;
+				if ((size_t)r < room)
+					from->fl &= ~HLP_SD_RDY;
+			} else if (r == 0) {
+				from->fl |= HLP_SD_SHUTR;
+				from->fl &= ~HLP_SD_RDY;
+				progress = 1;
+			} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				from->fl &= ~HLP_SD_RDY;
+			} else {
+				from->fl |= HLP_SD_SHUTR;
+				sess_set_term(s, d == 0 ? 'C' : 'S', sess_phase(s));
+				return -1;
+			}
+		}
+		if (b && b->data == 0)
+			sess_buf_release(s, d);
+	}
+	b = s->buf[d];
+	if (b && b->data > 0 && sess_side_ready(s, 1 - d) && !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
+		r = hlp_buf_send(b, to->fdh.fd);
+		if (r > 0) {
+			to->t_act = h->ev.now;
+			progress = 1;
+			if (b->data > 0)
+				to->fl |= HLP_SD_WBLK;
+			else
+				sess_buf_release(s, d);
+		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			to->fl |= HLP_SD_WBLK;
+		} else if (r < 0) {
+			sess_set_term(s, d == 0 ? 'S' : 'C', sess_phase(s));
+			return -1;
+		}
+	}
+	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && sess_side_ready(s, 1 - d) &&
+	    !(to->fl & HLP_SD_SHUTW)) {
+		shutdown(to->fdh.fd, SHUT_WR);
+		to->fl |= HLP_SD_SHUTW;
+		progress = 1;
+	}
+	return progress;
+}
+
+static int sess_connect(struct hlp_sess *s);
+
+/*
+** Assign a server and start connecting, or queue. Returns 0 when the
+** session moved on, -1 when it must end (no server at all).
+*/
+static int sess_assign(struct hlp_sess *s)
+{
+	struct hlp_proxy *be = s->be;
+	struct hlp_server *sv;
+	int wait;
+
+	if (s->queued && be->queue.n != &s->qlink)
+		return 0;        /* not our turn yet */
+	if (!s->queued && be->nqueue) {
+		sv = NULL;
+		wait = 1;
+	} else
+		sv = hlp_lb_pick(be, s, &wait);
+	if (!sv) {
+		if (!wait) {
+			sess_set_term(s, 'S', 'C');
+			return -1;
+		}
+		if (!s->queued) {
+			hlp_list_add_tail(&be->queue, &s->qlink);
+			be->nqueue++;
+			s->queued = 1;
+			s->t_queue = s->h->ev.now;
+		}
+		s->state = HLP_SS_QUEUE;
+		return 0;
+	}
+	sess_unqueue(s);
+	s->srv = sv;
+	sv->cur_conn++;
+	sv->cum_conn++;
+	if (sv->cur_conn > sv->max_conn)
+		sv->max_conn = sv->cur_conn;
+	/* the next queued session may fit too */
+	if (be->nqueue)
+		hlp_queue_kick(s->h, be);
+	return sess_connect(s);
+}
+
+/* Start a connection to s->srv. Returns 0 (in progress or failed over to
+** a retry) or -1 when the session must end. */
+static int sess_connect_fail(struct hlp_sess *s, int timeout);
+
+static int sess_connect(struct hlp_sess *s)
+{
+	struct hlp_server *sv = s->srv;
+	struct sockaddr_storage addr = sv->addr;
+	struct hlp_side *sd = &s->side[1];
+	int fd, one = 1;
+
+	if (hlp_addr_port(&addr) == 0)
+		hlp_addr_set_port(&addr, hlp_addr_port(&s->dst));
+	if (!s->t_conn)
+		s->t_conn = s->h->ev.now;
+	fd = socket(addr.ss_family, SOCK_STREAM, 0);
+	if (fd < 0) {
+		sess_set_term(s, 'R', 'C');
+		return -1;
+	}
+	if (hlp_fd_nonblock(fd) < 0) {
+		close(fd);
+		sess_set_term(s, 'R', 'C');
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (s->be->opts & (HLP_OPT_SRVKA | HLP_OPT_TCPKA))
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	sd->fdh.fd = fd;
+	sd->fl = 0;
+	sd->t_act = s->h->ev.now;
+	if (hlp_ev_set(&s->h->ev, &sd->fdh, POLLOUT) < 0) {
+		sess_close_side(s, 1);
+		sess_set_term(s, 'R', 'C');
+		return -1;
+	}
+	s->state = HLP_SS_CONN;
+	if (connect(fd, (struct sockaddr *)&addr, sv->alen) == 0 || errno == EISCONN) {
+		sd->fl |= HLP_SD_CONN;
+		return 0;
+	}
+	if (errno == EINPROGRESS || errno == EINTR || errno == EAGAIN)
+		return 0;
+	return sess_connect_fail(s, 0);
+}
+
+/*
+** A connection attempt failed (refused, or timed out when <timeout>).
+** Retry up to "retries" times: at once after a timeout, after min(timeout
+** connect, 1s) after a refusal, as HAProxy does. With "option redispatch"
+** the last retry may go to another server.
+*/
+static int sess_connect_fail(struct hlp_sess *s, int timeout)
+{
+	struct hlp_proxy *be = s->be;
+	int delay = 1000;
+
+	sess_close_side(s, 1);
+	s->side[1].fl = 0;
+	if (s->retries >= be->retries) {
+		sess_set_term(s, timeout ? 's' : 'S', 'C');
+		return -1;
+	}
+	s->retries++;
+	if ((be->opts & HLP_OPT_REDISPATCH) && s->retries == be->retries && be->nsrv > 1) {
+		sess_release_server(s);
+		s->srv = NULL;
+	}
+	if (be->tmo[HLP_TMO_CONNECT] != HLP_TMO_NONE && be->tmo[HLP_TMO_CONNECT] < delay)
+		delay = be->tmo[HLP_TMO_CONNECT];
+	s->state = HLP_SS_TURN;
+	s->t_est = 0;
+	hlp_timer_in(&s->h->ev, &s->tmr, timeout ? 0 : (uint64_t)delay);
+	return 0;
+}
+
+/* The rules are done: close on txn:close(), else head for a server. */
+static int sess_rules_done(struct hlp_sess *s)
+{
+	struct hlp_proxy *be = s->fe->be;
+
+	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
+		s->state = HLP_SS_FLUSH;
+		s->side[0].fl |= HLP_SD_SHUTR;   /* ignore what the client sends */
+		if (s->buf[0]) {
+			s->buf[0]->data = 0;
+			sess_buf_release(s, 0);
+		}
+		return 0;
+	}
+	if (!be || be->nsrv == 0) {
+		s->be = be;
+		if (be)
+			be->beconn++;
+		sess_set_term(s, 'S', 'C');
+		return -1;
+	}
+	s->be = be;
+	be->beconn++;
+	return sess_assign(s);
+}
+
+/* Deadline of the current state, 0 if none. Sets who and when for the term state. */
+static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
+{
+	struct hlp_proxy *fe = s->fe, *be = s->be ? s->be : s->fe;
+	uint64_t d = 0, x;
+	int t;
+
+#define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
+	switch (s->state) {
+	case HLP_SS_RULES:
+	case HLP_SS_FLUSH:
+		if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
+			SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', sess_phase(s));
+		break;
+	case HLP_SS_QUEUE:
+		t = be->tmo[HLP_TMO_QUEUE] != HLP_TMO_NONE ? be->tmo[HLP_TMO_QUEUE] : be->tmo[HLP_TMO_CONNECT];
+		if (t != HLP_TMO_NONE)
+			SESS_EARLIER(s->t_queue + (uint64_t)t, 's', 'Q');
+		break;
+	case HLP_SS_CONN:
+		if (be->tmo[HLP_TMO_CONNECT] != HLP_TMO_NONE)
+			SESS_EARLIER(s->side[1].t_act + (uint64_t)be->tmo[HLP_TMO_CONNECT], 's', 'C');
+		break;
+	case HLP_SS_EST:
+		if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE) {
+			x = HLP_MAX(s->side[0].t_act, s->side[1].t_act) + (uint64_t)be->tmo[HLP_TMO_TUNNEL];
+			SESS_EARLIER(x, s->side[0].t_act <= s->side[1].t_act ? 'c' : 's', 'D');
+			break;
+		}
+		t = fe->tmo[HLP_TMO_CLIENT];
+		if ((s->side[0].fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && fe->tmo[HLP_TMO_CLIENT_FIN] != HLP_TMO_NONE)
+			t = fe->tmo[HLP_TMO_CLIENT_FIN];
+		if (t != HLP_TMO_NONE)
+			SESS_EARLIER(s->side[0].t_act + (uint64_t)t, 'c', 'D');
+		t = be->tmo[HLP_TMO_SERVER];
+		if ((s->side[1].fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && be->tmo[HLP_TMO_SERVER_FIN] != HLP_TMO_NONE)
+			t = be->tmo[HLP_TMO_SERVER_FIN];
+		if (t != HLP_TMO_NONE)
+			SESS_EARLIER(s->side[1].t_act + (uint64_t)t, 's', 'D');
+		break;
+	default:
+		break;
+	}
+#undef SESS_EARLIER
+	return d;
+}
+
+/* Which events to poll on side <i>. */
+static short sess_events(struct hlp_sess *s, int i)
+{
+	struct hlp_side *sd = &s->side[i];
+	short ev = 0;
+
+	if (sd->fdh.fd < 0)
+		return 0;
+	if (i == 1 && s->state == HLP_SS_CONN && !(sd->fl & HLP_SD_CONN))
+		return POLLOUT;
+	if (!(sd->fl & (HLP_SD_SHUTR | HLP_SD_RDY)) && !s->bw[i].queued &&
+	    (!s->buf[i] || hlp_buf_room(s->buf[i]) > 0))
+		ev |= POLLIN;
+	if ((s->flags & HLP_SF_LINGER) && i == 0)
+		ev = POLLIN;
+	if (s->buf[1 - i] && s->buf[1 - i]->data && (sd->fl & HLP_SD_WBLK))
+		ev |= POLLOUT;
+	return ev;
+}
+
+static void sess_io_cb(struct hlp *h, struct hlp_fdh *f, int revents)
+{
+	struct hlp_side *sd = HLP_CONTAINER(f, struct hlp_side, fdh);
+
+	(void)h;
+	if (revents & (POLLIN | POLLHUP | POLLERR))
+		sd->fl |= HLP_SD_RDY;
+	if (revents & (POLLOUT | POLLHUP | POLLERR))
+		sd->fl &= ~HLP_SD_WBLK;
+	if (revents & (POLLOUT | POLLHUP | POLLERR))
+		sd->fl |= HLP_SD_CEVT;
+	sess_process(sd->s);
+}
+
+/* Finish a connect() in progress: 1 connected, 0 not yet, -1 failed. */
+static int sess_check_connect(struct hlp_sess *s)
+{
+	struct hlp_side *sd = &s->side[1];
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (sd->fl & HLP_SD_CONN)
+		return 1;
+	if (!(sd->fl & HLP_SD_CEVT))
+		return 0;
+	sd->fl &= ~HLP_SD_CEVT;
+	if (getsockopt(sd->fdh.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == EINPROGRESS || err == EALREADY)
+		return 0;
+	if (err)
+		return -1;
+	sd->fl |= HLP_SD_CONN;
+	return 1;
+}
+
+/* Drain and drop what the client still sends, until it closes. */
+static int sess_linger(struct hlp_sess *s)
+{
+	char junk[4096];
+	ssize_t r;
+	int fd = s->side[0].fdh.fd;
+
+	if (!(s->side[0].fl & HLP_SD_RDY))
+		return 0;
+	for (;;) {
+		r = read(fd, junk, sizeof(junk));
+		if (r > 0) {
+			s->side[0].t_act = s->h->ev.now;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		s->side[0].fl &= ~HLP_SD_RDY;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		return 1;        /* EOF or error: done */
+	}
+}
+
+/*
+** The heart of a session: run whatever the current state allows, loop
+** while progress is made, then poll for what is missing.
+*/
+static void sess_process(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	char who = 0, when = 0;
+	uint64_t dl;
+	int i, rc, progress, loops = 0;
+
+	if (s->state == HLP_SS_END)
+		return;
+	if (h->stopping == 2)
+		goto end;
+	do {
+		progress = 0;
+		if (++loops > 64)
+			break;
+		switch (s->state) {
+		case HLP_SS_RULES:
+			rc = hlp_lua_run_rules(s);
+			if (rc == 0) {
+				if (sess_rules_done(s) < 0)
+					goto end;
+				progress = 1;
+			}
+			break;
+		case HLP_SS_QUEUE:
+			if (sess_assign(s) < 0)
+				goto end;
+			progress = s->state != HLP_SS_QUEUE;
+			break;
+		case HLP_SS_TURN:
+			if (s->tmr.idx && s->tmr.when > h->ev.now)
+				break;
+			if (!s->srv) {
+				if (sess_assign(s) < 0)
+					goto end;
+			} else if (sess_connect(s) < 0)
+				goto end;
+			progress = 1;
+			break;
+		case HLP_SS_CONN:
+			rc = sess_check_connect(s);
+			if (rc < 0) {
+				if (sess_connect_fail(s, 0) < 0)
+					goto end;
+			} else if (rc > 0) {
+				s->state = HLP_SS_EST;
+				s->t_est = h->ev.now;
+				s->side[1].t_act = h->ev.now;
+				s->side[1].fl |= HLP_SD_RDY;
+				progress = 1;
+			}
+			break;
+		default:
+			break;
+		}
+		if (s->flags & HLP_SF_LINGER) {
+			if (sess_linger(s))
+				goto end;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
+			rc = sess_xfer(s, i);
+			if (rc < 0)
+				goto end;
+			progress |= rc;
+		}
+		if (s->state == HLP_SS_EST && (s->side[0].fl & HLP_SD_SHUTW) &&
+		    (s->side[1].fl & HLP_SD_SHUTW))
+			goto end;
+		if (s->state == HLP_SS_FLUSH && !s->buf[1] && !s->co) {
+			/* all sent: FIN, then drain the client so that the
+			 * kernel does not answer its late data with a reset */
+			shutdown(s->side[0].fdh.fd, SHUT_WR);
+			s->side[0].fl |= HLP_SD_SHUTW;
+			if (s->fe->opts & HLP_OPT_NOLINGER)
+				goto end;
+			s->flags |= HLP_SF_LINGER;
+			s->side[0].fl |= HLP_SD_RDY;
+			progress = 1;
+		}
+	} while (progress);
+
+	/* what to wait for */
+	for (i = 0; i < 2; i++) {
+		short ev = sess_events(s, i);
+
+		if (s->side[i].fdh.fd >= 0 && ev != s->side[i].fdh.events)
+			hlp_ev_set(&h->ev, &s->side[i].fdh, ev);
+	}
+	if (s->state == HLP_SS_TURN && s->tmr.idx)
+		return;
+	if (s->flags & HLP_SF_LINGER) {
+		int t = s->fe->tmo[HLP_TMO_CLIENT_FIN] != HLP_TMO_NONE ? s->fe->tmo[HLP_TMO_CLIENT_FIN]
+		                                                    : s->fe->tmo[HLP_TMO_CLIENT];
+
+		dl = t != HLP_TMO_NONE ? s->side[0].t_act + (uint64_t)t : 0;
+		if (dl && dl <= h->ev.now)
+			goto end;
+	} else {
+		dl = sess_deadline(s, &who, &when);
+		if (dl && dl <= h->ev.now) {
+			if (s->state == HLP_SS_CONN) {
+				if (sess_connect_fail(s, 1) < 0)
+					goto end;
+				return;
+			}
+			sess_set_term(s, who, when);
+			goto end;
+		}
+	}
+	if (loops > 64)
+		hlp_timer_in(&h->ev, &s->tmr, 0);
+	else if (dl)
+		hlp_timer_at(&h->ev, &s->tmr, dl);
+	else
+		hlp_timer_del(&h->ev, &s->tmr);
+	return;
+end:
+	sess_end(s);
+}
+
+/* Stop every session now (hard stop). */
+HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
+{
+	while (!hlp_list_empty(&h->sess_active)) {
+		struct hlp_sess *s = HLP_CONTAINER(h->sess_active.n, struct hlp_sess, link);
+
+		sess_set_term(s, 'K', sess_phase(s));
+		sess_end(s);
+	}
+}

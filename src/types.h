@@ -1,0 +1,322 @@
+/*
+** types.h: every structure shared between modules. Functions live in
+** proto.h; a module's private structures stay in its .c file.
+*/
+#ifndef HLP_TYPES_H
+#define HLP_TYPES_H
+
+/* Intrusive doubly linked list; an empty list points to itself. */
+struct hlp_list {
+	struct hlp_list *n, *p;
+};
+
+/*
+** A buffer of the arena, HAProxy-style: <area> holds <size> bytes, <data>
+** of them are in use starting at offset <head>, wrapping at <size>.
+*/
+struct hlp_buf {
+	size_t size;
+	char *area;
+	size_t data;
+	size_t head;
+	struct hlp_buf *next_free;
+};
+
+/* Someone waiting for a free buffer of the arena, woken in FIFO order. */
+struct hlp_bwait {
+	struct hlp_list link;
+	void (*cb)(struct hlp *h, struct hlp_bwait *w);
+	int queued;
+};
+
+/* The fixed arena: <count> buffers of <bufsize> bytes allocated once. */
+struct hlp_pool {
+	char *mem;
+	struct hlp_buf *bufs;
+	struct hlp_buf *free;
+	unsigned count, nfree, minfree;
+	size_t bufsize;
+	struct hlp_list waiters;
+};
+
+/* A file descriptor watched by the reactor. */
+struct hlp_fdh {
+	int fd;
+	int idx;                 /* slot in the poll array, -1 if absent */
+	short events;            /* POLLIN/POLLOUT wanted */
+	void (*cb)(struct hlp *h, struct hlp_fdh *f, int revents);
+};
+
+/* A one-shot timer; re-arm it from its callback to make it periodic. */
+struct hlp_timer {
+	uint64_t when;           /* monotonic ms */
+	unsigned idx;            /* heap position + 1, 0 when not armed */
+	void (*cb)(struct hlp *h, struct hlp_timer *t);
+};
+
+struct hlp_ev {
+	struct pollfd *pfd;
+	struct hlp_fdh **fdh;
+	unsigned npfd, cap;
+	struct hlp_timer **heap;
+	unsigned nheap, heapcap;
+	uint64_t now;            /* monotonic ms, updated each turn */
+	struct hlp_fdh sig;      /* read end of the signal self-pipe */
+};
+
+enum hlp_logfmt {
+	HLP_LOGFMT_RFC3164, HLP_LOGFMT_RFC5424, HLP_LOGFMT_SHORT,
+	HLP_LOGFMT_RAW, HLP_LOGFMT_TIMED, HLP_LOGFMT_ISO, HLP_LOGFMT_PRIORITY
+};
+
+/* A log target from a "log" line. */
+struct hlp_logsrv {
+	int fd;                  /* -1 until opened */
+	int kind;                /* HLP_LOG_FD or HLP_LOG_SOCK */
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	int facility, level, minlevel;
+	enum hlp_logfmt format;
+	size_t maxlen;
+	char *file;
+	int line;
+	struct hlp_logsrv *next; /* chain of all targets, for freeing */
+};
+
+enum hlp_mode { HLP_MODE_TCP, HLP_MODE_HTTP };
+enum hlp_lb { HLP_LB_RR, HLP_LB_LC, HLP_LB_FIRST, HLP_LB_SOURCE };
+enum hlp_tmo {
+	HLP_TMO_CLIENT, HLP_TMO_SERVER, HLP_TMO_CONNECT, HLP_TMO_TUNNEL,
+	HLP_TMO_CLIENT_FIN, HLP_TMO_SERVER_FIN, HLP_TMO_QUEUE, HLP_TMO_COUNT
+};
+#define HLP_TMO_NONE (-1)
+
+/* proxy capabilities */
+#define HLP_CAP_FE 1u
+#define HLP_CAP_BE 2u
+
+/* proxy options ("option X") */
+#define HLP_OPT_TCPLOG      0x0001u
+#define HLP_OPT_DONTLOGNULL 0x0002u
+#define HLP_OPT_REDISPATCH  0x0004u
+#define HLP_OPT_HTTPLOG     0x0008u
+#define HLP_OPT_LOGASAP     0x0010u
+#define HLP_OPT_TCPKA       0x0020u
+#define HLP_OPT_CLIKA       0x0040u
+#define HLP_OPT_SRVKA       0x0080u
+#define HLP_OPT_NOLINGER    0x0100u
+
+struct hlp_server {
+	char *name;
+	char *file;
+	int line;
+	unsigned id;
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	unsigned weight, maxconn;
+	unsigned cur_conn, max_conn;
+	unsigned long cum_conn;
+	int cur_wgt;             /* smooth weighted round-robin state */
+	int backup, disabled;
+	struct hlp_proxy *be;
+};
+
+struct hlp_listener {
+	struct hlp_fdh fdh;
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	int backlog;
+	int v6only;              /* -1 system default, 0 v4v6, 1 v6only */
+	char *file;
+	int line;
+	struct hlp_proxy *fe;
+	struct hlp_listener *next;
+};
+
+enum hlp_rule_kind { HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT };
+
+/* A "tcp-request content" rule. */
+struct hlp_rule {
+	enum hlp_rule_kind kind;
+	char *name;              /* Lua function or action name */
+	int ref;                 /* registry ref of the Lua function */
+	int nargs;
+	char **args;
+	char *file;
+	int line;
+	struct hlp_rule *next;
+};
+
+struct hlp_proxy {
+	char *name;
+	unsigned cap;
+	char *file;
+	int line;
+	unsigned id;
+	enum hlp_mode mode;
+	unsigned maxconn;
+	unsigned feconn, beconn;
+	unsigned long cum_conn;
+	int tmo[HLP_TMO_COUNT];  /* ms, HLP_TMO_NONE when unset */
+	int retries;
+	enum hlp_lb lb;
+	unsigned opts;
+	struct hlp_logsrv **logs;
+	int nlogs;
+	struct hlp_listener *listeners;
+	struct hlp_server **srv;
+	unsigned nsrv;
+	unsigned lb_next;
+	unsigned defsrv_weight;  /* "default-server" settings */
+	unsigned defsrv_maxconn;
+	char *defbe;
+	char *defbe_file;
+	int defbe_line;
+	struct hlp_proxy *be;    /* resolved default backend */
+	struct hlp_rule *tcpreq;
+	struct hlp_list queue;   /* sessions waiting for a server slot */
+	unsigned nqueue;
+	struct hlp_proxy *next;
+};
+
+/* session flags */
+#define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
+#define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
+#define HLP_SF_LINGER     0x0004u  /* draining the client before close */
+#define HLP_SF_ERROR      0x0008u  /* a side failed: close at once */
+#define HLP_SF_LOGGED     0x0010u
+
+/* side flags */
+#define HLP_SD_SHUTR 0x01u        /* peer sent FIN or failed */
+#define HLP_SD_SHUTW 0x02u        /* we sent FIN to the peer */
+#define HLP_SD_RDY   0x04u        /* poll() said readable */
+#define HLP_SD_WBLK  0x08u        /* last write hit EAGAIN */
+#define HLP_SD_CONN  0x10u        /* connected */
+#define HLP_SD_CEVT  0x20u        /* poll() reported on a pending connect */
+
+/* One end of a session: 0 is the client, 1 the server. */
+struct hlp_side {
+	struct hlp_fdh fdh;
+	unsigned fl;
+	uint64_t t_act;          /* last I/O on this side (monotonic ms) */
+	struct hlp_sess *s;
+};
+
+enum hlp_sstate {
+	HLP_SS_RULES,            /* running tcp-request content rules */
+	HLP_SS_QUEUE,            /* waiting for a server slot */
+	HLP_SS_TURN,             /* waiting before a connect retry */
+	HLP_SS_CONN,             /* connect() in progress */
+	HLP_SS_EST,              /* forwarding */
+	HLP_SS_FLUSH,            /* no server: send what is left, then close */
+	HLP_SS_END
+};
+
+/*
+** A client session. Direction 0 (request) flows from side 0 to side 1,
+** direction 1 (response) from side 1 to side 0; buf[d] is taken from the
+** arena only while direction d has data pending.
+*/
+struct hlp_sess {
+	struct hlp_list link;    /* active list or free list */
+	struct hlp_list qlink;   /* backend queue */
+	struct hlp *h;
+	struct hlp_proxy *fe, *be;
+	struct hlp_server *srv;
+	struct hlp_listener *li;
+	struct hlp_side side[2];
+	struct hlp_buf *buf[2];
+	struct hlp_bwait bw[2];
+	uint64_t bytes[2];
+	struct hlp_timer tmr;
+	enum hlp_sstate state;
+	unsigned flags;
+	struct sockaddr_storage src, dst;
+	struct timeval accept_tv;
+	uint64_t t_accept, t_queue, t_queued, t_conn, t_est;
+	int retries;             /* connection retries done so far */
+	int queued;
+	char term[3];            /* termination state, "--" when normal */
+	unsigned long uid;
+	/* Lua action state */
+	struct hlp_rule *rule;   /* rule running or next to run */
+	lua_State *co;           /* suspended action coroutine */
+	int coref;               /* registry ref keeping <co> alive */
+	int txnref;              /* registry ref of the TXN object */
+	void *txn;               /* its userdata, cleared at the end */
+};
+
+struct hlp_lua {
+	lua_State *L;
+	size_t mem, maxmem;
+	int in_body;             /* a lua-load file body is running */
+	struct hlp_list actions; /* registered actions */
+};
+
+/* core.register_action() entries */
+struct hlp_lua_action {
+	struct hlp_list link;
+	char *name;
+	unsigned where;          /* HLP_ACT_* bits */
+	int ref;
+	int nargs;
+};
+#define HLP_ACT_TCP_REQ  1u
+#define HLP_ACT_TCP_RES  2u
+#define HLP_ACT_HTTP_REQ 4u
+#define HLP_ACT_HTTP_RES 8u
+
+/* Global settings from the "global" section and the command line. */
+struct hlp_global {
+	unsigned maxconn;
+	size_t bufsize;
+	unsigned buffers_limit;
+	int daemon;
+	int quiet;
+	int debug;
+	char *pidfile;
+	char *log_tag;
+	char *log_hostname;      /* NULL: no hostname in syslog headers */
+	struct hlp_logsrv **logs;
+	int nlogs;
+	int ulimit_n;
+};
+
+enum hlp_section {
+	HLP_SEC_NONE, HLP_SEC_SKIP, HLP_SEC_GLOBAL, HLP_SEC_DEFAULTS,
+	HLP_SEC_FRONTEND, HLP_SEC_BACKEND, HLP_SEC_LISTEN
+};
+
+/* Where the configuration parser is. */
+struct cfg_ctx {
+	struct hlp *h;
+	const char *file;
+	int line;
+	enum hlp_section section;
+	struct hlp_proxy *cur;   /* proxy or defaults being filled */
+};
+
+struct hlp {
+	struct hlp_global g;
+	struct hlp_ev ev;
+	struct hlp_pool pool;
+	struct hlp_lua lua;
+	struct hlp_proxy *proxies;
+	struct hlp_proxy *defproxy;      /* current "defaults" section */
+	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
+	struct hlp_sess *sess_mem;
+	struct hlp_list sess_free, sess_active;
+	unsigned actconn;
+	unsigned long cum_conn;
+	int stopping;                    /* 1 soft stop, 2 hard stop */
+	int running;
+	int listeners_paused;
+	time_t start_time;
+	int nerr;                        /* configuration errors so far */
+	char *errbuf;                    /* first error, for the API */
+	size_t errlen;
+	char *cfg_file;                  /* file being parsed */
+	int cfg_line;
+};
+
+#endif

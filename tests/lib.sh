@@ -1,0 +1,106 @@
+# tests/lib.sh: helpers for end-to-end cases (bash). A case is
+# tests/e2e/NNN-name/run.sh; test.sh runs it with:
+#   HLP   path of the hlproxy binary under test (normal or ASan build)
+#   T     a fresh scratch directory for the case
+#   TOP   the top of the source tree
+# A case exits 0 on success; on failure it prints why and exits non-zero.
+# Everything it starts is registered and killed by PID on exit.
+
+set -u
+PIDS=""
+USED_PORTS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+	return 0
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; [ -f "$T/hlp.log" ] && { echo "--- hlproxy output (last 30 lines):" >&2; tail -n 30 "$T/hlp.log" >&2; }; exit 1; }
+note() { echo "  $*"; }
+
+# A free TCP port on 127.0.0.1, never handed out twice in one case.
+free_port() {
+	local p
+	while :; do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		case " $USED_PORTS " in *" $p "*) continue ;; esac
+		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+			USED_PORTS="$USED_PORTS $p"
+			echo "$p"
+			return 0
+		fi
+	done
+}
+
+# Wait until something accepts on 127.0.0.1:PORT (default 5 s).
+wait_port() {
+	local port=$1 tries=$(( ${2:-5} * 20 ))
+	while [ $tries -gt 0 ]; do
+		(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Wait until nothing listens on 127.0.0.1:PORT any more.
+wait_port_closed() {
+	local port=$1 tries=$(( ${2:-5} * 20 ))
+	while [ $tries -gt 0 ]; do
+		(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null || return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Run a command in the background and register it; its PID is in $LAST_PID.
+bg() {
+	"$@" &
+	LAST_PID=$!
+	PIDS="$PIDS $LAST_PID"
+}
+
+# start_hlp CONF PORT [extra args]: start hlproxy, output in $T/hlp.log,
+# wait for PORT; its PID is in $HLP_PID.
+start_hlp() {
+	local conf=$1 port=$2
+	shift 2
+	bg "$HLP" -f "$conf" "$@" >>"$T/hlp.log" 2>&1
+	HLP_PID=$LAST_PID
+	wait_port "$port" 10 || fail "hlproxy did not listen on $port"
+}
+
+# stop_hlp [PID]: SIGTERM, wait for the exit and check it was clean.
+stop_hlp() {
+	local pid=${1:-$HLP_PID} rc
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	[ $rc -eq 0 ] || fail "hlproxy exited with status $rc after SIGTERM"
+}
+
+# An echo server on PORT (socat, one process per connection).
+echo_server() {
+	bg socat TCP-LISTEN:"$1",bind=127.0.0.1,reuseaddr,fork EXEC:cat
+	wait_port "$1" 5 || fail "echo server did not start on $1"
+}
+
+# A server that answers its own name to every connection, then closes.
+name_server() {
+	bg socat TCP-LISTEN:"$1",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo $2"
+	wait_port "$1" 5 || fail "name server did not start on $1"
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+expect_grep() {
+	grep -q -- "$1" "$2" || fail "$3: '$1' not found in $2"
+}
