@@ -65,7 +65,7 @@ UNIT_FLAGS = -O1 -g $(SAN)
 else
 UNIT_FLAGS = -O1 -g
 endif
-unit:
+unit: hlproxy.c hlproxy.h
 	$(CC) -std=c99 $(WARN) $(LUA_CFLAGS) $(UNIT_FLAGS) -I. -DHLP_NO_MAIN -o $(UNIT_BIN) $(UNIT) $(LDFLAGS) $(LIBS)
 
 # hlproxy.c is committed; rebuild it only when asked, or when src/ is newer

@@ -487,8 +487,10 @@ HLP_PRIVATE void hlp_timer_del(struct hlp_ev *ev, struct hlp_timer *t);
 HLP_PRIVATE int hlp_timer_at(struct hlp_ev *ev, struct hlp_timer *t, uint64_t when);
 HLP_PRIVATE int hlp_timer_in(struct hlp_ev *ev, struct hlp_timer *t, uint64_t ms);
 HLP_PRIVATE int hlp_fd_nonblock(int fd);
+#ifndef HLP_NO_MAIN
 HLP_PRIVATE int hlp_ev_signals(struct hlp_ev *ev, struct hlp_fdh *f);
 HLP_PRIVATE int hlp_ev_next_signal(void);
+#endif
 HLP_PRIVATE int hlp_ev_turn(struct hlp *h, struct hlp_ev *ev, int maxwait);
 
 /* log.c */
@@ -557,7 +559,6 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
-HLP_PRIVATE int hlp_catch_signals(struct hlp *h);
 
 #endif
 /**** End file proto.h ****/
@@ -1021,7 +1022,6 @@ HLP_PRIVATE void hlp_pool_put(struct hlp *h, struct hlp_pool *p, struct hlp_buf 
 */
 
 
-static int ev_sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t ev_sigpending;
 
 HLP_PRIVATE uint64_t hlp_ev_clock(void)
@@ -1193,6 +1193,18 @@ HLP_PRIVATE int hlp_timer_in(struct hlp_ev *ev, struct hlp_timer *t, uint64_t ms
 	return hlp_timer_at(ev, t, ev->now + ms);
 }
 
+HLP_PRIVATE int hlp_fd_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+#ifndef HLP_NO_MAIN
+static int ev_sigpipe[2] = { -1, -1 };
+
 static void ev_sighandler(int sig)
 {
 	unsigned char c = (unsigned char)sig;
@@ -1202,15 +1214,6 @@ static void ev_sighandler(int sig)
 	if (ev_sigpipe[1] >= 0)
 		(void)!write(ev_sigpipe[1], &c, 1);
 	errno = saved;
-}
-
-HLP_PRIVATE int hlp_fd_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 /*
@@ -1249,6 +1252,8 @@ HLP_PRIVATE int hlp_ev_next_signal(void)
 		return 0;
 	return c;
 }
+
+#endif
 
 /*
 ** One reactor turn: wait up to <maxwait> ms (-1: until an event or the
@@ -4729,29 +4734,6 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	return 0;
 }
 
-static void hlp_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
-{
-	int sig;
-
-	(void)f;
-	(void)revents;
-	while ((sig = hlp_ev_next_signal()) != 0) {
-		if (sig == SIGUSR1) {
-			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
-			hlp_stop(h, 1);
-		} else {
-			hlp_stop(h, 0);
-		}
-	}
-}
-
-/* main() only: deliver SIGTERM/SIGINT/SIGUSR1 through the reactor. */
-HLP_PRIVATE int hlp_catch_signals(struct hlp *h)
-{
-	h->ev.sig.cb = hlp_sig_cb;
-	return hlp_ev_signals(&h->ev, &h->ev.sig);
-}
-
 static struct hlp *hlp_create_common(const char *path, const char *text, char *err, unsigned long errlen)
 {
 	struct hlp *h = hlp_alloc();
@@ -4875,6 +4857,29 @@ void hlp_free(struct hlp *h)
 #if HLP_ENABLE_TLS
 #include <mbedtls/version.h>
 #endif
+
+static void main_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
+{
+	int sig;
+
+	(void)f;
+	(void)revents;
+	while ((sig = hlp_ev_next_signal()) != 0) {
+		if (sig == SIGUSR1) {
+			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
+			hlp_stop(h, 1);
+		} else {
+			hlp_stop(h, 0);
+		}
+	}
+}
+
+/* main() only: deliver SIGTERM/SIGINT/SIGUSR1 through the reactor. */
+static int main_catch_signals(struct hlp *h)
+{
+	h->ev.sig.cb = main_sig_cb;
+	return hlp_ev_signals(&h->ev, &h->ev.sig);
+}
 
 static void main_usage(FILE *out, const char *prog)
 {
@@ -5086,7 +5091,7 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (hlp_catch_signals(h) < 0) {
+	if (main_catch_signals(h) < 0) {
 		hlp_alert(h, "cannot set up signal handling: %s", strerror(errno));
 		ret = 1;
 		goto out;

@@ -31,7 +31,7 @@ run() {
 
 echo "== build"
 run amalgamation "$SCRATCH/amalg.log" make -s check-amalgamation
-CC_SAN=${CC_SAN:-$(command -v clang >/dev/null 2>&1 && echo clang || echo cc)}
+CC_SAN=${CC_SAN:-cc}
 if ! make -s WERROR="$WERROR" hlproxy >"$SCRATCH/build.log" 2>&1; then
 	flunk build; cat "$SCRATCH/build.log"
 	echo "$passed passed, $((failed)) failed"; exit 1

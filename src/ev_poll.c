@@ -7,7 +7,6 @@
 
 #include "int.h"
 
-static int ev_sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t ev_sigpending;
 
 HLP_PRIVATE uint64_t hlp_ev_clock(void)
@@ -179,6 +178,18 @@ HLP_PRIVATE int hlp_timer_in(struct hlp_ev *ev, struct hlp_timer *t, uint64_t ms
 	return hlp_timer_at(ev, t, ev->now + ms);
 }
 
+HLP_PRIVATE int hlp_fd_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+#ifndef HLP_NO_MAIN
+static int ev_sigpipe[2] = { -1, -1 };
+
 static void ev_sighandler(int sig)
 {
 	unsigned char c = (unsigned char)sig;
@@ -188,15 +199,6 @@ static void ev_sighandler(int sig)
 	if (ev_sigpipe[1] >= 0)
 		(void)!write(ev_sigpipe[1], &c, 1);
 	errno = saved;
-}
-
-HLP_PRIVATE int hlp_fd_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 /*
@@ -235,6 +237,8 @@ HLP_PRIVATE int hlp_ev_next_signal(void)
 		return 0;
 	return c;
 }
+
+#endif
 
 /*
 ** One reactor turn: wait up to <maxwait> ms (-1: until an event or the

@@ -89,29 +89,6 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	return 0;
 }
 
-static void hlp_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
-{
-	int sig;
-
-	(void)f;
-	(void)revents;
-	while ((sig = hlp_ev_next_signal()) != 0) {
-		if (sig == SIGUSR1) {
-			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
-			hlp_stop(h, 1);
-		} else {
-			hlp_stop(h, 0);
-		}
-	}
-}
-
-/* main() only: deliver SIGTERM/SIGINT/SIGUSR1 through the reactor. */
-HLP_PRIVATE int hlp_catch_signals(struct hlp *h)
-{
-	h->ev.sig.cb = hlp_sig_cb;
-	return hlp_ev_signals(&h->ev, &h->ev.sig);
-}
-
 static struct hlp *hlp_create_common(const char *path, const char *text, char *err, unsigned long errlen)
 {
 	struct hlp *h = hlp_alloc();

@@ -10,6 +10,29 @@
 #include <mbedtls/version.h>
 #endif
 
+static void main_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
+{
+	int sig;
+
+	(void)f;
+	(void)revents;
+	while ((sig = hlp_ev_next_signal()) != 0) {
+		if (sig == SIGUSR1) {
+			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
+			hlp_stop(h, 1);
+		} else {
+			hlp_stop(h, 0);
+		}
+	}
+}
+
+/* main() only: deliver SIGTERM/SIGINT/SIGUSR1 through the reactor. */
+static int main_catch_signals(struct hlp *h)
+{
+	h->ev.sig.cb = main_sig_cb;
+	return hlp_ev_signals(&h->ev, &h->ev.sig);
+}
+
 static void main_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
@@ -220,7 +243,7 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (hlp_catch_signals(h) < 0) {
+	if (main_catch_signals(h) < 0) {
 		hlp_alert(h, "cannot set up signal handling: %s", strerror(errno));
 		ret = 1;
 		goto out;

@@ -36,8 +36,10 @@ HLP_PRIVATE void hlp_timer_del(struct hlp_ev *ev, struct hlp_timer *t);
 HLP_PRIVATE int hlp_timer_at(struct hlp_ev *ev, struct hlp_timer *t, uint64_t when);
 HLP_PRIVATE int hlp_timer_in(struct hlp_ev *ev, struct hlp_timer *t, uint64_t ms);
 HLP_PRIVATE int hlp_fd_nonblock(int fd);
+#ifndef HLP_NO_MAIN
 HLP_PRIVATE int hlp_ev_signals(struct hlp_ev *ev, struct hlp_fdh *f);
 HLP_PRIVATE int hlp_ev_next_signal(void);
+#endif
 HLP_PRIVATE int hlp_ev_turn(struct hlp *h, struct hlp_ev *ev, int maxwait);
 
 /* log.c */
@@ -106,6 +108,5 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
-HLP_PRIVATE int hlp_catch_signals(struct hlp *h);
 
 #endif
