@@ -15,7 +15,9 @@ set -eu
 me=lua/build.sh
 die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 
-[ $# -eq 2 ] || die "usage: $me SRC_DIR OUT_DIR"
+if [ $# -ne 2 ] || [ -z "$1" ] || [ -z "$2" ]; then
+	die "usage: $me SRC_DIR OUT_DIR"
+fi
 src=$1/src
 out=$2
 [ -f "$src/lapi.c" ] || die "$1 is not an unpacked Lua source tree (run lua/fetch.sh)"
@@ -28,7 +30,7 @@ JOBS=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 flags="-std=gnu99 -DLUA_COMPAT_5_2 -DLUA_USE_POSIX"
 command -v "${CC%% *}" >/dev/null 2>&1 || die "compiler '$CC' not found"
 
-rm -rf "$out/obj" "$out/lib/liblua.a"
+rm -rf "${out:?}/obj" "${out:?}/lib/liblua.a"
 mkdir -p "$out/obj" "$out/lib" "$out/include"
 
 # Compile every library file (all but the lua and luac programs),

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Fetch the pinned Lua source tarball, verify it, unpack it.
 #
-#   lua/fetch.sh [CACHE_DIR]        (default CACHE_DIR: build/src)
+#   lua/fetch.sh [CACHE_DIR]
+#
+# CACHE_DIR defaults to build/src at the top of the checkout.
 #
 # The tarball comes from Debian's source package (its orig tarball is the
 # upstream release, byte for byte), through a private deb-src list derived
@@ -15,7 +17,7 @@ set -eu
 
 me=lua/fetch.sh
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${1:-build/src}
+cache=${1:-$(cd "$here/.." && pwd)/build/src}
 ver=$(sed -n '1p' "$here/VERSION")
 srcpkg=lua5.3
 suite=${HLP_DEB_SUITE:-bookworm}
@@ -39,6 +41,7 @@ debian_uris() {
 		for u in $HLP_DEBIAN_URI; do echo "$u -"; done
 		return
 	fi
+	# shellcheck disable=SC1091 # the machine's own file
 	cn=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 	[ -n "$cn" ] || die "cannot tell this machine's Debian codename (/etc/os-release)"
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
@@ -122,8 +125,8 @@ else
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 1' INT TERM
 	download "$tmp"
-	set -- "$tmp"/dl/"${srcpkg}_$ver".orig.tar.*
-	[ -f "$1" ] || die "Debian's $srcpkg in $suite has no ${srcpkg}_$ver orig tarball (got: $(ls "$tmp/dl" | tr '\n' ' '))"
+	set -- "$tmp/dl/${srcpkg}_$ver.orig.tar."*
+	[ -f "$1" ] || die "Debian's $srcpkg in $suite has no ${srcpkg}_$ver orig tarball (got: $(cd "$tmp/dl" && echo *))"
 	check "$1" || die "checksum mismatch for $1: want $want, got $(sha256sum "$1" | cut -d ' ' -f 1)"
 	mv "$1" "$cache/$tarball"
 	rm -rf "$tmp"

@@ -19,11 +19,14 @@ me=mbedtls/build.sh
 here=$(cd "$(dirname "$0")" && pwd)
 die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 
-[ $# -eq 2 ] || die "usage: $me SRC_DIR OUT_DIR"
+if [ $# -ne 2 ] || [ -z "$1" ] || [ -z "$2" ]; then
+	die "usage: $me SRC_DIR OUT_DIR"
+fi
 src=$1
 out=$2
-[ -f "$src/include/mbedtls/ssl.h" ] && [ -f "$src/library/Makefile" ] ||
+if [ ! -f "$src/include/mbedtls/ssl.h" ] || [ ! -f "$src/library/Makefile" ]; then
 	die "$src is not an unpacked mbedTLS source tree (run mbedtls/fetch.sh)"
+fi
 
 CC=${CC:-cc}
 AR=${AR:-ar}
@@ -35,7 +38,7 @@ config=${HLP_MBEDTLS_CONFIG:-$here/hlp_config.h}
 command -v "${CC%% *}" >/dev/null 2>&1 || die "compiler '$CC' not found"
 command -v "$MAKE" >/dev/null 2>&1 || die "'$MAKE' not found (GNU make is needed)"
 
-rm -rf "$out/tree" "$out/include" "$out/lib"
+rm -rf "${out:?}/tree" "${out:?}/include" "${out:?}/lib"
 mkdir -p "$out/tree" "$out/lib"
 # Object files land in library/ and 3rdparty/, so those are copied; the
 # generator scripts are only looked at (make wants them to exist).

@@ -3,8 +3,9 @@
 #
 #   mbedtls/fetch.sh [CACHE_DIR [VERSION]]
 #
-# CACHE_DIR defaults to build/src. VERSION is a pin from ./VERSIONS, exact
-# (3.6.6) or by series (3.6, 2.28); default: the first pin listed there.
+# CACHE_DIR defaults to build/src at the top of the checkout. VERSION is
+# a pin from ./VERSIONS, exact (3.6.6) or by series (3.6, 2.28); default:
+# the first pin listed there.
 # The tarball is Debian's orig tarball of source package mbedtls, in the
 # suite VERSIONS names, fetched through a private deb-src list derived from
 # this machine's apt sources. System apt state is never touched.
@@ -16,7 +17,7 @@ set -eu
 
 me=mbedtls/fetch.sh
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${1:-build/src}
+cache=${1:-$(cd "$here/.." && pwd)/build/src}
 pick=${2:-}
 die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 say() { printf '%s: %s\n' "$me" "$*" >&2; }
@@ -31,6 +32,7 @@ srcpkg=mbedtls
 srcdir=$cache/mbedtls-$ver
 
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum not found (coreutils)"
+# shellcheck disable=SC2046 # two words wanted: checksum and file name
 set -- $(awk -v p="${srcpkg}_$ver.orig.tar." '{ sub(/^\*/, "", $2) }
 	index($2, p) == 1 { print $1, $2; exit }' "$here/SHA256SUMS")
 [ $# -eq 2 ] || die "no checksum for ${srcpkg}_$ver.orig.tar.* in $here/SHA256SUMS"
@@ -47,6 +49,7 @@ debian_uris() {
 		for u in $HLP_DEBIAN_URI; do echo "$u -"; done
 		return
 	fi
+	# shellcheck disable=SC1091 # the machine's own file
 	cn=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 	[ -n "$cn" ] || die "cannot tell this machine's Debian codename (/etc/os-release)"
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
@@ -130,7 +133,7 @@ else
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 1' INT TERM
 	download "$tmp"
-	[ -f "$tmp/dl/$tarball" ] || die "Debian's $srcpkg in $suite has no $tarball (got: $(ls "$tmp/dl" | tr '\n' ' '))"
+	[ -f "$tmp/dl/$tarball" ] || die "Debian's $srcpkg in $suite has no $tarball (got: $(cd "$tmp/dl" && echo *))"
 	check "$tmp/dl/$tarball" ||
 		die "checksum mismatch for $tarball: want $want, got $(sha256sum "$tmp/dl/$tarball" | cut -d ' ' -f 1)"
 	mv "$tmp/dl/$tarball" "$cache/$tarball"
@@ -152,7 +155,9 @@ if [ "$(cat "$srcdir/.hlp-sha256" 2>/dev/null || :)" != "$want" ]; then
 	$z -dc "$cache/$tarball" | (cd "$srcdir.tmp" && tar -xof -) || die "cannot unpack $tarball"
 	# The top directory's name differs between tarballs; there is just one.
 	set -- "$srcdir.tmp"/*
-	[ $# -eq 1 ] && [ -f "$1/include/mbedtls/ssl.h" ] || die "$tarball does not hold one mbedTLS tree"
+	if [ $# -ne 1 ] || [ ! -f "$1/include/mbedtls/ssl.h" ]; then
+		die "$tarball does not hold one mbedTLS tree"
+	fi
 	mv "$1" "$srcdir"
 	rmdir "$srcdir.tmp"
 	echo "$want" >"$srcdir/.hlp-sha256"

@@ -102,7 +102,7 @@ HLP_PRIVATE int hlp_addr_parse(const char *str, int defport,
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0 || !res) {
-		snprintf(err, errlen, "could not resolve address '%s'", host);
+		snprintf(err, errlen, "could not resolve address '%.200s'", host);
 		if (res)
 			freeaddrinfo(res);
 		return -1;
