@@ -2278,7 +2278,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 {
 	struct hlp *h = c->h;
 	struct hlp_proxy *p, *d, **tail;
-	static unsigned next_id;
+	unsigned id = 1;
 	int i;
 
 	if (strcmp(args[0], "defaults") == 0) {
@@ -2343,8 +2343,8 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 	p->name = hlp_cfg_dup(c, args[1]);
 	p->file = hlp_cfg_dup(c, c->file);
 	p->line = c->line;
-	p->id = ++next_id;
 	for (d = h->proxies; d; d = d->next) {
+		id++;
 		if (strcmp(d->name, args[1]) == 0 && (d->cap & p->cap)) {
 			hlp_cfg_err(c, "%s '%s' has the same name as %s '%s' declared at %s:%d.",
 			            args[0], args[1], (d->cap & HLP_CAP_FE) && (d->cap & HLP_CAP_BE) ? "proxy" :
@@ -2352,6 +2352,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 			break;
 		}
 	}
+	p->id = id;
 	for (tail = &h->proxies; *tail; tail = &(*tail)->next)
 		;
 	*tail = p;
@@ -4854,6 +4855,7 @@ void hlp_free(struct hlp *h)
 
 #ifndef HLP_NO_MAIN
 
+#include <dirent.h>
 #if HLP_ENABLE_TLS
 #include <mbedtls/version.h>
 #endif
@@ -4884,9 +4886,10 @@ static int main_catch_signals(struct hlp *h)
 static void main_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
-	        "Usage : %s -f <cfgfile> [-f <cfgfile>]* [ -c ] [ -d | -db | -D ] [ -q ]\n"
+	        "Usage : %s -f <cfgfile|cfgdir> [-f <cfgfile|cfgdir>]* [ -c ] [ -d | -db | -D ] [ -q ]\n"
 	        "        [ -p <pidfile> ] [ -n <maxconn> ] [ -v | -vv ] [ -h ]\n"
-	        "        -f <cfgfile> : load a configuration file (may be repeated)\n"
+	        "        -f <cfgfile|cfgdir> : load a configuration file, or the *.cfg files\n"
+	        "           of a directory in lexical order (may be repeated)\n"
 	        "        -c : check the configuration and exit\n"
 	        "        -d : stay in foreground and print debug messages\n"
 	        "        -db : stay in foreground (the default)\n"
@@ -4954,6 +4957,56 @@ static int main_daemonize(void)
 			close(fd);
 	}
 	return 0;
+}
+
+static int main_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+** Parse <path>: a file, or as HAProxy a directory whose "*.cfg" files are
+** read in lexical order.
+*/
+static void main_parse_path(struct hlp *h, const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	char **names = NULL, **nn, full[PATH_MAX];
+	size_t n = 0, i;
+	DIR *d;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		hlp_cfg_parse_file(h, path);
+		return;
+	}
+	d = opendir(path);
+	if (!d) {
+		hlp_alert(h, "Cannot open configuration directory %s : %s", path, strerror(errno));
+		h->nerr++;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".cfg") != 0 || de->d_name[0] == '.')
+			continue;
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (!nn)
+			break;
+		names = nn;
+		names[n] = hlp_strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), main_cmp);
+	for (i = 0; i < n; i++) {
+		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+		hlp_cfg_parse_file(h, full);
+		free(names[i]);
+	}
+	free(names);
 }
 
 static int main_write_pidfile(struct hlp *h, const char *path, long pid)
@@ -5046,7 +5099,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < nfiles; i++)
-		hlp_cfg_parse_file(h, files[i]);
+		main_parse_path(h, files[i]);
 	if (maxconn)
 		h->g.maxconn = (unsigned)maxconn;
 	if (h->nerr == 0)

@@ -88,7 +88,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 {
 	struct hlp *h = c->h;
 	struct hlp_proxy *p, *d, **tail;
-	static unsigned next_id;
+	unsigned id = 1;
 	int i;
 
 	if (strcmp(args[0], "defaults") == 0) {
@@ -153,8 +153,8 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 	p->name = hlp_cfg_dup(c, args[1]);
 	p->file = hlp_cfg_dup(c, c->file);
 	p->line = c->line;
-	p->id = ++next_id;
 	for (d = h->proxies; d; d = d->next) {
+		id++;
 		if (strcmp(d->name, args[1]) == 0 && (d->cap & p->cap)) {
 			hlp_cfg_err(c, "%s '%s' has the same name as %s '%s' declared at %s:%d.",
 			            args[0], args[1], (d->cap & HLP_CAP_FE) && (d->cap & HLP_CAP_BE) ? "proxy" :
@@ -162,6 +162,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 			break;
 		}
 	}
+	p->id = id;
 	for (tail = &h->proxies; *tail; tail = &(*tail)->next)
 		;
 	*tail = p;

@@ -6,6 +6,7 @@
 #include "int.h"
 #ifndef HLP_NO_MAIN
 
+#include <dirent.h>
 #if HLP_ENABLE_TLS
 #include <mbedtls/version.h>
 #endif
@@ -36,9 +37,10 @@ static int main_catch_signals(struct hlp *h)
 static void main_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
-	        "Usage : %s -f <cfgfile> [-f <cfgfile>]* [ -c ] [ -d | -db | -D ] [ -q ]\n"
+	        "Usage : %s -f <cfgfile|cfgdir> [-f <cfgfile|cfgdir>]* [ -c ] [ -d | -db | -D ] [ -q ]\n"
 	        "        [ -p <pidfile> ] [ -n <maxconn> ] [ -v | -vv ] [ -h ]\n"
-	        "        -f <cfgfile> : load a configuration file (may be repeated)\n"
+	        "        -f <cfgfile|cfgdir> : load a configuration file, or the *.cfg files\n"
+	        "           of a directory in lexical order (may be repeated)\n"
 	        "        -c : check the configuration and exit\n"
 	        "        -d : stay in foreground and print debug messages\n"
 	        "        -db : stay in foreground (the default)\n"
@@ -106,6 +108,56 @@ static int main_daemonize(void)
 			close(fd);
 	}
 	return 0;
+}
+
+static int main_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+** Parse <path>: a file, or as HAProxy a directory whose "*.cfg" files are
+** read in lexical order.
+*/
+static void main_parse_path(struct hlp *h, const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	char **names = NULL, **nn, full[PATH_MAX];
+	size_t n = 0, i;
+	DIR *d;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		hlp_cfg_parse_file(h, path);
+		return;
+	}
+	d = opendir(path);
+	if (!d) {
+		hlp_alert(h, "Cannot open configuration directory %s : %s", path, strerror(errno));
+		h->nerr++;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".cfg") != 0 || de->d_name[0] == '.')
+			continue;
+		nn = realloc(names, (n + 1) * sizeof(*names));
+		if (!nn)
+			break;
+		names = nn;
+		names[n] = hlp_strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), main_cmp);
+	for (i = 0; i < n; i++) {
+		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+		hlp_cfg_parse_file(h, full);
+		free(names[i]);
+	}
+	free(names);
 }
 
 static int main_write_pidfile(struct hlp *h, const char *path, long pid)
@@ -198,7 +250,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < nfiles; i++)
-		hlp_cfg_parse_file(h, files[i]);
+		main_parse_path(h, files[i]);
 	if (maxconn)
 		h->g.maxconn = (unsigned)maxconn;
 	if (h->nerr == 0)
