@@ -402,6 +402,7 @@ struct hlp {
 	int listeners_paused;
 	time_t start_time;
 	int nerr;                        /* configuration errors so far */
+	int no_listener;                 /* valid, but nothing to listen on */
 	char *errbuf;                    /* first error, for the API */
 	size_t errlen;
 	char *cfg_file;                  /* file being parsed */
@@ -1716,7 +1717,8 @@ static int cfg_hex(int ch)
 ** Split one line into words, HAProxy-style: blanks separate words, '#'
 ** starts a comment, backslash escapes the next character (\t \n \r \xNN
 ** too), '...' quotes strongly, "..." quotes weakly with ${VAR} (and
-** ${VAR-default}) taken from the environment. Words are written into
+** $VAR, ${VAR-default} and ${VAR[*]} split into words) taken from the
+** environment. Words are written into
 ** <out>; <args> points at them. Returns the number of words, or -1 with a
 ** message in <err>.
 */
@@ -1726,7 +1728,7 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 	size_t o = 0;
 	int n = 0, inword = 0;
 	char q = 0;
-	const char *p = in;
+	const char *p = in, *qstart = in;
 
 #define CFG_PUT(ch) do { if (o + 1 >= outlen) goto toolong; out[o++] = (char)(ch); } while (0)
 	while (*p && *p != '\n' && *p != '\r') {
@@ -1757,6 +1759,7 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			continue;
 		}
 		if (!q && (*p == '\'' || *p == '"')) {
+			qstart = p;
 			q = *p++;
 			continue;
 		}
@@ -1799,38 +1802,71 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			}
 			continue;
 		}
-		if (q == '"' && p[0] == '$' && p[1] == '{') {
-			const char *end = strchr(p + 2, '}'), *val, *dash;
+		if (q == '"' && p[0] == '$' && (p[1] == '{' || p[1] == '_' ||
+		    (p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= 'a' && p[1] <= 'z'))) {
+			const char *end, *val, *dflt = NULL;
 			char name[256];
 			size_t nl;
+			int split = 0;
 
-			if (!end) {
-				snprintf(err, errlen, "no closing '}' for environment variable at position %d", (int)(p - in));
-				return -1;
+			if (p[1] == '{') {
+				end = strchr(p + 2, '}');
+				if (!end) {
+					snprintf(err, errlen, "no closing '}' for environment variable at position %d", (int)(p - in) + 1);
+					return -1;
+				}
+				nl = (size_t)(end - p - 2);
+				if (nl >= sizeof(name))
+					goto toolong;
+				memcpy(name, p + 2, nl);
+				name[nl] = 0;
+				p = end + 1;
+			} else {
+				end = p + 1;
+				while (*end == '_' || (*end >= 'A' && *end <= 'Z') ||
+				       (*end >= 'a' && *end <= 'z') || (*end >= '0' && *end <= '9'))
+					end++;
+				nl = (size_t)(end - p - 1);
+				if (nl >= sizeof(name))
+					goto toolong;
+				memcpy(name, p + 1, nl);
+				name[nl] = 0;
+				p = end;
 			}
-			nl = (size_t)(end - p - 2);
-			if (nl >= sizeof(name)) {
-				snprintf(err, errlen, "environment variable name too long at position %d", (int)(p - in));
-				return -1;
+			/* ${VAR-default} and ${VAR[*]} (the value split into words) */
+			if (strchr(name, '-')) {
+				dflt = strchr(name, '-') + 1;
+				name[dflt - 1 - name] = 0;
 			}
-			memcpy(name, p + 2, nl);
-			name[nl] = 0;
-			dash = strchr(name, '-');
-			if (dash)
-				name[dash - name] = 0;
+			nl = strlen(name);
+			if (nl > 3 && strcmp(name + nl - 3, "[*]") == 0) {
+				name[nl - 3] = 0;
+				split = 1;
+			}
 			val = getenv(name);
-			if (!val && dash)
-				val = dash + 1;
-			for (; val && *val; val++)
+			if (!val)
+				val = dflt;
+			for (; val && *val; val++) {
+				if (split && (*val == ' ' || *val == '\t')) {
+					if (out + o != args[n - 1]) {
+						CFG_PUT(0);
+						if (n == maxargs) {
+							snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
+							return -1;
+						}
+						args[n++] = out + o;
+					}
+					continue;
+				}
 				CFG_PUT(*val);
-			p = end + 1;
+			}
 			continue;
 		}
 		CFG_PUT(*p);
 		p++;
 	}
 	if (q) {
-		snprintf(err, errlen, "unmatched quote at position %d", (int)(p - in));
+		snprintf(err, errlen, "unmatched quote at position %d", (int)(qstart - in) + 1);
 		return -1;
 	}
 	if (inword)
@@ -2174,6 +2210,12 @@ HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path)
 		len += r;
 		if (r == 0)
 			break;
+	}
+	if (ferror(f)) {
+		hlp_alert(h, "Could not read configuration file %s : %s", path, strerror(errno));
+		fclose(f);
+		free(text);
+		return ++h->nerr;
 	}
 	fclose(f);
 	text[len] = 0;
@@ -2543,7 +2585,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 	char err[256], what[300];
 	unsigned i;
 
-	if (n < 3) {
+	if (n < 3 || !*args[1] || !*args[2]) {
 		hlp_cfg_err(c, "'server' expects <name> and <addr>[:<port>] as arguments.");
 		return -1;
 	}
@@ -2990,9 +3032,8 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 	int before = h->nerr;
 
 	if (!h->proxies) {
-		hlp_alert(h, "Configuration file has no error but will not start (no listener) => exit(2).");
-		h->nerr++;
-		return h->nerr - before;
+		h->no_listener = 1;
+		return 0;
 	}
 	for (p = h->proxies; p; p = p->next) {
 		if (p->cap & HLP_CAP_FE) {
@@ -3073,9 +3114,9 @@ HLP_PRIVATE int hlp_proxy_bind_all(struct hlp *h)
 	}
 	return 0;
 fail:
-	hlp_alert(h, "Starting %s %s: cannot bind socket (%s) [%s:%d]",
-	          p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name, strerror(errno),
-	          hlp_addr_str(&l->addr, addr, sizeof(addr)), hlp_addr_port(&l->addr));
+	hlp_alert(h, "Binding [%s:%d] for %s %s: cannot bind socket (%s) [%s:%d]",
+	          l->file, l->line, p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name,
+	          strerror(errno), hlp_addr_str(&l->addr, addr, sizeof(addr)), hlp_addr_port(&l->addr));
 	return -1;
 }
 
@@ -4076,19 +4117,6 @@ static void *lua_counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return np;
 }
 
-/* Message handler: the error text followed by a one-line traceback. */
-static int lua_msgh(lua_State *L)
-{
-	const char *msg;
-
-	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
-		msg = lua_tostring(L, 1);
-	else
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-	luaL_traceback(L, L, msg, 1);
-	return 1;
-}
-
 /*
 ** Turn the error on top of <co> into one log-friendly line in <out>:
 ** newlines of the traceback become ", ".
@@ -4307,7 +4335,6 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 	const char *file = lua_find_file(cfgfile, path, buf, sizeof(buf));
 	int rc, i;
 
-	lua_pushcfunction(L, lua_msgh);
 	rc = luaL_loadfile(L, file);
 	if (rc != LUA_OK) {
 		if (rc == LUA_ERRSYNTAX)
@@ -4316,22 +4343,21 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 			snprintf(err, errlen, "lua-load: unable to load file '%s': %s", path, lua_tostring(L, -1));
 		else
 			snprintf(err, errlen, "lua-load: cannot load '%s': %s", path, lua_tostring(L, -1));
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 		return -1;
 	}
 	for (i = 0; i < nargs; i++)
 		lua_pushstring(L, args[i]);
 	h->lua.in_body = 1;
-	rc = lua_pcall(L, nargs, 0, -2 - nargs);
+	rc = lua_pcall(L, nargs, 0, 0);
 	h->lua.in_body = 0;
 	if (rc != LUA_OK) {
 		const char *m = lua_tostring(L, -1);
 
 		snprintf(err, errlen, "lua runtime error: %s", m ? m : "(error object is not a string)");
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 		return -1;
 	}
-	lua_pop(L, 1);
 	return 0;
 }
 
@@ -5047,8 +5073,18 @@ int main(int argc, char **argv)
 			files[nfiles++] = argv[++i];
 		else if (strcmp(a, "-p") == 0 && i + 1 < argc)
 			pidfile = argv[++i];
-		else if (strcmp(a, "-n") == 0 && i + 1 < argc && atol(argv[i + 1]) > 0)
-			maxconn = atol(argv[++i]);
+		else if (strcmp(a, "-n") == 0 && i + 1 < argc) {
+			unsigned long v;
+
+			if (hlp_parse_uint(argv[i + 1], 1000000, &v) < 0 || v == 0) {
+				fprintf(stderr, "%s: -n expects a maximum number of connections between 1 and 1000000, got '%s'\n",
+				        prog, argv[i + 1]);
+				free(files);
+				return 1;
+			}
+			maxconn = (long)v;
+			i++;
+		}
 		else if (strcmp(a, "-c") == 0)
 			check = 1;
 		else if (strcmp(a, "-D") == 0)
@@ -5109,6 +5145,12 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	if (h->no_listener && !vv) {
+		/* as HAProxy: valid, but there is nothing to run */
+		hlp_alert(h, "Configuration file has no error but will not start (no listener) => exit(2).");
+		ret = check ? 2 : 1;
+		goto out;
+	}
 	if (vv) {
 		main_version();
 		main_build_options(h);
@@ -5127,19 +5169,32 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (daemon) {
-		int pid = main_daemonize();
+		FILE *pf = NULL;
+		int pid;
+
+		if (pidfile && !(pf = fopen(pidfile, "w"))) {
+			hlp_alert(h, "[hlproxy.main()] Cannot create pidfile %s", pidfile);
+			ret = 1;
+			goto out;
+		}
+		pid = main_daemonize();
 
 		if (pid < 0) {
 			hlp_alert(h, "[hlproxy.main()] Cannot fork: %s", strerror(errno));
+			if (pf)
+				fclose(pf);
 			ret = 1;
 			goto out;
 		}
 		if (pid > 0) {
-			if (pidfile)
-				main_write_pidfile(h, pidfile, pid);
-			free(files);
+			if (pf) {
+				fprintf(pf, "%d\n", pid);
+				fclose(pf);
+			}
 			_exit(0);
 		}
+		if (pf)
+			fclose(pf);
 	} else if (pidfile && main_write_pidfile(h, pidfile, (long)getpid()) < 0) {
 		ret = 1;
 		goto out;

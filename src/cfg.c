@@ -49,7 +49,8 @@ static int cfg_hex(int ch)
 ** Split one line into words, HAProxy-style: blanks separate words, '#'
 ** starts a comment, backslash escapes the next character (\t \n \r \xNN
 ** too), '...' quotes strongly, "..." quotes weakly with ${VAR} (and
-** ${VAR-default}) taken from the environment. Words are written into
+** $VAR, ${VAR-default} and ${VAR[*]} split into words) taken from the
+** environment. Words are written into
 ** <out>; <args> points at them. Returns the number of words, or -1 with a
 ** message in <err>.
 */
@@ -59,7 +60,7 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 	size_t o = 0;
 	int n = 0, inword = 0;
 	char q = 0;
-	const char *p = in;
+	const char *p = in, *qstart = in;
 
 #define CFG_PUT(ch) do { if (o + 1 >= outlen) goto toolong; out[o++] = (char)(ch); } while (0)
 	while (*p && *p != '\n' && *p != '\r') {
@@ -90,6 +91,7 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			continue;
 		}
 		if (!q && (*p == '\'' || *p == '"')) {
+			qstart = p;
 			q = *p++;
 			continue;
 		}
@@ -132,38 +134,71 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			}
 			continue;
 		}
-		if (q == '"' && p[0] == '$' && p[1] == '{') {
-			const char *end = strchr(p + 2, '}'), *val, *dash;
+		if (q == '"' && p[0] == '$' && (p[1] == '{' || p[1] == '_' ||
+		    (p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= 'a' && p[1] <= 'z'))) {
+			const char *end, *val, *dflt = NULL;
 			char name[256];
 			size_t nl;
+			int split = 0;
 
-			if (!end) {
-				snprintf(err, errlen, "no closing '}' for environment variable at position %d", (int)(p - in));
-				return -1;
+			if (p[1] == '{') {
+				end = strchr(p + 2, '}');
+				if (!end) {
+					snprintf(err, errlen, "no closing '}' for environment variable at position %d", (int)(p - in) + 1);
+					return -1;
+				}
+				nl = (size_t)(end - p - 2);
+				if (nl >= sizeof(name))
+					goto toolong;
+				memcpy(name, p + 2, nl);
+				name[nl] = 0;
+				p = end + 1;
+			} else {
+				end = p + 1;
+				while (*end == '_' || (*end >= 'A' && *end <= 'Z') ||
+				       (*end >= 'a' && *end <= 'z') || (*end >= '0' && *end <= '9'))
+					end++;
+				nl = (size_t)(end - p - 1);
+				if (nl >= sizeof(name))
+					goto toolong;
+				memcpy(name, p + 1, nl);
+				name[nl] = 0;
+				p = end;
 			}
-			nl = (size_t)(end - p - 2);
-			if (nl >= sizeof(name)) {
-				snprintf(err, errlen, "environment variable name too long at position %d", (int)(p - in));
-				return -1;
+			/* ${VAR-default} and ${VAR[*]} (the value split into words) */
+			if (strchr(name, '-')) {
+				dflt = strchr(name, '-') + 1;
+				name[dflt - 1 - name] = 0;
 			}
-			memcpy(name, p + 2, nl);
-			name[nl] = 0;
-			dash = strchr(name, '-');
-			if (dash)
-				name[dash - name] = 0;
+			nl = strlen(name);
+			if (nl > 3 && strcmp(name + nl - 3, "[*]") == 0) {
+				name[nl - 3] = 0;
+				split = 1;
+			}
 			val = getenv(name);
-			if (!val && dash)
-				val = dash + 1;
-			for (; val && *val; val++)
+			if (!val)
+				val = dflt;
+			for (; val && *val; val++) {
+				if (split && (*val == ' ' || *val == '\t')) {
+					if (out + o != args[n - 1]) {
+						CFG_PUT(0);
+						if (n == maxargs) {
+							snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
+							return -1;
+						}
+						args[n++] = out + o;
+					}
+					continue;
+				}
 				CFG_PUT(*val);
-			p = end + 1;
+			}
 			continue;
 		}
 		CFG_PUT(*p);
 		p++;
 	}
 	if (q) {
-		snprintf(err, errlen, "unmatched quote at position %d", (int)(p - in));
+		snprintf(err, errlen, "unmatched quote at position %d", (int)(qstart - in) + 1);
 		return -1;
 	}
 	if (inword)
@@ -507,6 +542,12 @@ HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path)
 		len += r;
 		if (r == 0)
 			break;
+	}
+	if (ferror(f)) {
+		hlp_alert(h, "Could not read configuration file %s : %s", path, strerror(errno));
+		fclose(f);
+		free(text);
+		return ++h->nerr;
 	}
 	fclose(f);
 	text[len] = 0;

@@ -353,7 +353,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 	char err[256], what[300];
 	unsigned i;
 
-	if (n < 3) {
+	if (n < 3 || !*args[1] || !*args[2]) {
 		hlp_cfg_err(c, "'server' expects <name> and <addr>[:<port>] as arguments.");
 		return -1;
 	}
@@ -800,9 +800,8 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 	int before = h->nerr;
 
 	if (!h->proxies) {
-		hlp_alert(h, "Configuration file has no error but will not start (no listener) => exit(2).");
-		h->nerr++;
-		return h->nerr - before;
+		h->no_listener = 1;
+		return 0;
 	}
 	for (p = h->proxies; p; p = p->next) {
 		if (p->cap & HLP_CAP_FE) {

@@ -39,19 +39,6 @@ static void *lua_counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return np;
 }
 
-/* Message handler: the error text followed by a one-line traceback. */
-static int lua_msgh(lua_State *L)
-{
-	const char *msg;
-
-	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
-		msg = lua_tostring(L, 1);
-	else
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-	luaL_traceback(L, L, msg, 1);
-	return 1;
-}
-
 /*
 ** Turn the error on top of <co> into one log-friendly line in <out>:
 ** newlines of the traceback become ", ".
@@ -270,7 +257,6 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 	const char *file = lua_find_file(cfgfile, path, buf, sizeof(buf));
 	int rc, i;
 
-	lua_pushcfunction(L, lua_msgh);
 	rc = luaL_loadfile(L, file);
 	if (rc != LUA_OK) {
 		if (rc == LUA_ERRSYNTAX)
@@ -279,22 +265,21 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 			snprintf(err, errlen, "lua-load: unable to load file '%s': %s", path, lua_tostring(L, -1));
 		else
 			snprintf(err, errlen, "lua-load: cannot load '%s': %s", path, lua_tostring(L, -1));
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 		return -1;
 	}
 	for (i = 0; i < nargs; i++)
 		lua_pushstring(L, args[i]);
 	h->lua.in_body = 1;
-	rc = lua_pcall(L, nargs, 0, -2 - nargs);
+	rc = lua_pcall(L, nargs, 0, 0);
 	h->lua.in_body = 0;
 	if (rc != LUA_OK) {
 		const char *m = lua_tostring(L, -1);
 
 		snprintf(err, errlen, "lua runtime error: %s", m ? m : "(error object is not a string)");
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 		return -1;
 	}
-	lua_pop(L, 1);
 	return 0;
 }
 

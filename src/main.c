@@ -198,8 +198,18 @@ int main(int argc, char **argv)
 			files[nfiles++] = argv[++i];
 		else if (strcmp(a, "-p") == 0 && i + 1 < argc)
 			pidfile = argv[++i];
-		else if (strcmp(a, "-n") == 0 && i + 1 < argc && atol(argv[i + 1]) > 0)
-			maxconn = atol(argv[++i]);
+		else if (strcmp(a, "-n") == 0 && i + 1 < argc) {
+			unsigned long v;
+
+			if (hlp_parse_uint(argv[i + 1], 1000000, &v) < 0 || v == 0) {
+				fprintf(stderr, "%s: -n expects a maximum number of connections between 1 and 1000000, got '%s'\n",
+				        prog, argv[i + 1]);
+				free(files);
+				return 1;
+			}
+			maxconn = (long)v;
+			i++;
+		}
 		else if (strcmp(a, "-c") == 0)
 			check = 1;
 		else if (strcmp(a, "-D") == 0)
@@ -260,6 +270,12 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	if (h->no_listener && !vv) {
+		/* as HAProxy: valid, but there is nothing to run */
+		hlp_alert(h, "Configuration file has no error but will not start (no listener) => exit(2).");
+		ret = check ? 2 : 1;
+		goto out;
+	}
 	if (vv) {
 		main_version();
 		main_build_options(h);
@@ -278,19 +294,32 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (daemon) {
-		int pid = main_daemonize();
+		FILE *pf = NULL;
+		int pid;
+
+		if (pidfile && !(pf = fopen(pidfile, "w"))) {
+			hlp_alert(h, "[hlproxy.main()] Cannot create pidfile %s", pidfile);
+			ret = 1;
+			goto out;
+		}
+		pid = main_daemonize();
 
 		if (pid < 0) {
 			hlp_alert(h, "[hlproxy.main()] Cannot fork: %s", strerror(errno));
+			if (pf)
+				fclose(pf);
 			ret = 1;
 			goto out;
 		}
 		if (pid > 0) {
-			if (pidfile)
-				main_write_pidfile(h, pidfile, pid);
-			free(files);
+			if (pf) {
+				fprintf(pf, "%d\n", pid);
+				fclose(pf);
+			}
 			_exit(0);
 		}
+		if (pf)
+			fclose(pf);
 	} else if (pidfile && main_write_pidfile(h, pidfile, (long)getpid()) < 0) {
 		ret = 1;
 		goto out;

@@ -39,9 +39,9 @@ HLP_PRIVATE int hlp_proxy_bind_all(struct hlp *h)
 	}
 	return 0;
 fail:
-	hlp_alert(h, "Starting %s %s: cannot bind socket (%s) [%s:%d]",
-	          p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name, strerror(errno),
-	          hlp_addr_str(&l->addr, addr, sizeof(addr)), hlp_addr_port(&l->addr));
+	hlp_alert(h, "Binding [%s:%d] for %s %s: cannot bind socket (%s) [%s:%d]",
+	          l->file, l->line, p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name,
+	          strerror(errno), hlp_addr_str(&l->addr, addr, sizeof(addr)), hlp_addr_port(&l->addr));
 	return -1;
 }
 

@@ -313,6 +313,7 @@ struct hlp {
 	int listeners_paused;
 	time_t start_time;
 	int nerr;                        /* configuration errors so far */
+	int no_listener;                 /* valid, but nothing to listen on */
 	char *errbuf;                    /* first error, for the API */
 	size_t errlen;
 	char *cfg_file;                  /* file being parsed */
