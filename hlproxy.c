@@ -116,6 +116,7 @@ struct hlp_bwait {
 	struct hlp_list link;
 	void (*cb)(struct hlp *h, struct hlp_bwait *w);
 	int queued;
+	unsigned bq_pos;         /* sessions ahead in the backend queue */
 };
 
 /* The fixed arena: <count> buffers of <bufsize> bytes allocated once. */
@@ -194,6 +195,7 @@ enum hlp_tmo {
 #define HLP_OPT_CLIKA       0x0040u
 #define HLP_OPT_SRVKA       0x0080u
 #define HLP_OPT_NOLINGER    0x0100u
+#define HLP_OPT_ALLBACKUPS  0x0200u
 
 struct hlp_server {
 	char *name;
@@ -324,7 +326,9 @@ struct hlp_sess {
 	struct timeval accept_tv;
 	uint64_t t_accept, t_queue, t_queued, t_conn, t_est;
 	int retries;             /* connection retries done so far */
+	int redispatched;        /* sent to another server after a failure */
 	int queued;
+	unsigned bq_pos;         /* sessions ahead in the backend queue */
 	char term[3];            /* termination state, "--" when normal */
 	unsigned long uid;
 	/* Lua action state */
@@ -1807,7 +1811,7 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			const char *end, *val, *dflt = NULL;
 			char name[256];
 			size_t nl;
-			int split = 0;
+			int split = 0, brk = 0;
 
 			if (p[1] == '{') {
 				end = strchr(p + 2, '}');
@@ -1848,15 +1852,18 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 				val = dflt;
 			for (; val && *val; val++) {
 				if (split && (*val == ' ' || *val == '\t')) {
-					if (out + o != args[n - 1]) {
-						CFG_PUT(0);
-						if (n == maxargs) {
-							snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
-							return -1;
-						}
-						args[n++] = out + o;
-					}
+					brk = out + o != args[n - 1];
 					continue;
+				}
+				if (brk) {
+					/* a blank inside the value: start a new word */
+					CFG_PUT(0);
+					if (n == maxargs) {
+						snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
+						return -1;
+					}
+					args[n++] = out + o;
+					brk = 0;
 				}
 				CFG_PUT(*val);
 			}
@@ -1892,7 +1899,7 @@ HLP_PRIVATE int hlp_cfg_uint(struct cfg_ctx *c, char **args, int n, int i,
                              unsigned long max, unsigned long *out)
 {
 	if (i >= n || hlp_parse_uint(args[i], max, out) < 0) {
-		hlp_cfg_err(c, "'%s' expects an integer argument between 0 and %lu.", args[0], max);
+		hlp_cfg_err(c, "'%s' expects an integer argument (at most %lu).", args[0], max);
 		return -1;
 	}
 	if (i + 1 < n) {
@@ -2220,7 +2227,12 @@ HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path)
 	fclose(f);
 	text[len] = 0;
 	if (memchr(text, 0, len)) {
-		hlp_alert(h, "parsing [%s] : the file contains a NUL byte", path);
+		const char *nul = memchr(text, 0, len), *q;
+		int line = 1;
+
+		for (q = text; q < nul; q++)
+			line += *q == '\n';
+		hlp_alert(h, "parsing [%s:%d] : the line contains a NUL byte", path, line);
 		free(text);
 		return ++h->nerr;
 	}
@@ -2696,7 +2708,7 @@ static const struct {
 	{ "dontlognull", HLP_OPT_DONTLOGNULL }, { "redispatch", HLP_OPT_REDISPATCH },
 	{ "logasap", HLP_OPT_LOGASAP }, { "tcpka", HLP_OPT_TCPKA },
 	{ "clitcpka", HLP_OPT_CLIKA }, { "srvtcpka", HLP_OPT_SRVKA },
-	{ "nolinger", HLP_OPT_NOLINGER },
+	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
 };
 
 /* Options that only matter in HTTP mode: ignored in TCP mode, as HAProxy. */
@@ -2707,7 +2719,7 @@ static const char *const cfg_opt_http[] = {
 	"originalto", "forceclose", "abortonclose", "accept-invalid-http-request",
 	"accept-invalid-http-response", "h1-case-adjust-bogus-client",
 	"h1-case-adjust-bogus-server", "checkcache", "dontlog-normal",
-	"log-separate-errors", "log-health-checks", "allbackups", NULL
+	"log-separate-errors", "log-health-checks", NULL
 };
 
 static const char *const cfg_opt_noop[] = {
@@ -3031,19 +3043,16 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 	struct hlp_proxy *p;
 	int before = h->nerr;
 
-	if (!h->proxies) {
-		h->no_listener = 1;
-		return 0;
-	}
+	h->no_listener = 1;
 	for (p = h->proxies; p; p = p->next) {
 		if (p->cap & HLP_CAP_FE) {
 			if (!p->maxconn)
 				p->maxconn = h->g.maxconn;
-			if (!p->listeners) {
-				hlp_alert(h, "parsing [%s:%d] : %s '%s' has no 'bind' directive. Please declare it as a backend if this was intended.",
-				          p->file, p->line, p->cap & HLP_CAP_BE ? "listen" : "frontend", p->name);
-				h->nerr++;
-			}
+			if (!p->listeners)
+				hlp_warning(h, "parsing [%s:%d] : %s '%s' has no 'bind' directive. Please declare it as a backend if this was intended.",
+				            p->file, p->line, p->cap & HLP_CAP_BE ? "listen" : "frontend", p->name);
+			else
+				h->no_listener = 0;
 			if (p->defbe) {
 				p->be = hlp_proxy_find(h, p->defbe, HLP_CAP_BE);
 				if (!p->be) {
@@ -3240,6 +3249,18 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 				any = 1;
 		if (!any)
 			continue;
+		if (backup && !(be->opts & HLP_OPT_ALLBACKUPS)) {
+			/* as HAProxy: only the first backup serves */
+			for (i = 0; i < n; i++) {
+				sv = be->srv[i];
+				if (sv->backup && srv_usable(sv)) {
+					best = srv_has_slot(sv) ? sv : NULL;
+					break;
+				}
+			}
+			*wait = best == NULL;
+			return best;
+		}
 		switch (be->lb) {
 		case HLP_LB_RR:
 			for (i = 0; i < n; i++) {
@@ -3254,17 +3275,26 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 			if (best)
 				best->cur_wgt -= total;
 			break;
-		case HLP_LB_LC:
+		case HLP_LB_LC: {
+			/*
+			 * HAProxy's key: 0 when idle, else (inflight + 1) scaled
+			 * by the inverse of the weight; ties rotate.
+			 */
+			unsigned long long key, bestkey = 0;
+
 			start = be->lb_next++ % n;
 			for (i = 0; i < n; i++) {
 				sv = be->srv[(start + i) % n];
 				if (sv->backup != backup || !srv_usable(sv) || !srv_has_slot(sv))
 					continue;
-				if (!best || (unsigned long long)sv->cur_conn * best->weight <
-				             (unsigned long long)best->cur_conn * sv->weight)
+				key = sv->cur_conn ? (sv->cur_conn + 1ull) * 4096u / (sv->weight * 16u) : 0;
+				if (!best || key < bestkey) {
 					best = sv;
+					bestkey = key;
+				}
 			}
 			break;
+		}
 		case HLP_LB_FIRST:
 			for (i = 0; i < n && !best; i++) {
 				sv = be->srv[i];
@@ -3299,6 +3329,17 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 		return best;
 	}
 	return NULL;
+}
+
+/* Active servers that could take traffic (for the redispatch rule). */
+HLP_PRIVATE unsigned hlp_lb_active(const struct hlp_proxy *be)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < be->nsrv; i++)
+		if (!be->srv[i]->backup && srv_usable(be->srv[i]))
+			n++;
+	return n;
 }
 
 /* A server slot was released: let the first queued session of <be> try. */
@@ -3478,7 +3519,8 @@ static void sess_log(struct hlp_sess *s)
 
 	if (!fe->nlogs || !(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)))
 		return;
-	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0 && s->bytes[1] == 0)
+	/* a null connection: the client sent nothing */
+	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
 		return;
 	localtime_r(&t, &tm);
 	snprintf(date, sizeof(date), "%02d/%s/%04d:%02d:%02d:%02d.%03d", tm.tm_mday,
@@ -3491,13 +3533,14 @@ static void sess_log(struct hlp_sess *s)
 	if (s->t_est)
 		tc = (long)(s->t_est - s->t_conn);
 	tt = (long)(h->ev.now - s->t_accept);
-	snprintf(msg, sizeof(msg), "%s:%d [%s] %s %s/%s %ld/%ld/%ld %llu %c%c %u/%u/%u/%u/%d %u/%u",
+	snprintf(msg, sizeof(msg), "%s:%d [%s] %s %s/%s %ld/%ld/%ld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
 	         hlp_addr_str(&s->src, a, sizeof(a)), hlp_addr_port(&s->src), date,
 	         fe->name, s->be ? s->be->name : fe->name,
 	         s->srv ? s->srv->name : "<NOSRV>", tw, tc, tt,
 	         (unsigned long long)s->bytes[1], s->term[0], s->term[1],
 	         h->actconn, fe->feconn, s->be ? s->be->beconn : 0,
-	         s->srv ? s->srv->cur_conn : 0, s->retries, 0u, s->be ? s->be->nqueue : 0);
+	         s->srv ? s->srv->cur_conn : 0, s->redispatched ? "+" : "", s->retries,
+	         0u, s->bq_pos);
 	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 }
 
@@ -3548,12 +3591,6 @@ static void sess_end(struct hlp_sess *s)
 	}
 	if (s->term[0] == '-' && s->term[1] != '-')
 		s->term[1] = '-';
-	sess_log(s);
-	s->state = HLP_SS_END;
-	h->actconn--;
-	s->fe->feconn--;
-	if (s->be)
-		s->be->beconn--;
 	for (i = 0; i < 2; i++)
 		if (s->buf[i]) {
 			struct hlp_buf *b = s->buf[i];
@@ -3561,7 +3598,14 @@ static void sess_end(struct hlp_sess *s)
 			s->buf[i] = NULL;
 			hlp_pool_put(h, &h->pool, b);
 		}
+	/* as HAProxy, the line counts the session in ac/fc but not in bc/sc */
 	sess_release_server(s);
+	if (s->be)
+		s->be->beconn--;
+	sess_log(s);
+	s->state = HLP_SS_END;
+	h->actconn--;
+	s->fe->feconn--;
 	hlp_list_del(&s->link);
 	hlp_list_add_tail(&h->sess_free, &s->link);
 	hlp_proxy_update_listeners(h);
@@ -3690,6 +3734,7 @@ static int sess_assign(struct hlp_sess *s)
 			return -1;
 		}
 		if (!s->queued) {
+			s->bq_pos = be->nqueue;
 			hlp_list_add_tail(&be->queue, &s->qlink);
 			be->nqueue++;
 			s->queued = 1;
@@ -3774,9 +3819,18 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 		return -1;
 	}
 	s->retries++;
-	if ((be->opts & HLP_OPT_REDISPATCH) && s->retries == be->retries && be->nsrv > 1) {
+	/*
+	 * With "option redispatch" HAProxy goes to another server on the last
+	 * retry, or at once, without the turn-around, when the algorithm does
+	 * not care which server serves (roundrobin) and several are active.
+	 */
+	if ((be->opts & HLP_OPT_REDISPATCH) && be->nsrv > 1 &&
+	    (s->retries == be->retries || (be->lb == HLP_LB_RR && hlp_lb_active(be) > 1))) {
+		if (be->lb == HLP_LB_RR && hlp_lb_active(be) > 1)
+			delay = 0;
 		sess_release_server(s);
 		s->srv = NULL;
+		s->redispatched = 1;
 	}
 	if (be->tmo[HLP_TMO_CONNECT] != HLP_TMO_NONE && be->tmo[HLP_TMO_CONNECT] < delay)
 		delay = be->tmo[HLP_TMO_CONNECT];
@@ -4780,6 +4834,10 @@ static struct hlp *hlp_create_common(const char *path, const char *text, char *e
 		hlp_cfg_parse_text(h, "(string)", text);
 	if (h->nerr == 0)
 		hlp_cfg_postcheck(h);
+	if (h->nerr == 0 && h->no_listener) {
+		hlp_alert(h, "Configuration file has no error but will not start (no listener).");
+		h->nerr++;
+	}
 	if (h->nerr || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
 		h->errbuf = NULL;
 		hlp_free(h);
@@ -5157,7 +5215,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (check) {
-		printf("Configuration file is valid\n");
+		if (!h->g.quiet)
+			printf("Configuration file is valid\n");
 		goto out;
 	}
 	if (!pidfile)

@@ -139,7 +139,7 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			const char *end, *val, *dflt = NULL;
 			char name[256];
 			size_t nl;
-			int split = 0;
+			int split = 0, brk = 0;
 
 			if (p[1] == '{') {
 				end = strchr(p + 2, '}');
@@ -180,15 +180,18 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 				val = dflt;
 			for (; val && *val; val++) {
 				if (split && (*val == ' ' || *val == '\t')) {
-					if (out + o != args[n - 1]) {
-						CFG_PUT(0);
-						if (n == maxargs) {
-							snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
-							return -1;
-						}
-						args[n++] = out + o;
-					}
+					brk = out + o != args[n - 1];
 					continue;
+				}
+				if (brk) {
+					/* a blank inside the value: start a new word */
+					CFG_PUT(0);
+					if (n == maxargs) {
+						snprintf(err, errlen, "too many words, truncating after word %d", maxargs);
+						return -1;
+					}
+					args[n++] = out + o;
+					brk = 0;
 				}
 				CFG_PUT(*val);
 			}
@@ -224,7 +227,7 @@ HLP_PRIVATE int hlp_cfg_uint(struct cfg_ctx *c, char **args, int n, int i,
                              unsigned long max, unsigned long *out)
 {
 	if (i >= n || hlp_parse_uint(args[i], max, out) < 0) {
-		hlp_cfg_err(c, "'%s' expects an integer argument between 0 and %lu.", args[0], max);
+		hlp_cfg_err(c, "'%s' expects an integer argument (at most %lu).", args[0], max);
 		return -1;
 	}
 	if (i + 1 < n) {
@@ -552,7 +555,12 @@ HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path)
 	fclose(f);
 	text[len] = 0;
 	if (memchr(text, 0, len)) {
-		hlp_alert(h, "parsing [%s] : the file contains a NUL byte", path);
+		const char *nul = memchr(text, 0, len), *q;
+		int line = 1;
+
+		for (q = text; q < nul; q++)
+			line += *q == '\n';
+		hlp_alert(h, "parsing [%s:%d] : the line contains a NUL byte", path, line);
 		free(text);
 		return ++h->nerr;
 	}

@@ -464,7 +464,7 @@ static const struct {
 	{ "dontlognull", HLP_OPT_DONTLOGNULL }, { "redispatch", HLP_OPT_REDISPATCH },
 	{ "logasap", HLP_OPT_LOGASAP }, { "tcpka", HLP_OPT_TCPKA },
 	{ "clitcpka", HLP_OPT_CLIKA }, { "srvtcpka", HLP_OPT_SRVKA },
-	{ "nolinger", HLP_OPT_NOLINGER },
+	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
 };
 
 /* Options that only matter in HTTP mode: ignored in TCP mode, as HAProxy. */
@@ -475,7 +475,7 @@ static const char *const cfg_opt_http[] = {
 	"originalto", "forceclose", "abortonclose", "accept-invalid-http-request",
 	"accept-invalid-http-response", "h1-case-adjust-bogus-client",
 	"h1-case-adjust-bogus-server", "checkcache", "dontlog-normal",
-	"log-separate-errors", "log-health-checks", "allbackups", NULL
+	"log-separate-errors", "log-health-checks", NULL
 };
 
 static const char *const cfg_opt_noop[] = {
@@ -799,19 +799,16 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 	struct hlp_proxy *p;
 	int before = h->nerr;
 
-	if (!h->proxies) {
-		h->no_listener = 1;
-		return 0;
-	}
+	h->no_listener = 1;
 	for (p = h->proxies; p; p = p->next) {
 		if (p->cap & HLP_CAP_FE) {
 			if (!p->maxconn)
 				p->maxconn = h->g.maxconn;
-			if (!p->listeners) {
-				hlp_alert(h, "parsing [%s:%d] : %s '%s' has no 'bind' directive. Please declare it as a backend if this was intended.",
-				          p->file, p->line, p->cap & HLP_CAP_BE ? "listen" : "frontend", p->name);
-				h->nerr++;
-			}
+			if (!p->listeners)
+				hlp_warning(h, "parsing [%s:%d] : %s '%s' has no 'bind' directive. Please declare it as a backend if this was intended.",
+				            p->file, p->line, p->cap & HLP_CAP_BE ? "listen" : "frontend", p->name);
+			else
+				h->no_listener = 0;
 			if (p->defbe) {
 				p->be = hlp_proxy_find(h, p->defbe, HLP_CAP_BE);
 				if (!p->be) {

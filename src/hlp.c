@@ -108,6 +108,10 @@ static struct hlp *hlp_create_common(const char *path, const char *text, char *e
 		hlp_cfg_parse_text(h, "(string)", text);
 	if (h->nerr == 0)
 		hlp_cfg_postcheck(h);
+	if (h->nerr == 0 && h->no_listener) {
+		hlp_alert(h, "Configuration file has no error but will not start (no listener).");
+		h->nerr++;
+	}
 	if (h->nerr || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
 		h->errbuf = NULL;
 		hlp_free(h);

@@ -282,7 +282,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (check) {
-		printf("Configuration file is valid\n");
+		if (!h->g.quiet)
+			printf("Configuration file is valid\n");
 		goto out;
 	}
 	if (!pidfile)

@@ -165,6 +165,18 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 				any = 1;
 		if (!any)
 			continue;
+		if (backup && !(be->opts & HLP_OPT_ALLBACKUPS)) {
+			/* as HAProxy: only the first backup serves */
+			for (i = 0; i < n; i++) {
+				sv = be->srv[i];
+				if (sv->backup && srv_usable(sv)) {
+					best = srv_has_slot(sv) ? sv : NULL;
+					break;
+				}
+			}
+			*wait = best == NULL;
+			return best;
+		}
 		switch (be->lb) {
 		case HLP_LB_RR:
 			for (i = 0; i < n; i++) {
@@ -179,17 +191,26 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 			if (best)
 				best->cur_wgt -= total;
 			break;
-		case HLP_LB_LC:
+		case HLP_LB_LC: {
+			/*
+			 * HAProxy's key: 0 when idle, else (inflight + 1) scaled
+			 * by the inverse of the weight; ties rotate.
+			 */
+			unsigned long long key, bestkey = 0;
+
 			start = be->lb_next++ % n;
 			for (i = 0; i < n; i++) {
 				sv = be->srv[(start + i) % n];
 				if (sv->backup != backup || !srv_usable(sv) || !srv_has_slot(sv))
 					continue;
-				if (!best || (unsigned long long)sv->cur_conn * best->weight <
-				             (unsigned long long)best->cur_conn * sv->weight)
+				key = sv->cur_conn ? (sv->cur_conn + 1ull) * 4096u / (sv->weight * 16u) : 0;
+				if (!best || key < bestkey) {
 					best = sv;
+					bestkey = key;
+				}
 			}
 			break;
+		}
 		case HLP_LB_FIRST:
 			for (i = 0; i < n && !best; i++) {
 				sv = be->srv[i];
@@ -224,6 +245,17 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 		return best;
 	}
 	return NULL;
+}
+
+/* Active servers that could take traffic (for the redispatch rule). */
+HLP_PRIVATE unsigned hlp_lb_active(const struct hlp_proxy *be)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < be->nsrv; i++)
+		if (!be->srv[i]->backup && srv_usable(be->srv[i]))
+			n++;
+	return n;
 }
 
 /* A server slot was released: let the first queued session of <be> try. */

@@ -163,7 +163,8 @@ static void sess_log(struct hlp_sess *s)
 
 	if (!fe->nlogs || !(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)))
 		return;
-	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0 && s->bytes[1] == 0)
+	/* a null connection: the client sent nothing */
+	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
 		return;
 	localtime_r(&t, &tm);
 	snprintf(date, sizeof(date), "%02d/%s/%04d:%02d:%02d:%02d.%03d", tm.tm_mday,
@@ -176,13 +177,14 @@ static void sess_log(struct hlp_sess *s)
 	if (s->t_est)
 		tc = (long)(s->t_est - s->t_conn);
 	tt = (long)(h->ev.now - s->t_accept);
-	snprintf(msg, sizeof(msg), "%s:%d [%s] %s %s/%s %ld/%ld/%ld %llu %c%c %u/%u/%u/%u/%d %u/%u",
+	snprintf(msg, sizeof(msg), "%s:%d [%s] %s %s/%s %ld/%ld/%ld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
 	         hlp_addr_str(&s->src, a, sizeof(a)), hlp_addr_port(&s->src), date,
 	         fe->name, s->be ? s->be->name : fe->name,
 	         s->srv ? s->srv->name : "<NOSRV>", tw, tc, tt,
 	         (unsigned long long)s->bytes[1], s->term[0], s->term[1],
 	         h->actconn, fe->feconn, s->be ? s->be->beconn : 0,
-	         s->srv ? s->srv->cur_conn : 0, s->retries, 0u, s->be ? s->be->nqueue : 0);
+	         s->srv ? s->srv->cur_conn : 0, s->redispatched ? "+" : "", s->retries,
+	         0u, s->bq_pos);
 	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 }
 
@@ -233,12 +235,6 @@ static void sess_end(struct hlp_sess *s)
 	}
 	if (s->term[0] == '-' && s->term[1] != '-')
 		s->term[1] = '-';
-	sess_log(s);
-	s->state = HLP_SS_END;
-	h->actconn--;
-	s->fe->feconn--;
-	if (s->be)
-		s->be->beconn--;
 	for (i = 0; i < 2; i++)
 		if (s->buf[i]) {
 			struct hlp_buf *b = s->buf[i];
@@ -246,7 +242,14 @@ static void sess_end(struct hlp_sess *s)
 			s->buf[i] = NULL;
 			hlp_pool_put(h, &h->pool, b);
 		}
+	/* as HAProxy, the line counts the session in ac/fc but not in bc/sc */
 	sess_release_server(s);
+	if (s->be)
+		s->be->beconn--;
+	sess_log(s);
+	s->state = HLP_SS_END;
+	h->actconn--;
+	s->fe->feconn--;
 	hlp_list_del(&s->link);
 	hlp_list_add_tail(&h->sess_free, &s->link);
 	hlp_proxy_update_listeners(h);
@@ -375,6 +378,7 @@ static int sess_assign(struct hlp_sess *s)
 			return -1;
 		}
 		if (!s->queued) {
+			s->bq_pos = be->nqueue;
 			hlp_list_add_tail(&be->queue, &s->qlink);
 			be->nqueue++;
 			s->queued = 1;
@@ -459,9 +463,18 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 		return -1;
 	}
 	s->retries++;
-	if ((be->opts & HLP_OPT_REDISPATCH) && s->retries == be->retries && be->nsrv > 1) {
+	/*
+	 * With "option redispatch" HAProxy goes to another server on the last
+	 * retry, or at once, without the turn-around, when the algorithm does
+	 * not care which server serves (roundrobin) and several are active.
+	 */
+	if ((be->opts & HLP_OPT_REDISPATCH) && be->nsrv > 1 &&
+	    (s->retries == be->retries || (be->lb == HLP_LB_RR && hlp_lb_active(be) > 1))) {
+		if (be->lb == HLP_LB_RR && hlp_lb_active(be) > 1)
+			delay = 0;
 		sess_release_server(s);
 		s->srv = NULL;
+		s->redispatched = 1;
 	}
 	if (be->tmo[HLP_TMO_CONNECT] != HLP_TMO_NONE && be->tmo[HLP_TMO_CONNECT] < delay)
 		delay = be->tmo[HLP_TMO_CONNECT];

@@ -27,6 +27,7 @@ struct hlp_bwait {
 	struct hlp_list link;
 	void (*cb)(struct hlp *h, struct hlp_bwait *w);
 	int queued;
+	unsigned bq_pos;         /* sessions ahead in the backend queue */
 };
 
 /* The fixed arena: <count> buffers of <bufsize> bytes allocated once. */
@@ -105,6 +106,7 @@ enum hlp_tmo {
 #define HLP_OPT_CLIKA       0x0040u
 #define HLP_OPT_SRVKA       0x0080u
 #define HLP_OPT_NOLINGER    0x0100u
+#define HLP_OPT_ALLBACKUPS  0x0200u
 
 struct hlp_server {
 	char *name;
@@ -235,7 +237,9 @@ struct hlp_sess {
 	struct timeval accept_tv;
 	uint64_t t_accept, t_queue, t_queued, t_conn, t_est;
 	int retries;             /* connection retries done so far */
+	int redispatched;        /* sent to another server after a failure */
 	int queued;
+	unsigned bq_pos;         /* sessions ahead in the backend queue */
 	char term[3];            /* termination state, "--" when normal */
 	unsigned long uid;
 	/* Lua action state */

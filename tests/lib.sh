@@ -8,7 +8,6 @@
 
 set -u
 PIDS=""
-USED_PORTS=""
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -23,14 +22,17 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$T/hlp.log" ] && { echo "--- hlproxy output (last 30 lines):" >&2; tail -n 30 "$T/hlp.log" >&2; }; exit 1; }
 note() { echo "  $*"; }
 
-# A free TCP port on 127.0.0.1, never handed out twice in one case.
+# A free TCP port on 127.0.0.1, never handed out twice in one case. Ports
+# come from 20000-32767, below the kernel's range for outgoing connections
+# (a port held by a client socket or in TIME_WAIT cannot be bound). Used
+# ports are kept in a file since $(free_port) runs in a subshell.
 free_port() {
 	local p
 	while :; do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		case " $USED_PORTS " in *" $p "*) continue ;; esac
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12768 ))
+		grep -qx "$p" "$T/.ports" 2>/dev/null && continue
 		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-			USED_PORTS="$USED_PORTS $p"
+			echo "$p" >>"$T/.ports"
 			echo "$p"
 			return 0
 		fi

@@ -122,8 +122,8 @@ check quote prefix "parsing [quote.cfg:2] : unmatched quote at position " quote.
 
 # 5. bad integer for maxconn, global and proxy
 printf 'global\n   maxconn 10x\n\nlisten app\n   bind 127.0.0.1:%s\n   maxconn -5\n' "$p1" >maxconn.cfg
-check maxconn-global line "parsing [maxconn.cfg:2] : 'maxconn' expects an integer argument between 0 and 1000000." maxconn.cfg
-check maxconn-proxy line "parsing [maxconn.cfg:6] : 'maxconn' expects an integer argument between 0 and 1000000." maxconn.cfg
+check maxconn-global line "parsing [maxconn.cfg:2] : 'maxconn' expects an integer argument (at most 1000000)." maxconn.cfg
+check maxconn-proxy line "parsing [maxconn.cfg:6] : 'maxconn' expects an integer argument (at most 1000000)." maxconn.cfg
 
 # 6. bad time value for timeout
 printf 'defaults\n   timeout connect 5s\n   timeout client 10q\n\nlisten app\n   bind 127.0.0.1:%s\n' "$p1" >timeout.cfg

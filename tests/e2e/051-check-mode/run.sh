@@ -81,12 +81,12 @@ grep -q "^\[WARNING\] ([0-9]*) : config : missing timeouts for proxy 'app'\." wa
 	fail "no missing-timeouts warning: $(cat warn.err)"
 grep -q "ALERT" warn.err && fail "warnings reported as alerts: $(cat warn.err)"
 
-# -q silences the warnings, the verdict stays
+# -q silences the warnings and, as HAProxy, the verdict: only the status tells
 "$HLP" -c -q -f warn.cfg >quiet.out 2>quiet.err
 rc=$?
 [ $rc -eq 0 ] || fail "-c -q exited with $rc"
 grep -q "WARNING" quiet.err && fail "-q did not silence the warnings: $(cat quiet.err)"
-grep -q "Configuration file is valid" quiet.out || fail "-c -q: no verdict on stdout"
+[ -s quiet.out ] && fail "-c -q printed a verdict; HAProxy stays silent: $(cat quiet.out)"
 
 # a broken configuration: every error is reported, then the verdict
 cat >bad.cfg <<CONF
@@ -108,7 +108,7 @@ rc=$?
 [ -s bad.out ] && fail "-c printed on stdout for a broken configuration: $(cat bad.out)"
 sed -n 's/^\[ALERT\] ([0-9]*) : //p' bad.err >bad.alerts
 cat >bad.want <<'WANT'
-parsing [bad.cfg:3] : 'maxconn' expects an integer argument between 0 and 1000000.
+parsing [bad.cfg:3] : 'maxconn' expects an integer argument (at most 1000000).
 parsing [bad.cfg:10] : 'server s1' unknown keyword 'frob'.
 parsing [bad.cfg:11] : 'balance' only supports 'roundrobin', 'static-rr', 'leastconn', 'source' and 'first' options.
 Fatal errors found in configuration.
