@@ -247,7 +247,10 @@ struct hlp_proxy {
 	enum hlp_mode mode;
 	unsigned maxconn;
 	unsigned feconn, beconn;
-	unsigned long cum_conn;
+	unsigned long cum_conn, be_cum_conn;
+	unsigned queue_idx;      /* sessions served from the queue so far */
+	struct hlp_server **srvmap; /* weighted map for "balance source" */
+	unsigned srvmap_len;
 	int tmo[HLP_TMO_COUNT];  /* ms, HLP_TMO_NONE when unset */
 	int retries;
 	enum hlp_lb lb;
@@ -533,6 +536,8 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h);
 HLP_PRIVATE int hlp_proxy_bind_all(struct hlp *h);
 HLP_PRIVATE void hlp_proxy_unbind_all(struct hlp *h);
 HLP_PRIVATE void hlp_proxy_update_listeners(struct hlp *h);
+HLP_PRIVATE int hlp_lb_build_map(struct hlp_proxy *be);
+HLP_PRIVATE unsigned hlp_lb_active(const struct hlp_proxy *be);
 HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess *s, int *wait);
 HLP_PRIVATE void hlp_queue_kick(struct hlp *h, struct hlp_proxy *be);
 
@@ -1591,21 +1596,22 @@ static size_t log_header(struct hlp *h, struct hlp_logsrv *ls, int level,
 		break;
 	}
 	case HLP_LOGFMT_SHORT:
+		r = snprintf(out, outlen, "<%d>", level);
+		break;
 	case HLP_LOGFMT_PRIORITY:
 		r = snprintf(out, outlen, "<%d>", pri);
 		break;
-	case HLP_LOGFMT_TIMED:
-		r = snprintf(out, outlen, "<%d>%s %2d %02d:%02d:%02d ", pri,
-		             log_months[tm.tm_mon], tm.tm_mday, tm.tm_hour,
-		             tm.tm_min, tm.tm_sec);
-		break;
-	case HLP_LOGFMT_ISO: {
+	case HLP_LOGFMT_ISO:
+	case HLP_LOGFMT_TIMED: {
+		/* "timed" is "short" followed by the ISO date */
 		char tz[8];
 
 		strftime(tz, sizeof(tz), "%z", &tm);
-		r = snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%.3s:%s ",
-		             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		             tm.tm_min, tm.tm_sec, (long)tv.tv_usec, tz, tz + 3);
+		if (ls->format == HLP_LOGFMT_TIMED)
+			r = snprintf(out, outlen, "<%d>", level);
+		r += snprintf(out + r, outlen - (size_t)r, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%.3s:%s ",
+		              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		              tm.tm_min, tm.tm_sec, (long)tv.tv_usec, tz, tz + 3);
 		break;
 	}
 	case HLP_LOGFMT_RAW:
@@ -1631,7 +1637,7 @@ HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n,
 	for (i = 0; i < n; i++) {
 		struct hlp_logsrv *ls = logs[i];
 		int lvl = level;
-		size_t len, mlen, max = HLP_MIN(ls->maxlen, sizeof(line) - 1);
+		size_t len, mlen, max = HLP_MIN(ls->maxlen, sizeof(line) - 2);
 
 		if (lvl > ls->level)
 			continue;
@@ -1641,8 +1647,9 @@ HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n,
 		mlen = strlen(msg);
 		while (mlen && msg[mlen - 1] == '\n')
 			mlen--;
-		if (mlen > max - len - 1)
-			mlen = max - len - 1;
+		/* "len" counts the line without its final newline, as HAProxy */
+		if (mlen > max - len)
+			mlen = max - len;
 		memcpy(line + len, msg, mlen);
 		len += mlen;
 		line[len++] = '\n';
@@ -1651,7 +1658,7 @@ HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n,
 		if (ls->kind == HLP_LOG_FD)
 			(void)!write(ls->fd, line, len);
 		else
-			(void)!sendto(ls->fd, line, len - (ls->addr.ss_family == AF_UNIX), HLP_MSG_NOSIGNAL,
+			(void)!sendto(ls->fd, line, len, HLP_MSG_NOSIGNAL,
 			              (struct sockaddr *)&ls->addr, ls->alen);
 	}
 }
@@ -2297,6 +2304,7 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 		free(r);
 	}
 	free(p->srv);
+	free(p->srvmap);
 	free(p->logs);
 	free(p->name);
 	free(p->file);
@@ -3066,6 +3074,11 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
 
+			if (p->lb == HLP_LB_SOURCE && hlp_lb_build_map(p) < 0) {
+				hlp_alert(h, "out of memory");
+				h->nerr++;
+			}
+
 			if (need_be && (p->tmo[HLP_TMO_CONNECT] == HLP_TMO_NONE ||
 			    p->tmo[HLP_TMO_SERVER] == HLP_TMO_NONE ||
 			    ((p->cap & HLP_CAP_FE) && p->tmo[HLP_TMO_CLIENT] == HLP_TMO_NONE)))
@@ -3205,27 +3218,71 @@ static int srv_has_slot(const struct hlp_server *s)
 	return s->maxconn == 0 || s->cur_conn < s->maxconn;
 }
 
+/* HAProxy's source hash: the IPv4 address, or the XOR of the IPv6 words. */
 static unsigned lb_hash_src(const struct sockaddr_storage *ss)
 {
 	const unsigned char *p;
-	size_t n, i;
-	unsigned hash = 5381;
+	unsigned h = 0;
+	int i;
 
 	if (ss->ss_family == AF_INET) {
 		p = (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
-		n = 4;
-	} else if (ss->ss_family == AF_INET6) {
-		p = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-		n = 16;
-	} else
+		return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+	}
+	if (ss->ss_family != AF_INET6)
 		return 0;
-	for (i = 0; i < n; i++)
-		hash = hash * 33u + p[i];
-	/* final avalanche so that neighbouring addresses spread */
-	hash ^= hash >> 16;
-	hash *= 0x45d9f3bu;
-	hash ^= hash >> 16;
-	return hash;
+	p = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	for (i = 0; i < 16; i += 4)
+		h ^= (unsigned)p[i] << 24 | (unsigned)p[i + 1] << 16 | (unsigned)p[i + 2] << 8 | p[i + 3];
+	return h;
+}
+
+/*
+** Build the weighted map "balance source" indexes, as HAProxy's map-based
+** hashing: one slot per unit of effective weight (weight x 16), servers
+** interleaved by a score so that equal weights alternate in declaration
+** order. Start-up only. Returns 0 or -1.
+*/
+HLP_PRIVATE int hlp_lb_build_map(struct hlp_proxy *be)
+{
+	unsigned i, o, tot = 0;
+	int *score;
+
+	free(be->srvmap);
+	be->srvmap = NULL;
+	be->srvmap_len = 0;
+	for (i = 0; i < be->nsrv; i++)
+		if (!be->srv[i]->backup && srv_usable(be->srv[i]))
+			tot += be->srv[i]->weight * 16;
+	if (!tot)
+		return 0;
+	be->srvmap = calloc(tot, sizeof(*be->srvmap));
+	score = calloc(be->nsrv, sizeof(*score));
+	if (!be->srvmap || !score) {
+		free(score);
+		return -1;
+	}
+	for (o = 0; o < tot; o++) {
+		int max = 0, best = -1;
+
+		for (i = 0; i < be->nsrv; i++) {
+			int v;
+
+			if (be->srv[i]->backup || !srv_usable(be->srv[i]))
+				continue;
+			score[i] += (int)be->srv[i]->weight * 16;
+			v = (score[i] + (int)tot) / (int)tot;
+			if (best < 0 || v > max) {
+				max = v;
+				best = (int)i;
+			}
+		}
+		be->srvmap[o] = be->srv[best];
+		score[best] -= (int)tot;
+	}
+	free(score);
+	be->srvmap_len = tot;
+	return 0;
 }
 
 /*
@@ -3303,21 +3360,29 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 			}
 			break;
 		case HLP_LB_SOURCE: {
-			unsigned h = lb_hash_src(&s->src), w = 0;
+			unsigned h = lb_hash_src(&s->src), w = 0, used = 0;
 
-			for (i = 0; i < n; i++)
-				if (be->srv[i]->backup == backup && srv_usable(be->srv[i]))
-					w += be->srv[i]->weight;
-			h %= w;
-			for (i = 0; i < n; i++) {
-				sv = be->srv[i];
-				if (sv->backup != backup || !srv_usable(sv))
-					continue;
-				if (h < sv->weight) {
-					best = sv;
-					break;
+			if (!backup && be->srvmap_len) {
+				/* one usable server: no hashing, as HAProxy */
+				for (i = 0; i < n; i++)
+					if (!be->srv[i]->backup && srv_usable(be->srv[i]))
+						used++;
+				best = be->srvmap[used == 1 ? 0 : h % be->srvmap_len];
+			} else {
+				for (i = 0; i < n; i++)
+					if (be->srv[i]->backup == backup && srv_usable(be->srv[i]))
+						w += be->srv[i]->weight;
+				h %= w;
+				for (i = 0; i < n; i++) {
+					sv = be->srv[i];
+					if (sv->backup != backup || !srv_usable(sv))
+						continue;
+					if (h < sv->weight) {
+						best = sv;
+						break;
+					}
+					h -= sv->weight;
 				}
-				h -= sv->weight;
 			}
 			if (best && !srv_has_slot(best))
 				best = NULL;
@@ -3540,13 +3605,18 @@ static void sess_log(struct hlp_sess *s)
 	         (unsigned long long)s->bytes[1], s->term[0], s->term[1],
 	         h->actconn, fe->feconn, s->be ? s->be->beconn : 0,
 	         s->srv ? s->srv->cur_conn : 0, s->redispatched ? "+" : "", s->retries,
-	         0u, s->bq_pos);
+	         0u, s->t_queue ? s->bq_pos : 0);
 	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 }
 
+/*
+** Leave the backend queue (served, timed out or aborted). bq_pos becomes
+** HAProxy's %bq: 1 + the sessions served from the queue meanwhile.
+*/
 static void sess_unqueue(struct hlp_sess *s)
 {
 	if (s->queued) {
+		s->bq_pos = s->be->queue_idx - s->bq_pos + 1;
 		hlp_list_del(&s->qlink);
 		s->be->nqueue--;
 		s->queued = 0;
@@ -3734,7 +3804,7 @@ static int sess_assign(struct hlp_sess *s)
 			return -1;
 		}
 		if (!s->queued) {
-			s->bq_pos = be->nqueue;
+			s->bq_pos = be->queue_idx;
 			hlp_list_add_tail(&be->queue, &s->qlink);
 			be->nqueue++;
 			s->queued = 1;
@@ -3743,7 +3813,10 @@ static int sess_assign(struct hlp_sess *s)
 		s->state = HLP_SS_QUEUE;
 		return 0;
 	}
-	sess_unqueue(s);
+	if (s->queued) {
+		sess_unqueue(s);
+		be->queue_idx++;
+	}
 	s->srv = sv;
 	sv->cur_conn++;
 	sv->cum_conn++;
@@ -3863,6 +3936,7 @@ static int sess_rules_done(struct hlp_sess *s)
 	}
 	s->be = be;
 	be->beconn++;
+	be->be_cum_conn++;
 	return sess_assign(s);
 }
 
@@ -3871,7 +3945,7 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 {
 	struct hlp_proxy *fe = s->fe, *be = s->be ? s->be : s->fe;
 	uint64_t d = 0, x;
-	int t;
+	int t, i;
 
 #define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
 	switch (s->state) {
@@ -3890,21 +3964,24 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 			SESS_EARLIER(s->side[1].t_act + (uint64_t)be->tmo[HLP_TMO_CONNECT], 's', 'C');
 		break;
 	case HLP_SS_EST:
-		if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE) {
-			x = HLP_MAX(s->side[0].t_act, s->side[1].t_act) + (uint64_t)be->tmo[HLP_TMO_TUNNEL];
-			SESS_EARLIER(x, s->side[0].t_act <= s->side[1].t_act ? 'c' : 's', 'D');
-			break;
+		for (i = 0; i < 2; i++) {
+			struct hlp_side *sd = &s->side[i];
+			int fin = i == 0 ? fe->tmo[HLP_TMO_CLIENT_FIN] : be->tmo[HLP_TMO_SERVER_FIN];
+			int out = s->buf[1 - i] && s->buf[1 - i]->data && !(sd->fl & HLP_SD_SHUTW);
+
+			/* a side's timeout runs only while I/O is expected from it */
+			if ((sd->fl & HLP_SD_SHUTR) && !out)
+				continue;
+			if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE)
+				t = be->tmo[HLP_TMO_TUNNEL];
+			else
+				t = i == 0 ? fe->tmo[HLP_TMO_CLIENT] : be->tmo[HLP_TMO_SERVER];
+			/* half-closed: the -fin timeout, tunnel or not */
+			if ((sd->fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && fin != HLP_TMO_NONE)
+				t = fin;
+			if (t != HLP_TMO_NONE)
+				SESS_EARLIER(sd->t_act + (uint64_t)t, i == 0 ? 'c' : 's', 'D');
 		}
-		t = fe->tmo[HLP_TMO_CLIENT];
-		if ((s->side[0].fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && fe->tmo[HLP_TMO_CLIENT_FIN] != HLP_TMO_NONE)
-			t = fe->tmo[HLP_TMO_CLIENT_FIN];
-		if (t != HLP_TMO_NONE)
-			SESS_EARLIER(s->side[0].t_act + (uint64_t)t, 'c', 'D');
-		t = be->tmo[HLP_TMO_SERVER];
-		if ((s->side[1].fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && be->tmo[HLP_TMO_SERVER_FIN] != HLP_TMO_NONE)
-			t = be->tmo[HLP_TMO_SERVER_FIN];
-		if (t != HLP_TMO_NONE)
-			SESS_EARLIER(s->side[1].t_act + (uint64_t)t, 's', 'D');
 		break;
 	default:
 		break;
@@ -4012,6 +4089,16 @@ static void sess_process(struct hlp_sess *s)
 		progress = 0;
 		if (++loops > 64)
 			break;
+		if ((s->state == HLP_SS_QUEUE || s->state == HLP_SS_TURN) &&
+		    (s->side[0].fl & HLP_SD_SHUTR) && !s->buf[0]) {
+			/*
+			 * The client left before sending anything while we wait
+			 * for a server: give up (HAProxy does not abort during
+			 * the connect itself without abortonclose).
+			 */
+			sess_set_term(s, 'C', sess_phase(s));
+			goto end;
+		}
 		switch (s->state) {
 		case HLP_SS_RULES:
 			rc = hlp_lua_run_rules(s);
@@ -4887,9 +4974,15 @@ void hlp_stop(struct hlp *h, int graceful)
 
 		h->stopping = 1;
 		hlp_proxy_unbind_all(h);
-		for (p = h->proxies; p; p = p->next)
-			if (p->cap & HLP_CAP_FE)
-				hlp_notice(h, "Proxy %s stopped (cumulated conns: FE: %lu).", p->name, p->cum_conn);
+		for (p = h->proxies; p; p = p->next) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "Proxy %s stopped (cumulated conns: FE: %lu, BE: %lu).",
+			         p->name, p->cap & HLP_CAP_FE ? p->cum_conn : 0ul,
+			         p->cap & HLP_CAP_BE ? p->be_cum_conn : 0ul);
+			hlp_warning(h, "%s", msg);
+			hlp_log_send(h, p->logs, p->nlogs, 4, msg);
+		}
 		if (h->actconn == 0)
 			h->running = 0;
 		return;

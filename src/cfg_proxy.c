@@ -53,6 +53,7 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 		free(r);
 	}
 	free(p->srv);
+	free(p->srvmap);
 	free(p->logs);
 	free(p->name);
 	free(p->file);
@@ -821,6 +822,11 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 		}
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
+
+			if (p->lb == HLP_LB_SOURCE && hlp_lb_build_map(p) < 0) {
+				hlp_alert(h, "out of memory");
+				h->nerr++;
+			}
 
 			if (need_be && (p->tmo[HLP_TMO_CONNECT] == HLP_TMO_NONE ||
 			    p->tmo[HLP_TMO_SERVER] == HLP_TMO_NONE ||

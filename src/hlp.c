@@ -161,9 +161,15 @@ void hlp_stop(struct hlp *h, int graceful)
 
 		h->stopping = 1;
 		hlp_proxy_unbind_all(h);
-		for (p = h->proxies; p; p = p->next)
-			if (p->cap & HLP_CAP_FE)
-				hlp_notice(h, "Proxy %s stopped (cumulated conns: FE: %lu).", p->name, p->cum_conn);
+		for (p = h->proxies; p; p = p->next) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "Proxy %s stopped (cumulated conns: FE: %lu, BE: %lu).",
+			         p->name, p->cap & HLP_CAP_FE ? p->cum_conn : 0ul,
+			         p->cap & HLP_CAP_BE ? p->be_cum_conn : 0ul);
+			hlp_warning(h, "%s", msg);
+			hlp_log_send(h, p->logs, p->nlogs, 4, msg);
+		}
 		if (h->actconn == 0)
 			h->running = 0;
 		return;

@@ -271,21 +271,22 @@ static size_t log_header(struct hlp *h, struct hlp_logsrv *ls, int level,
 		break;
 	}
 	case HLP_LOGFMT_SHORT:
+		r = snprintf(out, outlen, "<%d>", level);
+		break;
 	case HLP_LOGFMT_PRIORITY:
 		r = snprintf(out, outlen, "<%d>", pri);
 		break;
-	case HLP_LOGFMT_TIMED:
-		r = snprintf(out, outlen, "<%d>%s %2d %02d:%02d:%02d ", pri,
-		             log_months[tm.tm_mon], tm.tm_mday, tm.tm_hour,
-		             tm.tm_min, tm.tm_sec);
-		break;
-	case HLP_LOGFMT_ISO: {
+	case HLP_LOGFMT_ISO:
+	case HLP_LOGFMT_TIMED: {
+		/* "timed" is "short" followed by the ISO date */
 		char tz[8];
 
 		strftime(tz, sizeof(tz), "%z", &tm);
-		r = snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%.3s:%s ",
-		             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		             tm.tm_min, tm.tm_sec, (long)tv.tv_usec, tz, tz + 3);
+		if (ls->format == HLP_LOGFMT_TIMED)
+			r = snprintf(out, outlen, "<%d>", level);
+		r += snprintf(out + r, outlen - (size_t)r, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%.3s:%s ",
+		              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		              tm.tm_min, tm.tm_sec, (long)tv.tv_usec, tz, tz + 3);
 		break;
 	}
 	case HLP_LOGFMT_RAW:
@@ -311,7 +312,7 @@ HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n,
 	for (i = 0; i < n; i++) {
 		struct hlp_logsrv *ls = logs[i];
 		int lvl = level;
-		size_t len, mlen, max = HLP_MIN(ls->maxlen, sizeof(line) - 1);
+		size_t len, mlen, max = HLP_MIN(ls->maxlen, sizeof(line) - 2);
 
 		if (lvl > ls->level)
 			continue;
@@ -321,8 +322,9 @@ HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n,
 		mlen = strlen(msg);
 		while (mlen && msg[mlen - 1] == '\n')
 			mlen--;
-		if (mlen > max - len - 1)
-			mlen = max - len - 1;
+		/* "len" counts the line without its final newline, as HAProxy */
+		if (mlen > max - len)
+			mlen = max - len;
 		memcpy(line + len, msg, mlen);
 		len += mlen;
 		line[len++] = '\n';
@@ -331,7 +333,7 @@ HLP_PRIVATE void hlp_log_send(struct hlp *h, struct hlp_logsrv **logs, int n,
 		if (ls->kind == HLP_LOG_FD)
 			(void)!write(ls->fd, line, len);
 		else
-			(void)!sendto(ls->fd, line, len - (ls->addr.ss_family == AF_UNIX), HLP_MSG_NOSIGNAL,
+			(void)!sendto(ls->fd, line, len, HLP_MSG_NOSIGNAL,
 			              (struct sockaddr *)&ls->addr, ls->alen);
 	}
 }

@@ -77,6 +77,8 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h);
 HLP_PRIVATE int hlp_proxy_bind_all(struct hlp *h);
 HLP_PRIVATE void hlp_proxy_unbind_all(struct hlp *h);
 HLP_PRIVATE void hlp_proxy_update_listeners(struct hlp *h);
+HLP_PRIVATE int hlp_lb_build_map(struct hlp_proxy *be);
+HLP_PRIVATE unsigned hlp_lb_active(const struct hlp_proxy *be);
 HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess *s, int *wait);
 HLP_PRIVATE void hlp_queue_kick(struct hlp *h, struct hlp_proxy *be);
 

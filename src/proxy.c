@@ -121,27 +121,71 @@ static int srv_has_slot(const struct hlp_server *s)
 	return s->maxconn == 0 || s->cur_conn < s->maxconn;
 }
 
+/* HAProxy's source hash: the IPv4 address, or the XOR of the IPv6 words. */
 static unsigned lb_hash_src(const struct sockaddr_storage *ss)
 {
 	const unsigned char *p;
-	size_t n, i;
-	unsigned hash = 5381;
+	unsigned h = 0;
+	int i;
 
 	if (ss->ss_family == AF_INET) {
 		p = (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
-		n = 4;
-	} else if (ss->ss_family == AF_INET6) {
-		p = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-		n = 16;
-	} else
+		return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+	}
+	if (ss->ss_family != AF_INET6)
 		return 0;
-	for (i = 0; i < n; i++)
-		hash = hash * 33u + p[i];
-	/* final avalanche so that neighbouring addresses spread */
-	hash ^= hash >> 16;
-	hash *= 0x45d9f3bu;
-	hash ^= hash >> 16;
-	return hash;
+	p = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	for (i = 0; i < 16; i += 4)
+		h ^= (unsigned)p[i] << 24 | (unsigned)p[i + 1] << 16 | (unsigned)p[i + 2] << 8 | p[i + 3];
+	return h;
+}
+
+/*
+** Build the weighted map "balance source" indexes, as HAProxy's map-based
+** hashing: one slot per unit of effective weight (weight x 16), servers
+** interleaved by a score so that equal weights alternate in declaration
+** order. Start-up only. Returns 0 or -1.
+*/
+HLP_PRIVATE int hlp_lb_build_map(struct hlp_proxy *be)
+{
+	unsigned i, o, tot = 0;
+	int *score;
+
+	free(be->srvmap);
+	be->srvmap = NULL;
+	be->srvmap_len = 0;
+	for (i = 0; i < be->nsrv; i++)
+		if (!be->srv[i]->backup && srv_usable(be->srv[i]))
+			tot += be->srv[i]->weight * 16;
+	if (!tot)
+		return 0;
+	be->srvmap = calloc(tot, sizeof(*be->srvmap));
+	score = calloc(be->nsrv, sizeof(*score));
+	if (!be->srvmap || !score) {
+		free(score);
+		return -1;
+	}
+	for (o = 0; o < tot; o++) {
+		int max = 0, best = -1;
+
+		for (i = 0; i < be->nsrv; i++) {
+			int v;
+
+			if (be->srv[i]->backup || !srv_usable(be->srv[i]))
+				continue;
+			score[i] += (int)be->srv[i]->weight * 16;
+			v = (score[i] + (int)tot) / (int)tot;
+			if (best < 0 || v > max) {
+				max = v;
+				best = (int)i;
+			}
+		}
+		be->srvmap[o] = be->srv[best];
+		score[best] -= (int)tot;
+	}
+	free(score);
+	be->srvmap_len = tot;
+	return 0;
 }
 
 /*
@@ -219,21 +263,29 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 			}
 			break;
 		case HLP_LB_SOURCE: {
-			unsigned h = lb_hash_src(&s->src), w = 0;
+			unsigned h = lb_hash_src(&s->src), w = 0, used = 0;
 
-			for (i = 0; i < n; i++)
-				if (be->srv[i]->backup == backup && srv_usable(be->srv[i]))
-					w += be->srv[i]->weight;
-			h %= w;
-			for (i = 0; i < n; i++) {
-				sv = be->srv[i];
-				if (sv->backup != backup || !srv_usable(sv))
-					continue;
-				if (h < sv->weight) {
-					best = sv;
-					break;
+			if (!backup && be->srvmap_len) {
+				/* one usable server: no hashing, as HAProxy */
+				for (i = 0; i < n; i++)
+					if (!be->srv[i]->backup && srv_usable(be->srv[i]))
+						used++;
+				best = be->srvmap[used == 1 ? 0 : h % be->srvmap_len];
+			} else {
+				for (i = 0; i < n; i++)
+					if (be->srv[i]->backup == backup && srv_usable(be->srv[i]))
+						w += be->srv[i]->weight;
+				h %= w;
+				for (i = 0; i < n; i++) {
+					sv = be->srv[i];
+					if (sv->backup != backup || !srv_usable(sv))
+						continue;
+					if (h < sv->weight) {
+						best = sv;
+						break;
+					}
+					h -= sv->weight;
 				}
-				h -= sv->weight;
 			}
 			if (best && !srv_has_slot(best))
 				best = NULL;

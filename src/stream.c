@@ -184,13 +184,18 @@ static void sess_log(struct hlp_sess *s)
 	         (unsigned long long)s->bytes[1], s->term[0], s->term[1],
 	         h->actconn, fe->feconn, s->be ? s->be->beconn : 0,
 	         s->srv ? s->srv->cur_conn : 0, s->redispatched ? "+" : "", s->retries,
-	         0u, s->bq_pos);
+	         0u, s->t_queue ? s->bq_pos : 0);
 	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 }
 
+/*
+** Leave the backend queue (served, timed out or aborted). bq_pos becomes
+** HAProxy's %bq: 1 + the sessions served from the queue meanwhile.
+*/
 static void sess_unqueue(struct hlp_sess *s)
 {
 	if (s->queued) {
+		s->bq_pos = s->be->queue_idx - s->bq_pos + 1;
 		hlp_list_del(&s->qlink);
 		s->be->nqueue--;
 		s->queued = 0;
@@ -378,7 +383,7 @@ static int sess_assign(struct hlp_sess *s)
 			return -1;
 		}
 		if (!s->queued) {
-			s->bq_pos = be->nqueue;
+			s->bq_pos = be->queue_idx;
 			hlp_list_add_tail(&be->queue, &s->qlink);
 			be->nqueue++;
 			s->queued = 1;
@@ -387,7 +392,10 @@ static int sess_assign(struct hlp_sess *s)
 		s->state = HLP_SS_QUEUE;
 		return 0;
 	}
-	sess_unqueue(s);
+	if (s->queued) {
+		sess_unqueue(s);
+		be->queue_idx++;
+	}
 	s->srv = sv;
 	sv->cur_conn++;
 	sv->cum_conn++;
@@ -507,6 +515,7 @@ static int sess_rules_done(struct hlp_sess *s)
 	}
 	s->be = be;
 	be->beconn++;
+	be->be_cum_conn++;
 	return sess_assign(s);
 }
 
@@ -515,7 +524,7 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 {
 	struct hlp_proxy *fe = s->fe, *be = s->be ? s->be : s->fe;
 	uint64_t d = 0, x;
-	int t;
+	int t, i;
 
 #define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
 	switch (s->state) {
@@ -534,21 +543,24 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 			SESS_EARLIER(s->side[1].t_act + (uint64_t)be->tmo[HLP_TMO_CONNECT], 's', 'C');
 		break;
 	case HLP_SS_EST:
-		if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE) {
-			x = HLP_MAX(s->side[0].t_act, s->side[1].t_act) + (uint64_t)be->tmo[HLP_TMO_TUNNEL];
-			SESS_EARLIER(x, s->side[0].t_act <= s->side[1].t_act ? 'c' : 's', 'D');
-			break;
+		for (i = 0; i < 2; i++) {
+			struct hlp_side *sd = &s->side[i];
+			int fin = i == 0 ? fe->tmo[HLP_TMO_CLIENT_FIN] : be->tmo[HLP_TMO_SERVER_FIN];
+			int out = s->buf[1 - i] && s->buf[1 - i]->data && !(sd->fl & HLP_SD_SHUTW);
+
+			/* a side's timeout runs only while I/O is expected from it */
+			if ((sd->fl & HLP_SD_SHUTR) && !out)
+				continue;
+			if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE)
+				t = be->tmo[HLP_TMO_TUNNEL];
+			else
+				t = i == 0 ? fe->tmo[HLP_TMO_CLIENT] : be->tmo[HLP_TMO_SERVER];
+			/* half-closed: the -fin timeout, tunnel or not */
+			if ((sd->fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && fin != HLP_TMO_NONE)
+				t = fin;
+			if (t != HLP_TMO_NONE)
+				SESS_EARLIER(sd->t_act + (uint64_t)t, i == 0 ? 'c' : 's', 'D');
 		}
-		t = fe->tmo[HLP_TMO_CLIENT];
-		if ((s->side[0].fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && fe->tmo[HLP_TMO_CLIENT_FIN] != HLP_TMO_NONE)
-			t = fe->tmo[HLP_TMO_CLIENT_FIN];
-		if (t != HLP_TMO_NONE)
-			SESS_EARLIER(s->side[0].t_act + (uint64_t)t, 'c', 'D');
-		t = be->tmo[HLP_TMO_SERVER];
-		if ((s->side[1].fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && be->tmo[HLP_TMO_SERVER_FIN] != HLP_TMO_NONE)
-			t = be->tmo[HLP_TMO_SERVER_FIN];
-		if (t != HLP_TMO_NONE)
-			SESS_EARLIER(s->side[1].t_act + (uint64_t)t, 's', 'D');
 		break;
 	default:
 		break;
@@ -656,6 +668,16 @@ static void sess_process(struct hlp_sess *s)
 		progress = 0;
 		if (++loops > 64)
 			break;
+		if ((s->state == HLP_SS_QUEUE || s->state == HLP_SS_TURN) &&
+		    (s->side[0].fl & HLP_SD_SHUTR) && !s->buf[0]) {
+			/*
+			 * The client left before sending anything while we wait
+			 * for a server: give up (HAProxy does not abort during
+			 * the connect itself without abortonclose).
+			 */
+			sess_set_term(s, 'C', sess_phase(s));
+			goto end;
+		}
 		switch (s->state) {
 		case HLP_SS_RULES:
 			rc = hlp_lua_run_rules(s);

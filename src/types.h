@@ -158,7 +158,10 @@ struct hlp_proxy {
 	enum hlp_mode mode;
 	unsigned maxconn;
 	unsigned feconn, beconn;
-	unsigned long cum_conn;
+	unsigned long cum_conn, be_cum_conn;
+	unsigned queue_idx;      /* sessions served from the queue so far */
+	struct hlp_server **srvmap; /* weighted map for "balance source" */
+	unsigned srvmap_len;
 	int tmo[HLP_TMO_COUNT];  /* ms, HLP_TMO_NONE when unset */
 	int retries;
 	enum hlp_lb lb;
