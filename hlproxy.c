@@ -4972,6 +4972,7 @@ void hlp_stop(struct hlp *h, int graceful)
 	if (graceful && h->stopping == 0) {
 		struct hlp_proxy *p;
 
+		hlp_notice(h, "Soft stop: closing the listeners, waiting for %u session(s) to finish.", h->actconn);
 		h->stopping = 1;
 		hlp_proxy_unbind_all(h);
 		for (p = h->proxies; p; p = p->next) {
@@ -5044,12 +5045,10 @@ static void main_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
 	(void)f;
 	(void)revents;
 	while ((sig = hlp_ev_next_signal()) != 0) {
-		if (sig == SIGUSR1) {
-			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
+		if (sig == SIGUSR1)
 			hlp_stop(h, 1);
-		} else {
+		else
 			hlp_stop(h, 0);
-		}
 	}
 }
 

@@ -159,6 +159,7 @@ void hlp_stop(struct hlp *h, int graceful)
 	if (graceful && h->stopping == 0) {
 		struct hlp_proxy *p;
 
+		hlp_notice(h, "Soft stop: closing the listeners, waiting for %u session(s) to finish.", h->actconn);
 		h->stopping = 1;
 		hlp_proxy_unbind_all(h);
 		for (p = h->proxies; p; p = p->next) {

@@ -18,12 +18,10 @@ static void main_sig_cb(struct hlp *h, struct hlp_fdh *f, int revents)
 	(void)f;
 	(void)revents;
 	while ((sig = hlp_ev_next_signal()) != 0) {
-		if (sig == SIGUSR1) {
-			hlp_notice(h, "SIGUSR1 received: stopping the listeners, waiting for %u session(s) to finish.", h->actconn);
+		if (sig == SIGUSR1)
 			hlp_stop(h, 1);
-		} else {
+		else
 			hlp_stop(h, 0);
-		}
 	}
 }
 
