@@ -9,7 +9,7 @@
 ** and does its own work between the turns (here it only counts them). It
 ** owns the signals too: SIGTERM and SIGINT set a flag, and the loop then
 ** asks the proxy for a graceful stop and keeps polling until the sessions
-** in flight are over.
+** in flight are over. A second signal stops everything at once.
 **
 ** Build: make embed (compiles hlproxy.c with -DHLP_NO_MAIN into hlproxy.o
 ** and links this file against it).
@@ -25,13 +25,16 @@
 
 #include "hlproxy.h"
 
-/* Set by the signal handler, read by the main loop. */
+/*
+** Set by the signal handler, read by the main loop: 1 after the first
+** SIGTERM/SIGINT (graceful stop), 2 after the next one (stop at once).
+*/
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	stop_requested = stop_requested ? 2 : 1;
 }
 
 static int usage(const char *prog)
@@ -103,10 +106,13 @@ int main(int argc, char **argv)
 	 */
 	while (hlp_poll(h, 100)) {
 		turns++;        /* the program's own work goes here */
-		if (stop_requested && !stopping) {
+		if (stop_requested == 1 && !stopping) {
 			/* close the listeners, let current sessions finish */
 			hlp_stop(h, 1);
 			stopping = 1;
+		} else if (stop_requested == 2) {
+			/* asked again: close every session now */
+			hlp_stop(h, 0);
 		}
 	}
 

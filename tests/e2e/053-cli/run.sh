@@ -50,7 +50,7 @@ expect_grep '^  I/O arena   : 14 x 4096 = 57344 bytes' vv3.out "-vv arena with -
 rc=$?
 expect_eq "$rc" 0 "-h exit status"
 expect_grep '^Usage : ' h.out "-h usage"
-expect_grep '-f <cfgfile>' h.out "-h mentions -f"
+expect_grep '^ *-f <cfg' h.out "-h mentions -f"
 [ -s h.err ] && fail "-h wrote on stderr: $(cat h.err)"
 
 # a bad flag: the usage on stderr, nothing on stdout, a non-zero exit

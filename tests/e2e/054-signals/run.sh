@@ -53,9 +53,16 @@ for sig in TERM INT; do
 	expect_eq "$line" "ping" "echo before SIG$sig"
 	# and a half-closed one: the client has sent its FIN, the server
 	# keeps its side open
-	bg socat -t 60 -u OPEN:/dev/null TCP:127.0.0.1:"$p2"
+	bg socat -t 60 OPEN:/dev/null TCP:127.0.0.1:"$p2"
 	half=$LAST_PID
-	sleep 0.5
+	# wait (guarded) for 2 listeners + 2 sockets for each of the sessions
+	for _ in $(seq 100); do
+		nsock=$(ls -l /proc/"$HLP_PID"/fd | grep -c 'socket:')
+		[ "$nsock" -ge 6 ] && break
+		sleep 0.1
+	done
+	[ "$nsock" -ge 6 ] || fail "only $nsock sockets open in the proxy: a session is missing"
+	sleep 0.2
 
 	# idle: no busy loop (at 100 Hz, 10 ticks would be 5% of one CPU)
 	before=$(cputicks "$HLP_PID")
