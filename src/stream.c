@@ -20,18 +20,15 @@ static void sess_timer_cb(struct hlp *h, struct hlp_timer *t)
 	sess_process(HLP_CONTAINER(t, struct hlp_sess, tmr));
 }
 
+/* A buffer came back to the arena: the waiting session runs again. */
 static void sess_bw0_cb(struct hlp *h, struct hlp_bwait *w)
 {
-	struct hlp_sess *s = HLP_CONTAINER(w, struct hlp_sess, bw[0]);
-
-	hlp_timer_in(&h->ev, &s->tmr, 0);
+	hlp_timer_in(&h->ev, &HLP_CONTAINER(w, struct hlp_sess, bw[0])->tmr, 0);
 }
 
 static void sess_bw1_cb(struct hlp *h, struct hlp_bwait *w)
 {
-	struct hlp_sess *s = HLP_CONTAINER(w, struct hlp_sess, bw[1]);
-
-	hlp_timer_in(&h->ev, &s->tmr, 0);
+	hlp_timer_in(&h->ev, &HLP_CONTAINER(w, struct hlp_sess, bw[1])->tmr, 0);
 }
 
 /* Schedule <s> to be processed in the current reactor turn. */
@@ -359,6 +356,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 }
 
 static int sess_connect(struct hlp_sess *s);
+static int sess_connect_fail(struct hlp_sess *s, int timeout);
 
 /*
 ** Assign a server and start connecting, or queue. Returns 0 when the
@@ -407,10 +405,10 @@ static int sess_assign(struct hlp_sess *s)
 	return sess_connect(s);
 }
 
-/* Start a connection to s->srv. Returns 0 (in progress or failed over to
-** a retry) or -1 when the session must end. */
-static int sess_connect_fail(struct hlp_sess *s, int timeout);
-
+/*
+** Start a connection to s->srv. Returns 0 (in progress, or failed over to
+** a retry) or -1 when the session must end.
+*/
 static int sess_connect(struct hlp_sess *s)
 {
 	struct hlp_server *sv = s->srv;

@@ -89,7 +89,7 @@ stop_hlp() {
 
 # An echo server on PORT (socat, one process per connection).
 echo_server() {
-	bg socat TCP-LISTEN:"$1",bind=127.0.0.1,reuseaddr,fork EXEC:cat
+	bg socat -t 30 TCP-LISTEN:"$1",bind=127.0.0.1,reuseaddr,fork EXEC:cat
 	wait_port "$1" 5 || fail "echo server did not start on $1"
 }
 
