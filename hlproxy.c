@@ -560,6 +560,9 @@ HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned whe
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
+/* lua_core.c */
+HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
+
 /* lua_txn.c */
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s);
@@ -4406,6 +4409,7 @@ static void lua_core_register(lua_State *L)
 
 	lua_newtable(L);
 	luaL_setfuncs(L, fns, 0);
+	hlp_lua_core_utils(L);
 	for (i = 0; i < 8; i++) {
 		lua_pushinteger(L, i);
 		lua_setfield(L, -2, levels[i]);
@@ -4623,6 +4627,20 @@ HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s)
 	hlp_lua_txn_detach(s);
 }
 /**** End file lua.c ****/
+
+/**** Begin file lua_core.c ****/
+/*
+** lua_core.c: the utility members of the core class (dates, tokenize,
+** addresses, Concat, get_info, proxies, now).
+*/
+
+
+/* Add the utility functions to the core table at the top of the stack. */
+HLP_PRIVATE void hlp_lua_core_utils(lua_State *L)
+{
+	(void)L;
+}
+/**** End file lua_core.c ****/
 
 /**** Begin file lua_txn.c ****/
 /*

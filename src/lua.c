@@ -189,6 +189,7 @@ static void lua_core_register(lua_State *L)
 
 	lua_newtable(L);
 	luaL_setfuncs(L, fns, 0);
+	hlp_lua_core_utils(L);
 	for (i = 0; i < 8; i++) {
 		lua_pushinteger(L, i);
 		lua_setfield(L, -2, levels[i]);

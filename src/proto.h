@@ -101,6 +101,9 @@ HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned whe
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
+/* lua_core.c */
+HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
+
 /* lua_txn.c */
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s);
