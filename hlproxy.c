@@ -273,6 +273,40 @@ struct hlp_proxy {
 	struct hlp_proxy *next;
 };
 
+enum hlp_lua_ctx {
+	HLP_CTX_BODY, HLP_CTX_INIT, HLP_CTX_TASK, HLP_CTX_ACTION,
+	HLP_CTX_FETCH, HLP_CTX_CONV, HLP_CTX_SERVICE
+};
+
+#define HLP_RUN_DONE    1u       /* core.done(): finished, not an error */
+#define HLP_RUN_TIMEOUT 2u       /* past its execution time limit */
+
+/*
+** One top-level Lua execution (an action, a task, the body of a file...):
+** a coroutine resumed by the reactor until it returns.
+*/
+struct hlp_lua_run {
+	lua_State *co;           /* NULL when not running */
+	int ref;                 /* registry ref keeping <co> alive */
+	enum hlp_lua_ctx ctx;
+	unsigned flags;
+	uint64_t wake;           /* resume at (ms); 0 = on the next event */
+	uint64_t spent;          /* execution time so far (ms) */
+	uint64_t start;          /* start of the current resume (ms) */
+	const char *name;        /* the function, for messages */
+};
+
+/* core.register_task() */
+struct hlp_lua_task {
+	struct hlp_list link;
+	struct hlp *h;
+	struct hlp_lua_run run;
+	struct hlp_timer tmr;
+	int fref;                /* the function */
+	int aref;                /* table of its arguments */
+	int nargs;
+};
+
 /* session flags */
 #define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
 #define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
@@ -336,20 +370,25 @@ struct hlp_sess {
 	unsigned long uid;
 	/* Lua action state */
 	struct hlp_rule *rule;   /* rule running or next to run */
-	lua_State *co;           /* suspended action coroutine */
-	int coref;               /* registry ref keeping <co> alive */
+	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	void *txn;               /* its userdata, cleared at the end */
 };
 
 struct hlp_lua {
 	lua_State *L;
-	size_t mem, maxmem;
-	int in_body;             /* a lua-load file body is running */
-	struct hlp_list actions; /* registered actions */
+	size_t mem, maxmem;      /* bytes; maxmem 0 = no cap */
+	struct hlp_lua_run *cur; /* the execution running now, if any */
+	struct hlp_lua_run main; /* body and init executions */
+	struct hlp_list actions; /* core.register_action() */
+	struct hlp_list inits;   /* core.register_init() */
+	struct hlp_list tasks;   /* tasks pending or running */
+	int started;             /* the reactor runs: tasks start at once */
+	int forced_yield;        /* instructions between forced yields */
+	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
 };
 
-/* core.register_action() entries */
+/* A registered function: action, init... */
 struct hlp_lua_action {
 	struct hlp_list link;
 	char *name;
@@ -558,7 +597,22 @@ HLP_PRIVATE int hlp_lua_prepend_path(struct hlp *h, const char *path, const char
 HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs, int *ref, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
+HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* lua_run.c */
+HLP_PRIVATE const char *hlp_lua_ctx_name(enum hlp_lua_ctx c);
+HLP_PRIVATE int hlp_lua_resume(struct hlp *h, struct hlp_lua_run *r, int nargs);
+HLP_PRIVATE void hlp_lua_run_release(struct hlp *h, struct hlp_lua_run *r);
+HLP_PRIVATE int hlp_lua_run_new(struct hlp *h, struct hlp_lua_run *r, enum hlp_lua_ctx ctx, int fref, const char *name);
+HLP_PRIVATE int hlp_lua_is_done(lua_State *L);
+HLP_PRIVATE void hlp_lua_errline(lua_State *co, char *out, size_t outlen);
+HLP_PRIVATE void hlp_lua_failure(struct hlp_lua_run *r, int rc, char *out, size_t outlen);
+HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
+HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
+HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
+HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
+HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_core.c */
 HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
@@ -572,6 +626,7 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
+HLP_PRIVATE int hlp_run_inits(struct hlp *h);
 
 #endif
 /**** End file proto.h ****/
@@ -1981,10 +2036,7 @@ static const char *const cfg_global_notyet[] = {
 	"ca-base", "crt-base", "ssl-default-bind-ciphers",
 	"ssl-default-bind-options", "ssl-default-server-ciphers",
 	"ssl-default-server-options", "ssl-server-verify", "tune.ssl.default-dh-param",
-	"lua-load-per-thread", "tune.lua.session-timeout",
-	"tune.lua.task-timeout", "tune.lua.service-timeout",
-	"tune.lua.burst-timeout", "tune.lua.forced-yield", "tune.lua.maxmem",
-	"tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
+	"lua-load-per-thread", "tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
 	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
 	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
 	"tune.http.maxhdr", "tune.maxrewrite", "unix-bind", "external-check",
@@ -2101,6 +2153,29 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "%s", err);
 			return -1;
 		}
+	} else if (strcmp(kw, "tune.lua.session-timeout") == 0 || strcmp(kw, "tune.lua.task-timeout") == 0 ||
+	           strcmp(kw, "tune.lua.service-timeout") == 0 || strcmp(kw, "tune.lua.burst-timeout") == 0) {
+		int ms;
+
+		if (n != 2 || hlp_parse_time(args[1], &ms, 1) < 0) {
+			hlp_cfg_err(c, "'%s' expects a time value (e.g. 4s), 0 for no limit.", kw);
+			return -1;
+		}
+		*(strcmp(kw + 9, "session-timeout") == 0 ? &h->lua.tmo_session :
+		  strcmp(kw + 9, "task-timeout") == 0 ? &h->lua.tmo_task :
+		  strcmp(kw + 9, "service-timeout") == 0 ? &h->lua.tmo_service : &h->lua.tmo_burst) = ms;
+	} else if (strcmp(kw, "tune.lua.forced-yield") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, INT_MAX, &v) < 0)
+			return -1;
+		if (v == 0) {
+			hlp_cfg_err(c, "'tune.lua.forced-yield' must be greater than 0.");
+			return -1;
+		}
+		h->lua.forced_yield = (int)v;
+	} else if (strcmp(kw, "tune.lua.maxmem") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
+			return -1;
+		h->lua.maxmem = (size_t)v * 1024 * 1024;
 	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
 		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
 	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||
@@ -3516,7 +3591,7 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->t_accept = h->ev.now;
 	s->t_queue = s->t_conn = s->t_est = 0;
 	s->term[0] = s->term[1] = '-';
-	s->coref = LUA_NOREF;
+	s->run.ref = LUA_NOREF;
 	s->txnref = LUA_NOREF;
 	s->uid = h->cum_conn++;
 	s->rule = fe->tcpreq;
@@ -4154,7 +4229,7 @@ static void sess_process(struct hlp_sess *s)
 		if (s->state == HLP_SS_EST && (s->side[0].fl & HLP_SD_SHUTW) &&
 		    (s->side[1].fl & HLP_SD_SHUTW))
 			goto end;
-		if (s->state == HLP_SS_FLUSH && !s->buf[1] && !s->co) {
+		if (s->state == HLP_SS_FLUSH && !s->buf[1] && !s->run.co) {
 			/* all sent: FIN, then drain the client so that the
 			 * kernel does not answer its late data with a reset */
 			shutdown(s->side[0].fdh.fd, SHUT_WR);
@@ -4195,6 +4270,8 @@ static void sess_process(struct hlp_sess *s)
 			goto end;
 		}
 	}
+	if (s->state == HLP_SS_RULES && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
+		dl = hlp_lua_sess_wake(s);
 	if (loops > 64)
 		hlp_timer_in(&h->ev, &s->tmr, 0);
 	else if (dl)
@@ -4224,7 +4301,7 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 ** class and running actions as coroutines that yield to the reactor.
 **
 ** Ownership: the state lives in h->lua.L. A session running an action owns
-** one coroutine (s->co, kept alive by s->coref) and one TXN object
+** one coroutine (s->run, see lua_run.c) and one TXN object
 ** (s->txnref); both are released when the rule finishes or the session ends.
 */
 
@@ -4257,35 +4334,6 @@ static void *lua_counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (np)
 		l->mem = l->mem - osize + nsize;
 	return np;
-}
-
-/*
-** Turn the error on top of <co> into one log-friendly line in <out>:
-** newlines of the traceback become ", ".
-*/
-static void lua_errline(lua_State *co, char *out, size_t outlen)
-{
-	const char *msg;
-	size_t i, o = 0;
-
-	if (lua_type(co, -1) == LUA_TSTRING || lua_type(co, -1) == LUA_TNUMBER) {
-		luaL_traceback(co, co, lua_tostring(co, -1), 0);
-		msg = lua_tostring(co, -1);
-	} else {
-		lua_pushfstring(co, "(error object is a %s value)", luaL_typename(co, -1));
-		luaL_traceback(co, co, lua_tostring(co, -1), 0);
-		msg = lua_tostring(co, -1);
-	}
-	for (i = 0; msg && msg[i] && o + 3 < outlen; i++) {
-		if (msg[i] == '\n') {
-			out[o++] = ',';
-			out[o++] = ' ';
-			while (msg[i + 1] == '\t')
-				i++;
-		} else
-			out[o++] = msg[i];
-	}
-	out[o] = 0;
 }
 
 static int lcore_log_level(lua_State *L, int idx)
@@ -4350,8 +4398,7 @@ static int lcore_register_action(lua_State *L)
 	lua_Integer nargs = 0;
 	lua_Integer i, n;
 
-	if (!h->lua.in_body)
-		return luaL_error(L, "core.register_action: only allowed in the body context (while lua-load runs the file)");
+	hlp_lua_check_body(L, "core.register_action");
 	luaL_checktype(L, 2, LUA_TTABLE);
 	luaL_checktype(L, 3, LUA_TFUNCTION);
 	if (!lua_isnoneornil(L, 4)) {
@@ -4409,6 +4456,7 @@ static void lua_core_register(lua_State *L)
 
 	lua_newtable(L);
 	luaL_setfuncs(L, fns, 0);
+	hlp_lua_run_register(L);
 	hlp_lua_core_utils(L);
 	for (i = 0; i < 8; i++) {
 		lua_pushinteger(L, i);
@@ -4417,39 +4465,60 @@ static void lua_core_register(lua_State *L)
 	lua_setglobal(L, "core");
 }
 
+/* Last resort: an error outside any protected call. Say what it was. */
+static int lua_panic(lua_State *L)
+{
+	fprintf(stderr, "[ALERT] (%d) : Lua panic: %s\n", (int)getpid(),
+	        lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object is not a string)");
+	return 0;   /* Lua aborts */
+}
+
 /* Create the state with the standard libraries and HAProxy's classes. */
 HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 {
 	lua_State *L;
 
 	hlp_list_init(&h->lua.actions);
+	hlp_list_init(&h->lua.inits);
+	hlp_list_init(&h->lua.tasks);
+	h->lua.forced_yield = 10000;
+	h->lua.tmo_session = 4000;
+	h->lua.tmo_service = 4000;
+	h->lua.tmo_burst = 1000;
+	h->lua.main.ctx = HLP_CTX_BODY;
+	h->lua.main.ref = LUA_NOREF;
 	L = lua_newstate(lua_counting_alloc, &h->lua);
 	if (!L)
 		return -1;
 	h->lua.L = L;
 	*(struct hlp **)lua_getextraspace(L) = h;
+	lua_atpanic(L, lua_panic);
 	luaL_openlibs(L);
 	lua_core_register(L);
 	hlp_lua_txn_register(L);
 	return 0;
 }
 
-HLP_PRIVATE void hlp_lua_close(struct hlp *h)
+static void lua_free_fns(struct hlp_list *l)
 {
-	struct hlp_list *e;
+	while (!hlp_list_empty(l)) {
+		struct hlp_lua_action *a = HLP_CONTAINER(l->n, struct hlp_lua_action, link);
 
-	if (h->lua.L)
-		lua_close(h->lua.L);
-	h->lua.L = NULL;
-	while (!hlp_list_empty(&h->lua.actions)) {
-		struct hlp_lua_action *a;
-
-		e = h->lua.actions.n;
-		a = HLP_CONTAINER(e, struct hlp_lua_action, link);
-		hlp_list_del(e);
+		hlp_list_del(&a->link);
 		free(a->name);
 		free(a);
 	}
+}
+
+HLP_PRIVATE void hlp_lua_close(struct hlp *h)
+{
+	while (!hlp_list_empty(&h->lua.tasks))
+		hlp_lua_task_free(h, HLP_CONTAINER(h->lua.tasks.n, struct hlp_lua_task, link));
+	if (h->lua.L)
+		lua_close(h->lua.L);
+	h->lua.L = NULL;
+	lua_free_fns(&h->lua.actions);
+	lua_free_fns(&h->lua.inits);
 }
 
 /*
@@ -4491,9 +4560,14 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 	}
 	for (i = 0; i < nargs; i++)
 		lua_pushstring(L, args[i]);
-	h->lua.in_body = 1;
+	h->lua.main.ctx = HLP_CTX_BODY;
+	h->lua.cur = &h->lua.main;
 	rc = lua_pcall(L, nargs, 0, 0);
-	h->lua.in_body = 0;
+	h->lua.cur = NULL;
+	if (rc != LUA_OK && hlp_lua_is_done(L)) {
+		lua_pop(L, 1);
+		rc = LUA_OK;
+	}
 	if (rc != LUA_OK) {
 		const char *m = lua_tostring(L, -1);
 
@@ -4561,58 +4635,87 @@ HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned whe
 	return 0;
 }
 
-static void lua_release_co(struct hlp_sess *s)
-{
-	if (s->co) {
-		luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, s->coref);
-		s->co = NULL;
-		s->coref = LUA_NOREF;
-	}
-}
-
 /* Log a failed action on the frontend's logs and on stderr. */
-static void lua_action_error(struct hlp_sess *s, const char *what)
+static void lua_action_error(struct hlp_sess *s, int rc)
 {
-	char line[1024], msg[1200];
+	char why[1024], msg[1200];
 
-	lua_errline(s->co, line, sizeof(line));
-	snprintf(msg, sizeof(msg), "Lua function '%s': %s: %s.", s->rule->name, what, line);
+	hlp_lua_failure(&s->run, rc, why, sizeof(why));
+	snprintf(msg, sizeof(msg), "Lua function '%s': %s.", s->rule->name, why);
 	hlp_log_send(s->h, s->fe->logs, s->fe->nlogs, 3, msg);
 	hlp_alert(NULL, "%s", msg);
+}
+
+/* Protected: push the TXN and the rule's words, move them to the coroutine. */
+static int lua_action_args_p(lua_State *L)
+{
+	struct hlp_sess *s = lua_touserdata(L, 1);
+	int i;
+
+	hlp_lua_push_txn(L, s);
+	for (i = 0; i < s->rule->nargs; i++)
+		lua_pushstring(L, s->rule->args[i]);
+	if (!lua_checkstack(s->run.co, s->rule->nargs + 2))
+		return luaL_error(L, "stack overflow");
+	lua_xmove(L, s->run.co, s->rule->nargs + 1);
+	return 0;
+}
+
+/* Start the action of s->rule: 0, or -1 (logged) when it cannot start. */
+static int lua_action_start(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	lua_State *L = h->lua.L;
+
+	if (hlp_lua_run_new(h, &s->run, HLP_CTX_ACTION, s->rule->ref, s->rule->name) < 0)
+		return -1;
+	lua_pushcfunction(L, lua_action_args_p);
+	lua_pushlightuserdata(L, s);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua function '%s': cannot start: %s.", s->rule->name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		hlp_lua_run_release(h, &s->run);
+		return -1;
+	}
+	return 0;
 }
 
 /*
 ** Run the session's tcp-request content rules from s->rule on. An action
 ** runs in its own coroutine; when it yields the session waits and this is
-** called again on the next wake-up. Returns 0 when the rules are over
-** (all ran, or txn:close()/done() stopped them), 1 when one is suspended.
-** A Lua error ends that action only: it is logged, the next rule runs.
+** called again on later events, resuming it once its wake-up time has
+** come. Returns 0 when the rules are over (all ran, or txn:close()/done()
+** stopped them), 1 when one is suspended. A Lua error ends that action
+** only: it is logged and the next rule runs.
 */
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s)
 {
-	lua_State *L = s->h->lua.L;
-	int rc, nargs, i;
+	struct hlp *h = s->h;
+	int rc, nargs;
 
 	while (s->rule) {
 		struct hlp_rule *r = s->rule;
 
-		if (!s->co) {
-			s->co = lua_newthread(L);
-			s->coref = luaL_ref(L, LUA_REGISTRYINDEX);
-			lua_rawgeti(s->co, LUA_REGISTRYINDEX, r->ref);
-			hlp_lua_push_txn(s->co, s);
-			for (i = 0; i < r->nargs; i++)
-				lua_pushstring(s->co, r->args[i]);
+		if (!s->run.co) {
+			if (lua_action_start(s) < 0) {
+				s->rule = r->next;
+				continue;
+			}
+			nargs = r->nargs + 1;
+		} else {
+			if (s->run.wake > h->ev.now)
+				return 1;
+			nargs = 0;
 		}
-		nargs = lua_status(s->co) == LUA_OK ? lua_gettop(s->co) - 1 : 0;
-		rc = lua_resume(s->co, NULL, nargs);
-		if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE)) {
-			lua_settop(s->co, 0);
+		rc = hlp_lua_resume(h, &s->run, nargs);
+		if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE) && !(s->run.flags & HLP_RUN_DONE)) {
+			lua_settop(s->run.co, 0);
 			return 1;
 		}
 		if (rc != LUA_OK && rc != LUA_YIELD)
-			lua_action_error(s, rc == LUA_ERRMEM ? "out of memory" : "runtime error");
-		lua_release_co(s);
+			lua_action_error(s, rc);
+		hlp_lua_run_release(h, &s->run);
 		s->rule = r->next;
 		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE))
 			s->rule = NULL;
@@ -4620,13 +4723,484 @@ HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s)
 	return 0;
 }
 
+/* When the suspended action of <s> wants to run again, 0 for an event. */
+HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s)
+{
+	return s->run.co ? s->run.wake : 0;
+}
+
 /* The session is over: drop its coroutine and detach its TXN object. */
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s)
 {
-	lua_release_co(s);
+	hlp_lua_run_release(s->h, &s->run);
 	hlp_lua_txn_detach(s);
 }
 /**** End file lua.c ****/
+
+/**** Begin file lua_run.c ****/
+/*
+** lua_run.c: Lua executions scheduled by the reactor. Every action and
+** task runs in its own coroutine; blocking calls (core.sleep, core.yield,
+** a full channel) yield back to the reactor with a wake-up time, and a
+** count hook forces a yield every tune.lua.forced-yield instructions and
+** enforces the execution time limits. Body and init functions run to the
+** end (sleeping there blocks start-up, as HAProxy).
+**
+** Every call into Lua from C goes through lua_pcall or lua_resume, so an
+** error (even out of memory, or one raised by a __gc metamethod) ends
+** that execution only.
+*/
+
+
+static const char *const run_ctx_names[] = {
+	"body", "init", "task", "action", "sample-fetch", "converter", "service"
+};
+
+HLP_PRIVATE const char *hlp_lua_ctx_name(enum hlp_lua_ctx c)
+{
+	return run_ctx_names[c];
+}
+
+/* Execution time allowed to a context, in ms; 0 means no limit. */
+static uint64_t run_limit(const struct hlp *h, enum hlp_lua_ctx c)
+{
+	switch (c) {
+	case HLP_CTX_ACTION:
+	case HLP_CTX_FETCH:
+	case HLP_CTX_CONV:
+		return (uint64_t)h->lua.tmo_session;
+	case HLP_CTX_TASK:
+		return (uint64_t)h->lua.tmo_task;
+	case HLP_CTX_SERVICE:
+		return (uint64_t)h->lua.tmo_service;
+	default:
+		return 0;
+	}
+}
+
+/*
+** The count hook: past a time limit the execution gets "execution
+** timeout" errors at every instruction until it ends, so that a pcall
+** loop cannot survive; otherwise a yieldable coroutine is made to yield.
+** Coroutines created by scripts are never force-yielded.
+*/
+static void run_hook(lua_State *L, lua_Debug *ar)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	struct hlp_lua_run *r = h->lua.cur;
+	uint64_t now, limit;
+
+	(void)ar;
+	if (!r || r->ctx == HLP_CTX_BODY || r->ctx == HLP_CTX_INIT)
+		return;
+	now = hlp_ev_clock();
+	limit = run_limit(h, r->ctx);
+	if (!(r->flags & HLP_RUN_TIMEOUT) &&
+	    ((limit && r->spent + (now - r->start) > limit) ||
+	     (h->lua.tmo_burst && now - r->start > (uint64_t)h->lua.tmo_burst))) {
+		r->flags |= HLP_RUN_TIMEOUT;
+		lua_sethook(L, run_hook, LUA_MASKCOUNT, 1);
+		if (L != r->co)
+			lua_sethook(r->co, run_hook, LUA_MASKCOUNT, 1);
+	}
+	if (r->flags & HLP_RUN_TIMEOUT)
+		luaL_error(L, "execution timeout");
+	if (L == r->co && lua_isyieldable(L) && r->ctx != HLP_CTX_FETCH && r->ctx != HLP_CTX_CONV) {
+		r->wake = now;
+		lua_yield(L, 0);
+	}
+}
+
+/*
+** Resume <r> with <nargs> values on its stack. Accounts the execution
+** time and installs the hook. Returns lua_resume()'s status.
+*/
+HLP_PRIVATE int hlp_lua_resume(struct hlp *h, struct hlp_lua_run *r, int nargs)
+{
+	struct hlp_lua_run *prev = h->lua.cur;
+	int rc;
+
+	h->lua.cur = r;
+	r->start = hlp_ev_clock();
+	r->wake = 0;
+	if (!(r->flags & HLP_RUN_TIMEOUT))
+		lua_sethook(r->co, run_hook, LUA_MASKCOUNT, h->lua.forced_yield > 0 ? h->lua.forced_yield : 10000);
+	rc = lua_resume(r->co, NULL, nargs);
+	r->spent += hlp_ev_clock() - r->start;
+	h->lua.cur = prev;
+	return rc;
+}
+
+/* Drop the coroutine of <r>; it is collected with what it holds. */
+HLP_PRIVATE void hlp_lua_run_release(struct hlp *h, struct hlp_lua_run *r)
+{
+	if (r->co) {
+		lua_settop(r->co, 0);
+		luaL_unref(h->lua.L, LUA_REGISTRYINDEX, r->ref);
+	}
+	r->co = NULL;
+	r->ref = LUA_NOREF;
+	r->flags = 0;
+	r->wake = r->spent = 0;
+}
+
+/*
+** Protected part of starting an execution: create the coroutine and push
+** the function on it. Argument: a light userdata to the run, the function
+** ref as an integer.
+*/
+static int run_new_p(lua_State *L)
+{
+	struct hlp_lua_run *r = lua_touserdata(L, 1);
+	int fref = (int)lua_tointeger(L, 2);
+
+	r->co = lua_newthread(L);
+	lua_rawgeti(r->co, LUA_REGISTRYINDEX, fref);
+	r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
+/*
+** Make the coroutine of <r> for the function <fref>. Returns 0, or -1
+** with the error logged (the memory cap can make this fail).
+*/
+HLP_PRIVATE int hlp_lua_run_new(struct hlp *h, struct hlp_lua_run *r, enum hlp_lua_ctx ctx,
+                                int fref, const char *name)
+{
+	lua_State *L = h->lua.L;
+
+	r->co = NULL;
+	r->ref = LUA_NOREF;
+	r->ctx = ctx;
+	r->flags = 0;
+	r->wake = r->spent = 0;
+	r->name = name;
+	lua_pushcfunction(L, run_new_p);
+	lua_pushlightuserdata(L, r);
+	lua_pushinteger(L, fref);
+	if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua %s '%s': cannot start: %s.", hlp_lua_ctx_name(ctx), name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		r->co = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The execution running on <L>, refusing contexts that cannot block. */
+static struct hlp_lua_run *run_blocking(lua_State *L, const char *fn)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	struct hlp_lua_run *r = h->lua.cur;
+
+	if (!r)
+		luaL_error(L, "%s: no Lua execution is running", fn);
+	if (r->ctx == HLP_CTX_FETCH || r->ctx == HLP_CTX_CONV)
+		luaL_error(L, "%s: cannot be used in a %s context: it would block",
+		           fn, hlp_lua_ctx_name(r->ctx));
+	if (r->ctx != HLP_CTX_BODY && r->ctx != HLP_CTX_INIT && L != r->co)
+		luaL_error(L, "%s: cannot yield from a coroutine created by the script", fn);
+	return r;
+}
+
+static int lcore_wait_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
+	uint64_t when = (uint64_t)ctx;
+
+	(void)status;
+	if (hlp_ev_clock() < when) {
+		r->wake = when;
+		return lua_yieldk(L, 0, ctx, lcore_wait_k);
+	}
+	return 0;
+}
+
+/*
+** Wait <ms> milliseconds: in the body or an init function the process
+** sleeps (start-up is blocked, as HAProxy), elsewhere the coroutine
+** yields to the reactor until its timer.
+*/
+static int lcore_wait(lua_State *L, uint64_t ms, const char *fn)
+{
+	struct hlp_lua_run *r = run_blocking(L, fn);
+	uint64_t when = hlp_ev_clock() + ms;
+
+	if (r->ctx == HLP_CTX_BODY || r->ctx == HLP_CTX_INIT) {
+		struct timespec ts;
+		uint64_t now;
+
+		while ((now = hlp_ev_clock()) < when) {
+			ts.tv_sec = (time_t)((when - now) / 1000);
+			ts.tv_nsec = (long)((when - now) % 1000) * 1000000L;
+			nanosleep(&ts, NULL);
+		}
+		return 0;
+	}
+	r->wake = when;
+	return lua_yieldk(L, 0, (lua_KContext)when, lcore_wait_k);
+}
+
+static int lcore_sleep(lua_State *L)
+{
+	lua_Integer s = luaL_checkinteger(L, 1);
+
+	return lcore_wait(L, s > 0 ? (uint64_t)s * 1000u : 0, "core.sleep");
+}
+
+static int lcore_msleep(lua_State *L)
+{
+	lua_Integer ms = luaL_checkinteger(L, 1);
+
+	return lcore_wait(L, ms > 0 ? (uint64_t)ms : 0, "core.msleep");
+}
+
+/* core.yield(): give the reactor a turn. */
+static int lcore_yield(lua_State *L)
+{
+	struct hlp_lua_run *r = run_blocking(L, "core.yield");
+
+	if (r->ctx == HLP_CTX_BODY || r->ctx == HLP_CTX_INIT)
+		return 0;
+	r->wake = hlp_ev_clock();
+	return lua_yield(L, 0);
+}
+
+/* Raised to end a body or init function through core.done(). */
+static char run_done_sentinel;
+
+/* core.done(): end the current execution here, cleanly. */
+static int lcore_done(lua_State *L)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	struct hlp_lua_run *r = h->lua.cur;
+
+	if (r && L == r->co && lua_isyieldable(L)) {
+		r->flags |= HLP_RUN_DONE;
+		return lua_yield(L, 0);
+	}
+	lua_pushlightuserdata(L, &run_done_sentinel);
+	return lua_error(L);
+}
+
+/* Is the error on top of <L> the one core.done() raises? */
+HLP_PRIVATE int hlp_lua_is_done(lua_State *L)
+{
+	return lua_touserdata(L, -1) == &run_done_sentinel;
+}
+
+/* Copy the error on top of <co> as one line, with a short traceback. */
+HLP_PRIVATE void hlp_lua_errline(lua_State *co, char *out, size_t outlen)
+{
+	const char *msg;
+	size_t i, o = 0;
+
+	if (lua_type(co, -1) == LUA_TSTRING || lua_type(co, -1) == LUA_TNUMBER)
+		msg = lua_tostring(co, -1);
+	else
+		msg = lua_pushfstring(co, "(error object is a %s value)", luaL_typename(co, -1));
+	luaL_traceback(co, co, msg, 0);
+	msg = lua_tostring(co, -1);
+	for (i = 0; msg && msg[i] && o + 3 < outlen; i++) {
+		if (msg[i] == '\n') {
+			out[o++] = ',';
+			out[o++] = ' ';
+			while (msg[i + 1] == '\t')
+				i++;
+		} else
+			out[o++] = msg[i];
+	}
+	out[o] = 0;
+}
+
+/*
+** Describe why <r> failed with status <rc> into <out>: "execution
+** timeout", "out of memory" or "runtime error: <message>".
+*/
+HLP_PRIVATE void hlp_lua_failure(struct hlp_lua_run *r, int rc, char *out, size_t outlen)
+{
+	char line[900];
+
+	if (r->flags & HLP_RUN_TIMEOUT)
+		snprintf(out, outlen, "execution timeout");
+	else if (rc == LUA_ERRMEM)
+		snprintf(out, outlen, "out of memory error");
+	else {
+		hlp_lua_errline(r->co, line, sizeof(line));
+		snprintf(out, outlen, "runtime error: %s", line);
+	}
+}
+
+/* A task's turn: start or resume it; it ends on return or error. */
+static void run_task_cb(struct hlp *h, struct hlp_timer *t)
+{
+	struct hlp_lua_task *k = HLP_CONTAINER(t, struct hlp_lua_task, tmr);
+	struct hlp_lua_run *r = &k->run;
+	int rc, nargs = 0, i;
+
+	if (!r->co) {
+		if (hlp_lua_run_new(h, r, HLP_CTX_TASK, k->fref, "task") < 0)
+			goto end;
+		if (!lua_checkstack(r->co, k->nargs + 2))
+			goto end;
+		/* the function is at 1: its arguments follow */
+		lua_rawgeti(r->co, LUA_REGISTRYINDEX, k->aref);
+		for (i = 1; i <= k->nargs; i++)
+			lua_rawgeti(r->co, 2, i);
+		lua_remove(r->co, 2);
+		nargs = k->nargs;
+	} else if (r->wake > hlp_ev_clock()) {
+		hlp_timer_at(&h->ev, &k->tmr, r->wake);
+		return;
+	}
+	rc = hlp_lua_resume(h, r, nargs);
+	if (rc == LUA_YIELD && !(r->flags & HLP_RUN_DONE)) {
+		lua_settop(r->co, 0);
+		hlp_timer_at(&h->ev, &k->tmr, r->wake ? r->wake : h->ev.now);
+		return;
+	}
+	if (rc != LUA_OK && rc != LUA_YIELD && !hlp_lua_is_done(r->co)) {
+		char msg[1024];
+
+		hlp_lua_failure(r, rc, msg, sizeof(msg));
+		hlp_alert(h, "Lua task: %s.", msg);
+		hlp_log_send(h, h->g.logs, h->g.nlogs, 3, msg);
+	}
+end:
+	hlp_lua_task_free(h, k);
+}
+
+HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k)
+{
+	hlp_timer_del(&h->ev, &k->tmr);
+	hlp_lua_run_release(h, &k->run);
+	if (h->lua.L) {
+		luaL_unref(h->lua.L, LUA_REGISTRYINDEX, k->fref);
+		luaL_unref(h->lua.L, LUA_REGISTRYINDEX, k->aref);
+	}
+	hlp_list_del(&k->link);
+	free(k);
+}
+
+/* core.register_task(fn [, args...]): runs once the reactor runs. */
+static int lcore_register_task(lua_State *L)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	struct hlp_lua_task *k;
+	int n = lua_gettop(L), i;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lua_createtable(L, n - 1, 0);
+	for (i = 2; i <= n; i++) {
+		lua_pushvalue(L, i);
+		lua_rawseti(L, -2, i - 1);
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return luaL_error(L, "core.register_task: out of memory");
+	k->h = h;
+	k->nargs = n - 1;
+	k->aref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pushvalue(L, 1);
+	k->fref = luaL_ref(L, LUA_REGISTRYINDEX);
+	k->tmr.cb = run_task_cb;
+	k->run.ref = LUA_NOREF;
+	hlp_list_add_tail(&h->lua.tasks, &k->link);
+	if (h->lua.started)
+		hlp_timer_in(&h->ev, &k->tmr, 0);
+	return 0;
+}
+
+/* The reactor is ready: start the tasks registered so far. */
+HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h)
+{
+	struct hlp_list *e;
+
+	h->lua.started = 1;
+	for (e = h->lua.tasks.n; e != &h->lua.tasks; e = e->n) {
+		struct hlp_lua_task *k = HLP_CONTAINER(e, struct hlp_lua_task, link);
+
+		if (!k->run.co && !k->tmr.idx)
+			hlp_timer_in(&h->ev, &k->tmr, 0);
+	}
+}
+
+/* Only the body of a lua-load file may register functions. */
+HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	struct hlp_lua_run *r = h->lua.cur;
+
+	if (!r || r->ctx != HLP_CTX_BODY)
+		luaL_error(L, "%s: only allowed in the body context (while lua-load runs the file), not in %s context",
+		           fn, r ? hlp_lua_ctx_name(r->ctx) : "this");
+}
+
+/* core.register_init(fn): run after parsing, before listening. */
+static int lcore_register_init(lua_State *L)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	struct hlp_lua_action *a;
+
+	hlp_lua_check_body(L, "core.register_init");
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return luaL_error(L, "core.register_init: out of memory");
+	lua_pushvalue(L, 1);
+	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	hlp_list_add_tail(&h->lua.inits, &a->link);
+	return 0;
+}
+
+/*
+** Run the init functions in order. Returns 0, or -1 with the message of
+** the first failure in <err>.
+*/
+HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
+{
+	lua_State *L = h->lua.L;
+	struct hlp_list *e;
+	int rc;
+
+	for (e = h->lua.inits.n; e != &h->lua.inits; e = e->n) {
+		struct hlp_lua_action *a = HLP_CONTAINER(e, struct hlp_lua_action, link);
+
+		h->lua.main.ctx = HLP_CTX_INIT;
+		h->lua.cur = &h->lua.main;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, a->ref);
+		rc = lua_pcall(L, 0, 0, 0);
+		h->lua.cur = NULL;
+		if (rc != LUA_OK) {
+			if (hlp_lua_is_done(L)) {
+				lua_pop(L, 1);
+				continue;
+			}
+			snprintf(err, errlen, "Lua init: %s: %s", rc == LUA_ERRMEM ? "out of memory error" : "runtime error",
+			         lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object is not a string)");
+			lua_pop(L, 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
+{
+	static const luaL_Reg fns[] = {
+		{ "sleep", lcore_sleep },
+		{ "msleep", lcore_msleep },
+		{ "yield", lcore_yield },
+		{ "done", lcore_done },
+		{ "register_task", lcore_register_task },
+		{ "register_init", lcore_register_init },
+		{ NULL, NULL }
+	};
+
+	luaL_setfuncs(L, fns, 0);
+}
+/**** End file lua_run.c ****/
 
 /**** Begin file lua_core.c ****/
 /*
@@ -4915,6 +5489,19 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	}
 	if (hlp_log_open(h) < 0)
 		return -1;
+	hlp_lua_start_tasks(h);
+	return 0;
+}
+
+/* Run the Lua init functions; -1 (reported) when one fails. */
+HLP_PRIVATE int hlp_run_inits(struct hlp *h)
+{
+	char err[1024];
+
+	if (hlp_lua_run_inits(h, err, sizeof(err)) < 0) {
+		hlp_alert(h, "%s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -4941,7 +5528,7 @@ static struct hlp *hlp_create_common(const char *path, const char *text, char *e
 		hlp_alert(h, "Configuration file has no error but will not start (no listener).");
 		h->nerr++;
 	}
-	if (h->nerr || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
+	if (h->nerr || hlp_run_inits(h) < 0 || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
 		h->errbuf = NULL;
 		hlp_free(h);
 		return NULL;
@@ -5331,7 +5918,7 @@ int main(int argc, char **argv)
 		pidfile = h->g.pidfile;
 	if (h->g.daemon)
 		daemon = 1;
-	if (hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
+	if (hlp_run_inits(h) < 0 || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
 		ret = 1;
 		goto out;
 	}

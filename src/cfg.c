@@ -299,10 +299,7 @@ static const char *const cfg_global_notyet[] = {
 	"ca-base", "crt-base", "ssl-default-bind-ciphers",
 	"ssl-default-bind-options", "ssl-default-server-ciphers",
 	"ssl-default-server-options", "ssl-server-verify", "tune.ssl.default-dh-param",
-	"lua-load-per-thread", "tune.lua.session-timeout",
-	"tune.lua.task-timeout", "tune.lua.service-timeout",
-	"tune.lua.burst-timeout", "tune.lua.forced-yield", "tune.lua.maxmem",
-	"tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
+	"lua-load-per-thread", "tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
 	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
 	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
 	"tune.http.maxhdr", "tune.maxrewrite", "unix-bind", "external-check",
@@ -419,6 +416,29 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "%s", err);
 			return -1;
 		}
+	} else if (strcmp(kw, "tune.lua.session-timeout") == 0 || strcmp(kw, "tune.lua.task-timeout") == 0 ||
+	           strcmp(kw, "tune.lua.service-timeout") == 0 || strcmp(kw, "tune.lua.burst-timeout") == 0) {
+		int ms;
+
+		if (n != 2 || hlp_parse_time(args[1], &ms, 1) < 0) {
+			hlp_cfg_err(c, "'%s' expects a time value (e.g. 4s), 0 for no limit.", kw);
+			return -1;
+		}
+		*(strcmp(kw + 9, "session-timeout") == 0 ? &h->lua.tmo_session :
+		  strcmp(kw + 9, "task-timeout") == 0 ? &h->lua.tmo_task :
+		  strcmp(kw + 9, "service-timeout") == 0 ? &h->lua.tmo_service : &h->lua.tmo_burst) = ms;
+	} else if (strcmp(kw, "tune.lua.forced-yield") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, INT_MAX, &v) < 0)
+			return -1;
+		if (v == 0) {
+			hlp_cfg_err(c, "'tune.lua.forced-yield' must be greater than 0.");
+			return -1;
+		}
+		h->lua.forced_yield = (int)v;
+	} else if (strcmp(kw, "tune.lua.maxmem") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
+			return -1;
+		h->lua.maxmem = (size_t)v * 1024 * 1024;
 	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
 		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
 	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||

@@ -86,6 +86,19 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	}
 	if (hlp_log_open(h) < 0)
 		return -1;
+	hlp_lua_start_tasks(h);
+	return 0;
+}
+
+/* Run the Lua init functions; -1 (reported) when one fails. */
+HLP_PRIVATE int hlp_run_inits(struct hlp *h)
+{
+	char err[1024];
+
+	if (hlp_lua_run_inits(h, err, sizeof(err)) < 0) {
+		hlp_alert(h, "%s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -112,7 +125,7 @@ static struct hlp *hlp_create_common(const char *path, const char *text, char *e
 		hlp_alert(h, "Configuration file has no error but will not start (no listener).");
 		h->nerr++;
 	}
-	if (h->nerr || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
+	if (h->nerr || hlp_run_inits(h) < 0 || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
 		h->errbuf = NULL;
 		hlp_free(h);
 		return NULL;

@@ -3,7 +3,7 @@
 ** class and running actions as coroutines that yield to the reactor.
 **
 ** Ownership: the state lives in h->lua.L. A session running an action owns
-** one coroutine (s->co, kept alive by s->coref) and one TXN object
+** one coroutine (s->run, see lua_run.c) and one TXN object
 ** (s->txnref); both are released when the rule finishes or the session ends.
 */
 
@@ -37,35 +37,6 @@ static void *lua_counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (np)
 		l->mem = l->mem - osize + nsize;
 	return np;
-}
-
-/*
-** Turn the error on top of <co> into one log-friendly line in <out>:
-** newlines of the traceback become ", ".
-*/
-static void lua_errline(lua_State *co, char *out, size_t outlen)
-{
-	const char *msg;
-	size_t i, o = 0;
-
-	if (lua_type(co, -1) == LUA_TSTRING || lua_type(co, -1) == LUA_TNUMBER) {
-		luaL_traceback(co, co, lua_tostring(co, -1), 0);
-		msg = lua_tostring(co, -1);
-	} else {
-		lua_pushfstring(co, "(error object is a %s value)", luaL_typename(co, -1));
-		luaL_traceback(co, co, lua_tostring(co, -1), 0);
-		msg = lua_tostring(co, -1);
-	}
-	for (i = 0; msg && msg[i] && o + 3 < outlen; i++) {
-		if (msg[i] == '\n') {
-			out[o++] = ',';
-			out[o++] = ' ';
-			while (msg[i + 1] == '\t')
-				i++;
-		} else
-			out[o++] = msg[i];
-	}
-	out[o] = 0;
 }
 
 static int lcore_log_level(lua_State *L, int idx)
@@ -130,8 +101,7 @@ static int lcore_register_action(lua_State *L)
 	lua_Integer nargs = 0;
 	lua_Integer i, n;
 
-	if (!h->lua.in_body)
-		return luaL_error(L, "core.register_action: only allowed in the body context (while lua-load runs the file)");
+	hlp_lua_check_body(L, "core.register_action");
 	luaL_checktype(L, 2, LUA_TTABLE);
 	luaL_checktype(L, 3, LUA_TFUNCTION);
 	if (!lua_isnoneornil(L, 4)) {
@@ -189,6 +159,7 @@ static void lua_core_register(lua_State *L)
 
 	lua_newtable(L);
 	luaL_setfuncs(L, fns, 0);
+	hlp_lua_run_register(L);
 	hlp_lua_core_utils(L);
 	for (i = 0; i < 8; i++) {
 		lua_pushinteger(L, i);
@@ -197,39 +168,60 @@ static void lua_core_register(lua_State *L)
 	lua_setglobal(L, "core");
 }
 
+/* Last resort: an error outside any protected call. Say what it was. */
+static int lua_panic(lua_State *L)
+{
+	fprintf(stderr, "[ALERT] (%d) : Lua panic: %s\n", (int)getpid(),
+	        lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error object is not a string)");
+	return 0;   /* Lua aborts */
+}
+
 /* Create the state with the standard libraries and HAProxy's classes. */
 HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 {
 	lua_State *L;
 
 	hlp_list_init(&h->lua.actions);
+	hlp_list_init(&h->lua.inits);
+	hlp_list_init(&h->lua.tasks);
+	h->lua.forced_yield = 10000;
+	h->lua.tmo_session = 4000;
+	h->lua.tmo_service = 4000;
+	h->lua.tmo_burst = 1000;
+	h->lua.main.ctx = HLP_CTX_BODY;
+	h->lua.main.ref = LUA_NOREF;
 	L = lua_newstate(lua_counting_alloc, &h->lua);
 	if (!L)
 		return -1;
 	h->lua.L = L;
 	*(struct hlp **)lua_getextraspace(L) = h;
+	lua_atpanic(L, lua_panic);
 	luaL_openlibs(L);
 	lua_core_register(L);
 	hlp_lua_txn_register(L);
 	return 0;
 }
 
-HLP_PRIVATE void hlp_lua_close(struct hlp *h)
+static void lua_free_fns(struct hlp_list *l)
 {
-	struct hlp_list *e;
+	while (!hlp_list_empty(l)) {
+		struct hlp_lua_action *a = HLP_CONTAINER(l->n, struct hlp_lua_action, link);
 
-	if (h->lua.L)
-		lua_close(h->lua.L);
-	h->lua.L = NULL;
-	while (!hlp_list_empty(&h->lua.actions)) {
-		struct hlp_lua_action *a;
-
-		e = h->lua.actions.n;
-		a = HLP_CONTAINER(e, struct hlp_lua_action, link);
-		hlp_list_del(e);
+		hlp_list_del(&a->link);
 		free(a->name);
 		free(a);
 	}
+}
+
+HLP_PRIVATE void hlp_lua_close(struct hlp *h)
+{
+	while (!hlp_list_empty(&h->lua.tasks))
+		hlp_lua_task_free(h, HLP_CONTAINER(h->lua.tasks.n, struct hlp_lua_task, link));
+	if (h->lua.L)
+		lua_close(h->lua.L);
+	h->lua.L = NULL;
+	lua_free_fns(&h->lua.actions);
+	lua_free_fns(&h->lua.inits);
 }
 
 /*
@@ -271,9 +263,14 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 	}
 	for (i = 0; i < nargs; i++)
 		lua_pushstring(L, args[i]);
-	h->lua.in_body = 1;
+	h->lua.main.ctx = HLP_CTX_BODY;
+	h->lua.cur = &h->lua.main;
 	rc = lua_pcall(L, nargs, 0, 0);
-	h->lua.in_body = 0;
+	h->lua.cur = NULL;
+	if (rc != LUA_OK && hlp_lua_is_done(L)) {
+		lua_pop(L, 1);
+		rc = LUA_OK;
+	}
 	if (rc != LUA_OK) {
 		const char *m = lua_tostring(L, -1);
 
@@ -341,58 +338,87 @@ HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned whe
 	return 0;
 }
 
-static void lua_release_co(struct hlp_sess *s)
-{
-	if (s->co) {
-		luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, s->coref);
-		s->co = NULL;
-		s->coref = LUA_NOREF;
-	}
-}
-
 /* Log a failed action on the frontend's logs and on stderr. */
-static void lua_action_error(struct hlp_sess *s, const char *what)
+static void lua_action_error(struct hlp_sess *s, int rc)
 {
-	char line[1024], msg[1200];
+	char why[1024], msg[1200];
 
-	lua_errline(s->co, line, sizeof(line));
-	snprintf(msg, sizeof(msg), "Lua function '%s': %s: %s.", s->rule->name, what, line);
+	hlp_lua_failure(&s->run, rc, why, sizeof(why));
+	snprintf(msg, sizeof(msg), "Lua function '%s': %s.", s->rule->name, why);
 	hlp_log_send(s->h, s->fe->logs, s->fe->nlogs, 3, msg);
 	hlp_alert(NULL, "%s", msg);
+}
+
+/* Protected: push the TXN and the rule's words, move them to the coroutine. */
+static int lua_action_args_p(lua_State *L)
+{
+	struct hlp_sess *s = lua_touserdata(L, 1);
+	int i;
+
+	hlp_lua_push_txn(L, s);
+	for (i = 0; i < s->rule->nargs; i++)
+		lua_pushstring(L, s->rule->args[i]);
+	if (!lua_checkstack(s->run.co, s->rule->nargs + 2))
+		return luaL_error(L, "stack overflow");
+	lua_xmove(L, s->run.co, s->rule->nargs + 1);
+	return 0;
+}
+
+/* Start the action of s->rule: 0, or -1 (logged) when it cannot start. */
+static int lua_action_start(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	lua_State *L = h->lua.L;
+
+	if (hlp_lua_run_new(h, &s->run, HLP_CTX_ACTION, s->rule->ref, s->rule->name) < 0)
+		return -1;
+	lua_pushcfunction(L, lua_action_args_p);
+	lua_pushlightuserdata(L, s);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua function '%s': cannot start: %s.", s->rule->name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		hlp_lua_run_release(h, &s->run);
+		return -1;
+	}
+	return 0;
 }
 
 /*
 ** Run the session's tcp-request content rules from s->rule on. An action
 ** runs in its own coroutine; when it yields the session waits and this is
-** called again on the next wake-up. Returns 0 when the rules are over
-** (all ran, or txn:close()/done() stopped them), 1 when one is suspended.
-** A Lua error ends that action only: it is logged, the next rule runs.
+** called again on later events, resuming it once its wake-up time has
+** come. Returns 0 when the rules are over (all ran, or txn:close()/done()
+** stopped them), 1 when one is suspended. A Lua error ends that action
+** only: it is logged and the next rule runs.
 */
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s)
 {
-	lua_State *L = s->h->lua.L;
-	int rc, nargs, i;
+	struct hlp *h = s->h;
+	int rc, nargs;
 
 	while (s->rule) {
 		struct hlp_rule *r = s->rule;
 
-		if (!s->co) {
-			s->co = lua_newthread(L);
-			s->coref = luaL_ref(L, LUA_REGISTRYINDEX);
-			lua_rawgeti(s->co, LUA_REGISTRYINDEX, r->ref);
-			hlp_lua_push_txn(s->co, s);
-			for (i = 0; i < r->nargs; i++)
-				lua_pushstring(s->co, r->args[i]);
+		if (!s->run.co) {
+			if (lua_action_start(s) < 0) {
+				s->rule = r->next;
+				continue;
+			}
+			nargs = r->nargs + 1;
+		} else {
+			if (s->run.wake > h->ev.now)
+				return 1;
+			nargs = 0;
 		}
-		nargs = lua_status(s->co) == LUA_OK ? lua_gettop(s->co) - 1 : 0;
-		rc = lua_resume(s->co, NULL, nargs);
-		if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE)) {
-			lua_settop(s->co, 0);
+		rc = hlp_lua_resume(h, &s->run, nargs);
+		if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE) && !(s->run.flags & HLP_RUN_DONE)) {
+			lua_settop(s->run.co, 0);
 			return 1;
 		}
 		if (rc != LUA_OK && rc != LUA_YIELD)
-			lua_action_error(s, rc == LUA_ERRMEM ? "out of memory" : "runtime error");
-		lua_release_co(s);
+			lua_action_error(s, rc);
+		hlp_lua_run_release(h, &s->run);
 		s->rule = r->next;
 		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE))
 			s->rule = NULL;
@@ -400,9 +426,15 @@ HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s)
 	return 0;
 }
 
+/* When the suspended action of <s> wants to run again, 0 for an event. */
+HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s)
+{
+	return s->run.co ? s->run.wake : 0;
+}
+
 /* The session is over: drop its coroutine and detach its TXN object. */
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s)
 {
-	lua_release_co(s);
+	hlp_lua_run_release(s->h, &s->run);
 	hlp_lua_txn_detach(s);
 }

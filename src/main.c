@@ -288,7 +288,7 @@ int main(int argc, char **argv)
 		pidfile = h->g.pidfile;
 	if (h->g.daemon)
 		daemon = 1;
-	if (hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
+	if (hlp_run_inits(h) < 0 || hlp_prepare(h) < 0 || hlp_proxy_bind_all(h) < 0) {
 		ret = 1;
 		goto out;
 	}

@@ -99,7 +99,22 @@ HLP_PRIVATE int hlp_lua_prepend_path(struct hlp *h, const char *path, const char
 HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs, int *ref, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
+HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* lua_run.c */
+HLP_PRIVATE const char *hlp_lua_ctx_name(enum hlp_lua_ctx c);
+HLP_PRIVATE int hlp_lua_resume(struct hlp *h, struct hlp_lua_run *r, int nargs);
+HLP_PRIVATE void hlp_lua_run_release(struct hlp *h, struct hlp_lua_run *r);
+HLP_PRIVATE int hlp_lua_run_new(struct hlp *h, struct hlp_lua_run *r, enum hlp_lua_ctx ctx, int fref, const char *name);
+HLP_PRIVATE int hlp_lua_is_done(lua_State *L);
+HLP_PRIVATE void hlp_lua_errline(lua_State *co, char *out, size_t outlen);
+HLP_PRIVATE void hlp_lua_failure(struct hlp_lua_run *r, int rc, char *out, size_t outlen);
+HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
+HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
+HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
+HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
+HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_core.c */
 HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
@@ -113,5 +128,6 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
+HLP_PRIVATE int hlp_run_inits(struct hlp *h);
 
 #endif

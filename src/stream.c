@@ -92,7 +92,7 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->t_accept = h->ev.now;
 	s->t_queue = s->t_conn = s->t_est = 0;
 	s->term[0] = s->term[1] = '-';
-	s->coref = LUA_NOREF;
+	s->run.ref = LUA_NOREF;
 	s->txnref = LUA_NOREF;
 	s->uid = h->cum_conn++;
 	s->rule = fe->tcpreq;
@@ -730,7 +730,7 @@ static void sess_process(struct hlp_sess *s)
 		if (s->state == HLP_SS_EST && (s->side[0].fl & HLP_SD_SHUTW) &&
 		    (s->side[1].fl & HLP_SD_SHUTW))
 			goto end;
-		if (s->state == HLP_SS_FLUSH && !s->buf[1] && !s->co) {
+		if (s->state == HLP_SS_FLUSH && !s->buf[1] && !s->run.co) {
 			/* all sent: FIN, then drain the client so that the
 			 * kernel does not answer its late data with a reset */
 			shutdown(s->side[0].fdh.fd, SHUT_WR);
@@ -771,6 +771,8 @@ static void sess_process(struct hlp_sess *s)
 			goto end;
 		}
 	}
+	if (s->state == HLP_SS_RULES && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
+		dl = hlp_lua_sess_wake(s);
 	if (loops > 64)
 		hlp_timer_in(&h->ev, &s->tmr, 0);
 	else if (dl)

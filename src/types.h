@@ -184,6 +184,40 @@ struct hlp_proxy {
 	struct hlp_proxy *next;
 };
 
+enum hlp_lua_ctx {
+	HLP_CTX_BODY, HLP_CTX_INIT, HLP_CTX_TASK, HLP_CTX_ACTION,
+	HLP_CTX_FETCH, HLP_CTX_CONV, HLP_CTX_SERVICE
+};
+
+#define HLP_RUN_DONE    1u       /* core.done(): finished, not an error */
+#define HLP_RUN_TIMEOUT 2u       /* past its execution time limit */
+
+/*
+** One top-level Lua execution (an action, a task, the body of a file...):
+** a coroutine resumed by the reactor until it returns.
+*/
+struct hlp_lua_run {
+	lua_State *co;           /* NULL when not running */
+	int ref;                 /* registry ref keeping <co> alive */
+	enum hlp_lua_ctx ctx;
+	unsigned flags;
+	uint64_t wake;           /* resume at (ms); 0 = on the next event */
+	uint64_t spent;          /* execution time so far (ms) */
+	uint64_t start;          /* start of the current resume (ms) */
+	const char *name;        /* the function, for messages */
+};
+
+/* core.register_task() */
+struct hlp_lua_task {
+	struct hlp_list link;
+	struct hlp *h;
+	struct hlp_lua_run run;
+	struct hlp_timer tmr;
+	int fref;                /* the function */
+	int aref;                /* table of its arguments */
+	int nargs;
+};
+
 /* session flags */
 #define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
 #define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
@@ -247,20 +281,25 @@ struct hlp_sess {
 	unsigned long uid;
 	/* Lua action state */
 	struct hlp_rule *rule;   /* rule running or next to run */
-	lua_State *co;           /* suspended action coroutine */
-	int coref;               /* registry ref keeping <co> alive */
+	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	void *txn;               /* its userdata, cleared at the end */
 };
 
 struct hlp_lua {
 	lua_State *L;
-	size_t mem, maxmem;
-	int in_body;             /* a lua-load file body is running */
-	struct hlp_list actions; /* registered actions */
+	size_t mem, maxmem;      /* bytes; maxmem 0 = no cap */
+	struct hlp_lua_run *cur; /* the execution running now, if any */
+	struct hlp_lua_run main; /* body and init executions */
+	struct hlp_list actions; /* core.register_action() */
+	struct hlp_list inits;   /* core.register_init() */
+	struct hlp_list tasks;   /* tasks pending or running */
+	int started;             /* the reactor runs: tasks start at once */
+	int forced_yield;        /* instructions between forced yields */
+	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
 };
 
-/* core.register_action() entries */
+/* A registered function: action, init... */
 struct hlp_lua_action {
 	struct hlp_list link;
 	char *name;
