@@ -382,6 +382,9 @@ struct hlp_lua {
 	struct hlp_lua_run main; /* body and init executions */
 	struct hlp_list actions; /* core.register_action() */
 	struct hlp_list inits;   /* core.register_init() */
+	struct hlp_list fetches; /* core.register_fetches() */
+	struct hlp_list convs;   /* core.register_converters() */
+	struct hlp_list services; /* core.register_service(), where = 0 tcp, 1 http */
 	struct hlp_list tasks;   /* tasks pending or running */
 	int started;             /* the reactor runs: tasks start at once */
 	int forced_yield;        /* instructions between forced yields */
@@ -4480,6 +4483,9 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 
 	hlp_list_init(&h->lua.actions);
 	hlp_list_init(&h->lua.inits);
+	hlp_list_init(&h->lua.fetches);
+	hlp_list_init(&h->lua.convs);
+	hlp_list_init(&h->lua.services);
 	hlp_list_init(&h->lua.tasks);
 	h->lua.forced_yield = 10000;
 	h->lua.tmo_session = 4000;
@@ -4519,6 +4525,9 @@ HLP_PRIVATE void hlp_lua_close(struct hlp *h)
 	h->lua.L = NULL;
 	lua_free_fns(&h->lua.actions);
 	lua_free_fns(&h->lua.inits);
+	lua_free_fns(&h->lua.fetches);
+	lua_free_fns(&h->lua.convs);
+	lua_free_fns(&h->lua.services);
 }
 
 /*
@@ -5186,6 +5195,65 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+** core.register_fetches(name, fn), core.register_converters(name, fn) and
+** core.register_service(name, "tcp"|"http", fn): recorded for the
+** configuration (lua.<name> in samples and use-service rules).
+*/
+static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
+                              int fidx, unsigned where)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	const char *name;
+	struct hlp_list *e;
+	struct hlp_lua_action *a = NULL;
+
+	hlp_lua_check_body(L, fn);
+	name = luaL_checkstring(L, 1);
+	luaL_checktype(L, fidx, LUA_TFUNCTION);
+	for (e = list->n; e != list; e = e->n)
+		if (strcmp(HLP_CONTAINER(e, struct hlp_lua_action, link)->name, name) == 0)
+			a = HLP_CONTAINER(e, struct hlp_lua_action, link);
+	if (a) {
+		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
+		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
+	} else {
+		a = calloc(1, sizeof(*a));
+		if (a)
+			a->name = hlp_strdup(name);
+		if (!a || !a->name) {
+			free(a);
+			return luaL_error(L, "%s: out of memory", fn);
+		}
+		hlp_list_add_tail(list, &a->link);
+	}
+	lua_pushvalue(L, fidx);
+	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	a->where = where;
+	return 0;
+}
+
+static int lcore_register_fetches(lua_State *L)
+{
+	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", 2, 0);
+}
+
+static int lcore_register_converters(lua_State *L)
+{
+	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", 2, 0);
+}
+
+static int lcore_register_service(lua_State *L)
+{
+	static const char *const modes[] = { "tcp", "http", NULL };
+	int m;
+
+	hlp_lua_check_body(L, "core.register_service");
+	m = luaL_checkoption(L, 2, NULL, modes);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", 3,
+	                          (unsigned)m);
+}
+
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
@@ -5195,6 +5263,9 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 		{ "done", lcore_done },
 		{ "register_task", lcore_register_task },
 		{ "register_init", lcore_register_init },
+		{ "register_fetches", lcore_register_fetches },
+		{ "register_converters", lcore_register_converters },
+		{ "register_service", lcore_register_service },
 		{ NULL, NULL }
 	};
 
@@ -6160,10 +6231,31 @@ static int ltxn_log(lua_State *L)
 	return ltxn_log_at(L, (int)lvl, 3);
 }
 
+/* txn:deflog(msg): at the proxy's default level (info). */
+static int ltxn_deflog(lua_State *L) { return ltxn_log_at(L, 6, 2); }
 static int ltxn_debug(lua_State *L) { return ltxn_log_at(L, 7, 2); }
 static int ltxn_info(lua_State *L) { return ltxn_log_at(L, 6, 2); }
 static int ltxn_warning(lua_State *L) { return ltxn_log_at(L, 4, 2); }
 static int ltxn_alert(lua_State *L) { return ltxn_log_at(L, 1, 2); }
+
+/* txn:set_priv(v) / txn:get_priv(): a value private to this transaction. */
+static int ltxn_set_priv(lua_State *L)
+{
+	ltxn_sess(L, 1);
+	lua_settop(L, 2);
+	lua_rawgeti(L, 1, 0);
+	lua_pushvalue(L, 2);
+	lua_setuservalue(L, -2);
+	return 0;
+}
+
+static int ltxn_get_priv(lua_State *L)
+{
+	ltxn_sess(L, 1);
+	lua_rawgeti(L, 1, 0);
+	lua_getuservalue(L, -1);
+	return 1;
+}
 
 static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 
@@ -6216,6 +6308,9 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "close", ltxn_close },
 		{ "done", ltxn_done },
 		{ "log", ltxn_log },
+		{ "deflog", ltxn_deflog },
+		{ "set_priv", ltxn_set_priv },
+		{ "get_priv", ltxn_get_priv },
 		{ "Debug", ltxn_debug },
 		{ "Info", ltxn_info },
 		{ "Warning", ltxn_warning },

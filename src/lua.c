@@ -183,6 +183,9 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 
 	hlp_list_init(&h->lua.actions);
 	hlp_list_init(&h->lua.inits);
+	hlp_list_init(&h->lua.fetches);
+	hlp_list_init(&h->lua.convs);
+	hlp_list_init(&h->lua.services);
 	hlp_list_init(&h->lua.tasks);
 	h->lua.forced_yield = 10000;
 	h->lua.tmo_session = 4000;
@@ -222,6 +225,9 @@ HLP_PRIVATE void hlp_lua_close(struct hlp *h)
 	h->lua.L = NULL;
 	lua_free_fns(&h->lua.actions);
 	lua_free_fns(&h->lua.inits);
+	lua_free_fns(&h->lua.fetches);
+	lua_free_fns(&h->lua.convs);
+	lua_free_fns(&h->lua.services);
 }
 
 /*

@@ -447,6 +447,65 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+** core.register_fetches(name, fn), core.register_converters(name, fn) and
+** core.register_service(name, "tcp"|"http", fn): recorded for the
+** configuration (lua.<name> in samples and use-service rules).
+*/
+static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
+                              int fidx, unsigned where)
+{
+	struct hlp *h = hlp_lua_owner(L);
+	const char *name;
+	struct hlp_list *e;
+	struct hlp_lua_action *a = NULL;
+
+	hlp_lua_check_body(L, fn);
+	name = luaL_checkstring(L, 1);
+	luaL_checktype(L, fidx, LUA_TFUNCTION);
+	for (e = list->n; e != list; e = e->n)
+		if (strcmp(HLP_CONTAINER(e, struct hlp_lua_action, link)->name, name) == 0)
+			a = HLP_CONTAINER(e, struct hlp_lua_action, link);
+	if (a) {
+		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
+		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
+	} else {
+		a = calloc(1, sizeof(*a));
+		if (a)
+			a->name = hlp_strdup(name);
+		if (!a || !a->name) {
+			free(a);
+			return luaL_error(L, "%s: out of memory", fn);
+		}
+		hlp_list_add_tail(list, &a->link);
+	}
+	lua_pushvalue(L, fidx);
+	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	a->where = where;
+	return 0;
+}
+
+static int lcore_register_fetches(lua_State *L)
+{
+	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", 2, 0);
+}
+
+static int lcore_register_converters(lua_State *L)
+{
+	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", 2, 0);
+}
+
+static int lcore_register_service(lua_State *L)
+{
+	static const char *const modes[] = { "tcp", "http", NULL };
+	int m;
+
+	hlp_lua_check_body(L, "core.register_service");
+	m = luaL_checkoption(L, 2, NULL, modes);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", 3,
+	                          (unsigned)m);
+}
+
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
@@ -456,6 +515,9 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 		{ "done", lcore_done },
 		{ "register_task", lcore_register_task },
 		{ "register_init", lcore_register_init },
+		{ "register_fetches", lcore_register_fetches },
+		{ "register_converters", lcore_register_converters },
+		{ "register_service", lcore_register_service },
 		{ NULL, NULL }
 	};
 

@@ -103,10 +103,31 @@ static int ltxn_log(lua_State *L)
 	return ltxn_log_at(L, (int)lvl, 3);
 }
 
+/* txn:deflog(msg): at the proxy's default level (info). */
+static int ltxn_deflog(lua_State *L) { return ltxn_log_at(L, 6, 2); }
 static int ltxn_debug(lua_State *L) { return ltxn_log_at(L, 7, 2); }
 static int ltxn_info(lua_State *L) { return ltxn_log_at(L, 6, 2); }
 static int ltxn_warning(lua_State *L) { return ltxn_log_at(L, 4, 2); }
 static int ltxn_alert(lua_State *L) { return ltxn_log_at(L, 1, 2); }
+
+/* txn:set_priv(v) / txn:get_priv(): a value private to this transaction. */
+static int ltxn_set_priv(lua_State *L)
+{
+	ltxn_sess(L, 1);
+	lua_settop(L, 2);
+	lua_rawgeti(L, 1, 0);
+	lua_pushvalue(L, 2);
+	lua_setuservalue(L, -2);
+	return 0;
+}
+
+static int ltxn_get_priv(lua_State *L)
+{
+	ltxn_sess(L, 1);
+	lua_rawgeti(L, 1, 0);
+	lua_getuservalue(L, -1);
+	return 1;
+}
 
 static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 
@@ -159,6 +180,9 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "close", ltxn_close },
 		{ "done", ltxn_done },
 		{ "log", ltxn_log },
+		{ "deflog", ltxn_deflog },
+		{ "set_priv", ltxn_set_priv },
+		{ "get_priv", ltxn_get_priv },
 		{ "Debug", ltxn_debug },
 		{ "Info", ltxn_info },
 		{ "Warning", ltxn_warning },

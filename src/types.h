@@ -293,6 +293,9 @@ struct hlp_lua {
 	struct hlp_lua_run main; /* body and init executions */
 	struct hlp_list actions; /* core.register_action() */
 	struct hlp_list inits;   /* core.register_init() */
+	struct hlp_list fetches; /* core.register_fetches() */
+	struct hlp_list convs;   /* core.register_converters() */
+	struct hlp_list services; /* core.register_service(), where = 0 tcp, 1 http */
 	struct hlp_list tasks;   /* tasks pending or running */
 	int started;             /* the reactor runs: tasks start at once */
 	int forced_yield;        /* instructions between forced yields */
