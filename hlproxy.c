@@ -615,6 +615,7 @@ HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
 HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
 HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_core.c */
@@ -1751,27 +1752,35 @@ HLP_PRIVATE void hlp_log_stderr(struct hlp *h, int level, const char *msg)
 #define CFG_MAXARGS 64
 #define CFG_LINE_MAX 65536
 
-HLP_PRIVATE void hlp_cfg_err(struct cfg_ctx *c, const char *fmt, ...)
+static void cfg_vmsg(struct cfg_ctx *c, int alert, const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (alert) {
+		hlp_alert(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
+		c->h->nerr++;
+	} else
+		hlp_warning(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
+}
+
+/* Report a configuration error at the current line, and count it. */
+HLP_PRIVATE void hlp_cfg_err(struct cfg_ctx *c, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cfg_vmsg(c, 1, fmt, ap);
 	va_end(ap);
-	hlp_alert(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
-	c->h->nerr++;
 }
 
 HLP_PRIVATE void hlp_cfg_warn(struct cfg_ctx *c, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cfg_vmsg(c, 0, fmt, ap);
 	va_end(ap);
-	hlp_warning(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
 }
 
 static int cfg_hex(int ch)
@@ -4420,22 +4429,7 @@ static int lcore_register_action(lua_State *L)
 	}
 	if (!where)
 		return luaL_argerror(L, 2, "expects a list of 'tcp-req', 'tcp-res', 'http-req' or 'http-res'");
-	a = lua_action_find(h, name);
-	if (a) {
-		hlp_warning(h, "Lua action '%s' is already registered, overriding it.", name);
-		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
-	} else {
-		a = calloc(1, sizeof(*a));
-		if (a)
-			a->name = hlp_strdup(name);
-		if (!a || !a->name) {
-			free(a);
-			return luaL_error(L, "out of memory");
-		}
-		hlp_list_add_tail(&h->lua.actions, &a->link);
-	}
-	lua_pushvalue(L, 3);
-	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	a = hlp_lua_register_fn(L, &h->lua.actions, "core.register_action", name, 3);
 	a->where = where;
 	a->nargs = (int)nargs;
 	return 0;
@@ -5196,21 +5190,16 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 }
 
 /*
-** core.register_fetches(name, fn), core.register_converters(name, fn) and
-** core.register_service(name, "tcp"|"http", fn): recorded for the
-** configuration (lua.<name> in samples and use-service rules).
+** Record function <fidx> under <name> in <list>, replacing an earlier one
+** of the same name (with a warning, as HAProxy). Raises on no memory.
 */
-static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
-                              int fidx, unsigned where)
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list,
+                                                      const char *fn, const char *name, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	const char *name;
 	struct hlp_list *e;
 	struct hlp_lua_action *a = NULL;
 
-	hlp_lua_check_body(L, fn);
-	name = luaL_checkstring(L, 1);
-	luaL_checktype(L, fidx, LUA_TFUNCTION);
 	for (e = list->n; e != list; e = e->n)
 		if (strcmp(HLP_CONTAINER(e, struct hlp_lua_action, link)->name, name) == 0)
 			a = HLP_CONTAINER(e, struct hlp_lua_action, link);
@@ -5223,13 +5212,29 @@ static int run_register_named(lua_State *L, struct hlp_list *list, const char *f
 			a->name = hlp_strdup(name);
 		if (!a || !a->name) {
 			free(a);
-			return luaL_error(L, "%s: out of memory", fn);
+			luaL_error(L, "%s: out of memory", fn);
 		}
 		hlp_list_add_tail(list, &a->link);
 	}
 	lua_pushvalue(L, fidx);
 	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	a->where = where;
+	return a;
+}
+
+/*
+** core.register_fetches(name, fn), core.register_converters(name, fn) and
+** core.register_service(name, "tcp"|"http", fn): recorded for the
+** configuration (lua.<name> in samples and use-service rules).
+*/
+static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
+                              int fidx, unsigned where)
+{
+	const char *name;
+
+	hlp_lua_check_body(L, fn);
+	name = luaL_checkstring(L, 1);
+	luaL_checktype(L, fidx, LUA_TFUNCTION);
+	hlp_lua_register_fn(L, list, fn, name, fidx)->where = where;
 	return 0;
 }
 

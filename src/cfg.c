@@ -11,27 +11,35 @@
 #define CFG_MAXARGS 64
 #define CFG_LINE_MAX 65536
 
-HLP_PRIVATE void hlp_cfg_err(struct cfg_ctx *c, const char *fmt, ...)
+static void cfg_vmsg(struct cfg_ctx *c, int alert, const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (alert) {
+		hlp_alert(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
+		c->h->nerr++;
+	} else
+		hlp_warning(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
+}
+
+/* Report a configuration error at the current line, and count it. */
+HLP_PRIVATE void hlp_cfg_err(struct cfg_ctx *c, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cfg_vmsg(c, 1, fmt, ap);
 	va_end(ap);
-	hlp_alert(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
-	c->h->nerr++;
 }
 
 HLP_PRIVATE void hlp_cfg_warn(struct cfg_ctx *c, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cfg_vmsg(c, 0, fmt, ap);
 	va_end(ap);
-	hlp_warning(c->h, "parsing [%s:%d] : %s", c->file, c->line, msg);
 }
 
 static int cfg_hex(int ch)

@@ -120,22 +120,7 @@ static int lcore_register_action(lua_State *L)
 	}
 	if (!where)
 		return luaL_argerror(L, 2, "expects a list of 'tcp-req', 'tcp-res', 'http-req' or 'http-res'");
-	a = lua_action_find(h, name);
-	if (a) {
-		hlp_warning(h, "Lua action '%s' is already registered, overriding it.", name);
-		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
-	} else {
-		a = calloc(1, sizeof(*a));
-		if (a)
-			a->name = hlp_strdup(name);
-		if (!a || !a->name) {
-			free(a);
-			return luaL_error(L, "out of memory");
-		}
-		hlp_list_add_tail(&h->lua.actions, &a->link);
-	}
-	lua_pushvalue(L, 3);
-	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	a = hlp_lua_register_fn(L, &h->lua.actions, "core.register_action", name, 3);
 	a->where = where;
 	a->nargs = (int)nargs;
 	return 0;

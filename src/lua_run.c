@@ -448,21 +448,16 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 }
 
 /*
-** core.register_fetches(name, fn), core.register_converters(name, fn) and
-** core.register_service(name, "tcp"|"http", fn): recorded for the
-** configuration (lua.<name> in samples and use-service rules).
+** Record function <fidx> under <name> in <list>, replacing an earlier one
+** of the same name (with a warning, as HAProxy). Raises on no memory.
 */
-static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
-                              int fidx, unsigned where)
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list,
+                                                      const char *fn, const char *name, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	const char *name;
 	struct hlp_list *e;
 	struct hlp_lua_action *a = NULL;
 
-	hlp_lua_check_body(L, fn);
-	name = luaL_checkstring(L, 1);
-	luaL_checktype(L, fidx, LUA_TFUNCTION);
 	for (e = list->n; e != list; e = e->n)
 		if (strcmp(HLP_CONTAINER(e, struct hlp_lua_action, link)->name, name) == 0)
 			a = HLP_CONTAINER(e, struct hlp_lua_action, link);
@@ -475,13 +470,29 @@ static int run_register_named(lua_State *L, struct hlp_list *list, const char *f
 			a->name = hlp_strdup(name);
 		if (!a || !a->name) {
 			free(a);
-			return luaL_error(L, "%s: out of memory", fn);
+			luaL_error(L, "%s: out of memory", fn);
 		}
 		hlp_list_add_tail(list, &a->link);
 	}
 	lua_pushvalue(L, fidx);
 	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	a->where = where;
+	return a;
+}
+
+/*
+** core.register_fetches(name, fn), core.register_converters(name, fn) and
+** core.register_service(name, "tcp"|"http", fn): recorded for the
+** configuration (lua.<name> in samples and use-service rules).
+*/
+static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
+                              int fidx, unsigned where)
+{
+	const char *name;
+
+	hlp_lua_check_body(L, fn);
+	name = luaL_checkstring(L, 1);
+	luaL_checktype(L, fidx, LUA_TFUNCTION);
+	hlp_lua_register_fn(L, list, fn, name, fidx)->where = where;
 	return 0;
 }
 

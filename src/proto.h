@@ -114,6 +114,7 @@ HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
 HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
 HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_core.c */
