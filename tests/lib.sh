@@ -106,3 +106,25 @@ expect_eq() {
 expect_grep() {
 	grep -q -- "$1" "$2" || fail "$3: '$1' not found in $2"
 }
+
+# Held connections: open_conn KEY PORT connects, reads the server's
+# one-line greeting into SRV[KEY] and keeps the descriptor in FD[KEY];
+# close_conn KEY closes it.
+declare -A FD SRV
+open_conn() {
+	local fd name
+	exec {fd}<>/dev/tcp/127.0.0.1/"$2" || fail "$1: cannot connect to $2"
+	FD[$1]=$fd
+	read -r -t 5 name <&"$fd" || fail "$1: no greeting from a server"
+	SRV[$1]=$name
+}
+close_conn() {
+	local fd=${FD[$1]}
+	exec {fd}>&-
+}
+
+# greet_server PORT NAME: says NAME to each client, then echoes.
+greet_server() {
+	bg socat TCP-LISTEN:"$1",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo $2; exec cat"
+	wait_port "$1" 5 || fail "server $2 did not start"
+}

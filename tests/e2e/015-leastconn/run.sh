@@ -48,25 +48,10 @@ listen wlc
     server s2 127.0.0.1:$b weight 1
 CONF
 
-bg socat TCP-LISTEN:"$a",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo s1; exec cat"
-wait_port "$a" 5 || fail "server s1 did not start"
-bg socat TCP-LISTEN:"$b",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo s2; exec cat"
-wait_port "$b" 5 || fail "server s2 did not start"
+greet_server "$a" s1
+greet_server "$b" s2
 start_hlp "$T/hlp.conf" "$ping"
 
-declare -A FD SRV
-# open_conn KEY PORT: open a held connection, remember its fd and server
-open_conn() {
-	local fd name
-	exec {fd}<>/dev/tcp/127.0.0.1/"$2" || fail "cannot connect to $2"
-	read -r -t 5 name <&"$fd" || fail "connection $1: no greeting from a server"
-	FD[$1]=$fd
-	SRV[$1]=$name
-}
-close_conn() {
-	local fd=${FD[$1]}
-	exec {fd}>&-
-}
 other() { [ "$1" = s1 ] && echo s2 || echo s1; }
 # logged FE N: wait until N sessions of frontend FE have been logged
 logged() {

@@ -48,24 +48,10 @@ name_server "$a" s1
 name_server "$b" s2
 name_server "$c" s3
 # greet, then hold the connection
-bg socat TCP-LISTEN:"$ga",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo s1; exec cat"
-wait_port "$ga" 5 || fail "server s1 did not start"
-bg socat TCP-LISTEN:"$gb",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo s2; exec cat"
-wait_port "$gb" 5 || fail "server s2 did not start"
+greet_server "$ga" s1
+greet_server "$gb" s2
 start_hlp "$T/hlp.conf" "$ping"
 
-declare -A FD SRV
-open_conn() {
-	local fd name
-	exec {fd}<>/dev/tcp/127.0.0.1/"$2" || fail "cannot connect to $2"
-	read -r -t 5 name <&"$fd" || fail "connection $1: no greeting from a server"
-	FD[$1]=$fd
-	SRV[$1]=$name
-}
-close_conn() {
-	local fd=${FD[$1]}
-	exec {fd}>&-
-}
 logged() {
 	local i
 	for i in $(seq 1 100); do

@@ -36,17 +36,6 @@ wait_port "$s" 5 || fail "server did not start"
 start_hlp "$T/hlp.conf" "$ping"
 for _ in $(seq 1 100); do grep -q "] ping ping/" "$T/hlp.log" && break; sleep 0.05; done
 
-declare -A FD
-open_conn() {
-	local fd line
-	exec {fd}<>/dev/tcp/127.0.0.1/"$p" || fail "cannot connect"
-	read -r -t 5 line <&"$fd" || fail "$1: no greeting"
-	FD[$1]=$fd
-}
-close_conn() {
-	local fd=${FD[$1]}
-	exec {fd}>&-
-}
 # nth_line N: the Nth log line of "fe", once it is there
 nth_line() {
 	local i
@@ -58,14 +47,14 @@ nth_line() {
 }
 counters() { echo "$1" | awk '{print $(NF-1) " " $NF}'; }
 
-open_conn A
+open_conn A "$p"
 close_conn A
 line=$(nth_line 1)
 note "lone session: $line"
 expect_eq "$(counters "$line")" "1/1/0/0/0 0/0" "counters of a lone session"
 
-open_conn A
-open_conn B
+open_conn A "$p"
+open_conn B "$p"
 close_conn A
 line=$(nth_line 2)
 note "A, with B open: $line"

@@ -48,21 +48,10 @@ listen qt
     server s1 127.0.0.1:$a maxconn 1
 CONF
 
-bg socat TCP-LISTEN:"$a",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo s1; exec cat"
-wait_port "$a" 5 || fail "server s1 did not start"
-bg socat TCP-LISTEN:"$b",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo s2; exec cat"
-wait_port "$b" 5 || fail "server s2 did not start"
+greet_server "$a" s1
+greet_server "$b" s2
 start_hlp "$T/hlp.conf" "$ping"
 
-declare -A FD SRV
-# open_conn KEY PORT: connect, expect a greeting within 5 s
-open_conn() {
-	local fd name
-	exec {fd}<>/dev/tcp/127.0.0.1/"$2" || fail "$1: cannot connect to $2"
-	FD[$1]=$fd
-	read -r -t 5 name <&"$fd" || fail "$1: no greeting from a server"
-	SRV[$1]=$name
-}
 # open_queued KEY PORT: connect, expect no greeting for 1 s
 open_queued() {
 	local fd name
@@ -77,10 +66,6 @@ greeted() {
 	local name
 	read -r -t 5 name <&"${FD[$1]}" || fail "$1: still not served after a slot was freed"
 	SRV[$1]=$name
-}
-close_conn() {
-	local fd=${FD[$1]}
-	exec {fd}>&-
 }
 logline() {
 	local i
