@@ -6005,14 +6005,17 @@ static void lcu_push_proxy_tables(lua_State *L)
 
 /*
 ** __index of the core table: core.proxies, core.frontends and
-** core.backends are computed on access, so they always show the
-** configuration parsed so far. Other missing keys are nil.
+** core.backends are computed on access, so they always show the current
+** configuration. As in HAProxy they are nil in the body context, while
+** the configuration is still being read. Other missing keys are nil.
 */
 static int lcu_core_index(lua_State *L)
 {
 	const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
 
-	if ((strcmp(k, "proxies") != 0 && strcmp(k, "frontends") != 0 && strcmp(k, "backends") != 0)) {
+	if ((strcmp(k, "proxies") != 0 && strcmp(k, "frontends") != 0 && strcmp(k, "backends") != 0) ||
+	    (r && r->ctx == HLP_CTX_BODY)) {
 		lua_pushnil(L);
 		return 1;
 	}

@@ -4,6 +4,7 @@ counter = 0
 
 core.msleep(50)                        -- sleeping in the body only delays start-up
 phase.body = true
+phase.proxies_in_body = tostring(core.proxies)   -- nil, as HAProxy
 
 core.register_init(function()
    phase.init = not phase.listening
@@ -27,9 +28,10 @@ end)
 core.register_action("ctx", { "tcp-req" }, function(txn)
    core.msleep(120)                   -- let the task count a little
    local ok = pcall(core.register_action, "late", { "tcp-req" }, function() end)
-   txn.res:send(string.format("body=%s init=%s task=%s subtask=%s counter>0=%s late_register=%s\n",
+   txn.res:send(string.format("body=%s init=%s task=%s subtask=%s counter>0=%s late_register=%s proxies=%s/%s\n",
       tostring(phase.body), tostring(phase.init), tostring(phase.task),
-      tostring(phase.subtask), tostring(counter > 0), tostring(ok)))
+      tostring(phase.subtask), tostring(counter > 0), tostring(ok),
+      phase.proxies_in_body, core.proxies.ctx:get_name()))
    txn:done()
 end)
 

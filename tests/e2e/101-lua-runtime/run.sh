@@ -52,7 +52,7 @@ start_hlp rt.cfg "$p_json"
 
 # contexts: body, init before listening, tasks (and a task's task)
 out=$(timeout 10 nc 127.0.0.1 "$p_ctx" </dev/null)
-expect_eq "$out" "body=true init=true task=true subtask=true counter>0=true late_register=false" "contexts"
+expect_eq "$out" "body=true init=true task=true subtask=true counter>0=true late_register=false proxies=nil/ctx" "contexts"
 expect_grep "Lua task: runtime error: (error object is a table value)" "$T/hlp.log" "task error with a table value"
 
 # 50 clients whose actions sleep 1 s are served together: serialized they
