@@ -101,4 +101,11 @@ printf 'global\n   lua-load bad_init.lua\nlisten x\n   bind 127.0.0.1:%s\n' "$P"
 "$HLP" -f bad_init.cfg >bad_init.out 2>&1 && fail "start-up went on after an init error"
 expect_grep "Lua init: runtime error: bad_init.lua:1: init failed here" bad_init.out "init error message"
 wait_port_closed "$P" 1 || fail "listening after an init error"
+
+# the tune.lua.* settings are checked like any keyword
+printf 'global\n   tune.lua.session-timeout 4x\n   tune.lua.forced-yield 0\n   tune.lua.maxmem -1\nlisten x\n   bind 127.0.0.1:%s\n' "$P" >tune.cfg
+"$HLP" -c -f tune.cfg >tune.out 2>&1 && fail "bad tune.lua values accepted"
+expect_grep "parsing \[tune.cfg:2\] : 'tune.lua.session-timeout' expects a time value" tune.out "session-timeout"
+expect_grep "parsing \[tune.cfg:3\] : 'tune.lua.forced-yield' must be greater than 0." tune.out "forced-yield"
+expect_grep "parsing \[tune.cfg:4\] : 'tune.lua.maxmem' expects an integer argument" tune.out "maxmem"
 exit 0
