@@ -251,19 +251,43 @@ HLP_PRIVATE int hlp_lua_is_done(lua_State *L)
 	return lua_touserdata(L, -1) == &run_done_sentinel;
 }
 
+/*
+** Protected: the error object moved to the main state at 2, the failed
+** coroutine at 1; leaves the message with its traceback on top. Working
+** on the main state keeps any allocation (even past the memory cap)
+** inside this protected call.
+*/
+static int run_errline_p(lua_State *L)
+{
+	lua_State *co = lua_touserdata(L, 1);
+	const char *msg;
+
+	if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER)
+		msg = lua_tostring(L, 2);
+	else
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 2));
+	luaL_traceback(L, co, msg, 0);
+	return 1;
+}
+
 /* Copy the error on top of <co> as one line, with a short traceback. */
 HLP_PRIVATE void hlp_lua_errline(lua_State *co, char *out, size_t outlen)
 {
-	const char *msg;
+	lua_State *L = hlp_lua_owner(co)->lua.L;
+	const char *msg = NULL;
 	size_t i, o = 0;
+	int top = lua_gettop(L);
 
-	if (lua_type(co, -1) == LUA_TSTRING || lua_type(co, -1) == LUA_TNUMBER)
-		msg = lua_tostring(co, -1);
-	else
-		msg = lua_pushfstring(co, "(error object is a %s value)", luaL_typename(co, -1));
-	luaL_traceback(co, co, msg, 0);
-	msg = lua_tostring(co, -1);
-	for (i = 0; msg && msg[i] && o + 3 < outlen; i++) {
+	if (lua_checkstack(L, 4) && lua_gettop(co) > 0) {
+		lua_pushcfunction(L, run_errline_p);
+		lua_pushlightuserdata(L, co);
+		lua_xmove(co, L, 1);
+		if (lua_pcall(L, 2, 1, 0) == LUA_OK)
+			msg = lua_tostring(L, -1);
+	}
+	if (!msg)
+		msg = "(no memory left to describe the error)";
+	for (i = 0; msg[i] && o + 3 < outlen; i++) {
 		if (msg[i] == '\n') {
 			out[o++] = ',';
 			out[o++] = ' ';
@@ -273,6 +297,7 @@ HLP_PRIVATE void hlp_lua_errline(lua_State *co, char *out, size_t outlen)
 			out[o++] = msg[i];
 	}
 	out[o] = 0;
+	lua_settop(L, top);
 }
 
 /*
