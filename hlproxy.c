@@ -94,6 +94,8 @@
 #ifndef HLP_TYPES_H
 #define HLP_TYPES_H
 
+struct hlp_sess;
+
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
 	struct hlp_list *n, *p;
@@ -238,6 +240,63 @@ struct hlp_rule {
 	struct hlp_rule *next;
 };
 
+enum hlp_smp_type {
+	HLP_SMP_BOOL, HLP_SMP_SINT, HLP_SMP_IPV4, HLP_SMP_IPV6, HLP_SMP_STR,
+	HLP_SMP_BIN, HLP_SMP_ANY
+};
+
+/* A typed sample; strings point into a scratch buffer or the config. */
+struct hlp_smp {
+	enum hlp_smp_type type;
+	union {
+		int64_t sint;            /* bool and sint */
+		struct in_addr ipv4;
+		struct in6_addr ipv6;
+		struct {
+			const char *p;
+			size_t n;
+		} str;                   /* str and bin */
+	} u;
+};
+
+/* An argument of a fetch or converter, parsed with the configuration. */
+struct hlp_arg {
+	char *str;
+};
+
+/* A fetch or converter keyword; <fn> returns 0, or -1 when it fails. */
+struct hlp_smp_kw {
+	const char *name;
+	int (*fn)(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
+	          struct hlp_smp *smp, const void *priv);
+	int minargs, maxargs;
+	enum hlp_smp_type in;    /* converters: the input type wanted */
+	enum hlp_smp_type out;
+	const void *priv;
+};
+
+struct hlp_expr_step {
+	const struct hlp_smp_kw *kw;
+	const void *priv;        /* e.g. the Lua function of lua.<name> */
+	struct hlp_arg *args;
+	int nargs;
+};
+
+/* "fetch(args),conv(args),..." */
+struct hlp_expr {
+	struct hlp_expr_step fetch;
+	struct hlp_expr_step *convs;
+	int nconv;
+};
+
+/* A piece of a log-format string: text, an alias like %ci, or %[expr]. */
+struct hlp_lf_node {
+	char *text;              /* literal text, or the alias name */
+	int alias;
+	struct hlp_expr *expr;
+	struct hlp_lf_node *next;
+};
+
 struct hlp_proxy {
 	char *name;
 	unsigned cap;
@@ -268,6 +327,7 @@ struct hlp_proxy {
 	int defbe_line;
 	struct hlp_proxy *be;    /* resolved default backend */
 	struct hlp_rule *tcpreq;
+	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
@@ -443,6 +503,8 @@ struct hlp {
 	struct hlp_proxy *defproxy;      /* current "defaults" section */
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
+	char *trash[2];                  /* scratch buffers for samples */
+	int trash_idx;
 	struct hlp_list sess_free, sess_active;
 	unsigned actconn;
 	unsigned long cum_conn;
@@ -593,6 +655,7 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
 /* lua.c */
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
 HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name);
 HLP_PRIVATE int hlp_lua_init(struct hlp *h);
 HLP_PRIVATE void hlp_lua_close(struct hlp *h);
 HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
@@ -602,6 +665,16 @@ HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned whe
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* smp.c */
+HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size);
+HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t);
+HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len);
+HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e);
+HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char stop, char *err, size_t errlen);
+HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, struct hlp_smp *smp);
+HLP_PRIVATE void hlp_lf_free(struct hlp_lf_node *n);
+HLP_PRIVATE struct hlp_lf_node *hlp_lf_parse(struct hlp *h, const char *fmt, char *err, size_t errlen);
 
 /* lua_run.c */
 HLP_PRIVATE const char *hlp_lua_ctx_name(enum hlp_lua_ctx c);
@@ -617,6 +690,10 @@ HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
+
+/* lua_smp.c */
+HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
+HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
 
 /* lua_core.c */
 HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
@@ -2395,6 +2472,7 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	}
 	free(p->srv);
 	free(p->srvmap);
+	hlp_lf_free(p->logformat);
 	free(p->logs);
 	free(p->name);
 	free(p->file);
@@ -3000,7 +3078,7 @@ static const char *const cfg_proxy_notyet[] = {
 	"http-check", "tcp-check", "external-check", "errorfile", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
-	"unique-id-header", "log-format", "log-format-sd", "error-log-format",
+	"unique-id-header", "log-format-sd", "error-log-format",
 	"monitor-uri", "monitor", "monitor-net", "persist", "dispatch",
 	"hash-type", "hash-balance-factor", "http-reuse", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
@@ -3119,6 +3197,26 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'tcp-request' in a 'defaults' section is not implemented yet in hlproxy.");
 		else
 			cfg_tcpreq(c, p, args, n);
+	} else if (strcmp(kw, "log-format") == 0) {
+		struct hlp_lf_node *lf;
+		char err[512];
+
+		if (n != 2) {
+			hlp_cfg_err(c, "'log-format' expects one format string (put it in double quotes).");
+			return;
+		}
+		lf = hlp_lf_parse(c->h, args[1], err, sizeof(err));
+		if (!lf) {
+			hlp_cfg_err(c, "'log-format': %s", err);
+			return;
+		}
+		if (c->section == HLP_SEC_DEFAULTS) {
+			hlp_lf_free(lf);
+			hlp_cfg_err(c, "'log-format' in a 'defaults' section is not implemented yet in hlproxy.");
+			return;
+		}
+		hlp_lf_free(p->logformat);
+		p->logformat = lf;
 	} else if (strcmp(kw, "description") == 0 || strcmp(kw, "id") == 0 ||
 	           strcmp(kw, "enabled") == 0) {
 		/* informative */
@@ -3656,43 +3754,130 @@ static char sess_phase(const struct hlp_sess *s)
 	}
 }
 
-static void sess_log(struct hlp_sess *s)
+/*
+** The text of log variable <name> (%ci, %Tt...) for <s> into <out>, as
+** HAProxy's TCP log shows it.
+*/
+static void sess_log_var(struct hlp_sess *s, const char *name, char *out, size_t len)
 {
 	struct hlp *h = s->h;
 	struct hlp_proxy *fe = s->fe;
-	char a[INET6_ADDRSTRLEN], date[64], msg[1024];
+	char a[INET6_ADDRSTRLEN];
 	struct tm tm;
 	time_t t = s->accept_tv.tv_sec;
 	static const char *const mon[12] = {
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 	};
-	long tw = -1, tc = -1, tt;
+	long v;
 
-	if (!fe->nlogs || !(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)))
+	if (strcmp(name, "ci") == 0)
+		snprintf(out, len, "%s", hlp_addr_str(&s->src, a, sizeof(a)));
+	else if (strcmp(name, "cp") == 0)
+		snprintf(out, len, "%d", hlp_addr_port(&s->src));
+	else if (strcmp(name, "fi") == 0)
+		snprintf(out, len, "%s", hlp_addr_str(&s->dst, a, sizeof(a)));
+	else if (strcmp(name, "fp") == 0)
+		snprintf(out, len, "%d", hlp_addr_port(&s->dst));
+	else if (strcmp(name, "t") == 0) {
+		localtime_r(&t, &tm);
+		snprintf(out, len, "%02d/%s/%04d:%02d:%02d:%02d.%03d", tm.tm_mday,
+		         mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		         (int)(s->accept_tv.tv_usec / 1000));
+	} else if (strcmp(name, "ft") == 0 || strcmp(name, "f") == 0)
+		snprintf(out, len, "%s", fe->name);
+	else if (strcmp(name, "b") == 0)
+		snprintf(out, len, "%s", s->be ? s->be->name : fe->name);
+	else if (strcmp(name, "s") == 0)
+		snprintf(out, len, "%s", s->srv ? s->srv->name : "<NOSRV>");
+	else if (strcmp(name, "Tw") == 0) {
+		v = s->t_queue ? (long)((s->t_queued ? s->t_queued : s->t_conn ? s->t_conn : h->ev.now) - s->t_queue)
+		               : s->t_conn ? 0 : -1;
+		snprintf(out, len, "%ld", v);
+	} else if (strcmp(name, "Tc") == 0)
+		snprintf(out, len, "%ld", s->t_est ? (long)(s->t_est - s->t_conn) : -1L);
+	else if (strcmp(name, "Tt") == 0)
+		snprintf(out, len, "%ld", (long)(h->ev.now - s->t_accept));
+	else if (strcmp(name, "B") == 0 || strcmp(name, "U") == 0)
+		snprintf(out, len, "%llu", (unsigned long long)s->bytes[name[0] == 'B' ? 1 : 0]);
+	else if (strcmp(name, "ts") == 0)
+		snprintf(out, len, "%c%c", s->term[0], s->term[1]);
+	else if (strcmp(name, "ac") == 0)
+		snprintf(out, len, "%u", h->actconn);
+	else if (strcmp(name, "fc") == 0)
+		snprintf(out, len, "%u", fe->feconn);
+	else if (strcmp(name, "bc") == 0)
+		snprintf(out, len, "%u", s->be ? s->be->beconn : 0);
+	else if (strcmp(name, "sc") == 0)
+		snprintf(out, len, "%u", s->srv ? s->srv->cur_conn : 0);
+	else if (strcmp(name, "rc") == 0)
+		snprintf(out, len, "%s%d", s->redispatched ? "+" : "", s->retries);
+	else if (strcmp(name, "sq") == 0)
+		snprintf(out, len, "0");
+	else if (strcmp(name, "bq") == 0)
+		snprintf(out, len, "%u", s->t_queue ? s->bq_pos : 0);
+	else if (strcmp(name, "pid") == 0)
+		snprintf(out, len, "%d", (int)getpid());
+	else if (strcmp(name, "H") == 0 && gethostname(out, len) == 0)
+		out[len - 1] = 0;
+	else
+		snprintf(out, len, "-");
+}
+
+/* HAProxy's tcplog line, as a log-format. */
+static const char *const sess_tcplog[] = {
+	"ci", ":", "cp", " [", "t", "] ", "ft", " ", "b", "/", "s", " ", "Tw", "/",
+	"Tc", "/", "Tt", " ", "B", " ", "ts", " ", "ac", "/", "fc", "/", "bc", "/",
+	"sc", "/", "rc", " ", "sq", "/", "bq", NULL
+};
+
+/*
+** One line per session at its end: the frontend's log-format, or the
+** tcplog line with "option tcplog". A sample that fails shows as "-".
+*/
+static void sess_log(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	struct hlp_proxy *fe = s->fe;
+	char msg[2048], var[256];
+	size_t o = 0;
+	int i;
+
+	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))))
 		return;
 	/* a null connection: the client sent nothing */
 	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
 		return;
-	localtime_r(&t, &tm);
-	snprintf(date, sizeof(date), "%02d/%s/%04d:%02d:%02d:%02d.%03d", tm.tm_mday,
-	         mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	         (int)(s->accept_tv.tv_usec / 1000));
-	if (s->t_queue)
-		tw = (long)((s->t_queued ? s->t_queued : s->t_conn ? s->t_conn : h->ev.now) - s->t_queue);
-	else if (s->t_conn)
-		tw = 0;
-	if (s->t_est)
-		tc = (long)(s->t_est - s->t_conn);
-	tt = (long)(h->ev.now - s->t_accept);
-	snprintf(msg, sizeof(msg), "%s:%d [%s] %s %s/%s %ld/%ld/%ld %llu %c%c %u/%u/%u/%u/%s%d %u/%u",
-	         hlp_addr_str(&s->src, a, sizeof(a)), hlp_addr_port(&s->src), date,
-	         fe->name, s->be ? s->be->name : fe->name,
-	         s->srv ? s->srv->name : "<NOSRV>", tw, tc, tt,
-	         (unsigned long long)s->bytes[1], s->term[0], s->term[1],
-	         h->actconn, fe->feconn, s->be ? s->be->beconn : 0,
-	         s->srv ? s->srv->cur_conn : 0, s->redispatched ? "+" : "", s->retries,
-	         0u, s->t_queue ? s->bq_pos : 0);
+#define SESS_APPEND(p, n) do { size_t n_ = HLP_MIN((size_t)(n), sizeof(msg) - 1 - o); \
+		memcpy(msg + o, (p), n_); o += n_; } while (0)
+	if (fe->logformat) {
+		struct hlp_lf_node *nd;
+
+		for (nd = fe->logformat; nd; nd = nd->next) {
+			struct hlp_smp smp;
+
+			if (nd->expr) {
+				if (hlp_expr_eval(s, nd->expr, &smp) == 0 && hlp_smp_cast(h, &smp, HLP_SMP_STR) == 0)
+					SESS_APPEND(smp.u.str.p, smp.u.str.n);
+				else
+					SESS_APPEND("-", 1);
+			} else if (nd->alias) {
+				sess_log_var(s, nd->text, var, sizeof(var));
+				SESS_APPEND(var, strlen(var));
+			} else
+				SESS_APPEND(nd->text, strlen(nd->text));
+		}
+	} else {
+		for (i = 0; sess_tcplog[i]; i++) {
+			if (i % 2 == 0) {
+				sess_log_var(s, sess_tcplog[i], var, sizeof(var));
+				SESS_APPEND(var, strlen(var));
+			} else
+				SESS_APPEND(sess_tcplog[i], strlen(sess_tcplog[i]));
+		}
+	}
+#undef SESS_APPEND
+	msg[o] = 0;
 	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 }
 
@@ -4307,6 +4492,495 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 }
 /**** End file stream.c ****/
 
+/**** Begin file smp.c ****/
+/*
+** smp.c: samples and sample expressions, HAProxy's "fetch(args),conv(args)"
+** language. Expressions are parsed once at configuration time (arguments
+** included, so mistakes name file:line) and evaluated per session. A
+** sample's string lives in one of two scratch buffers of tune.bufsize
+** that evaluation steps alternate between, so nothing is allocated on
+** the traffic path.
+*/
+
+
+/* The next scratch buffer: at most tune.bufsize bytes. */
+HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size)
+{
+	h->trash_idx ^= 1;
+	*size = h->g.bufsize;
+	return h->trash[h->trash_idx];
+}
+
+/* Convert <smp> in place to type <t>. Returns 0, or -1 if impossible. */
+HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t)
+{
+	char *buf, *end;
+	size_t size;
+	int n;
+
+	if (smp->type == t || t == HLP_SMP_ANY)
+		return 0;
+	switch (t) {
+	case HLP_SMP_BOOL:
+	case HLP_SMP_SINT:
+		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
+			break;
+		if (smp->type != HLP_SMP_STR || smp->u.str.n == 0)
+			return -1;
+		buf = hlp_smp_trash(h, &size);
+		n = (int)HLP_MIN(smp->u.str.n, size - 1);
+		memcpy(buf, smp->u.str.p, (size_t)n);
+		buf[n] = 0;
+		errno = 0;
+		smp->u.sint = strtoll(buf, &end, 10);
+		if (errno || end == buf)
+			return -1;
+		break;
+	case HLP_SMP_STR:
+	case HLP_SMP_BIN:
+		if (smp->type == HLP_SMP_STR || smp->type == HLP_SMP_BIN)
+			break;
+		buf = hlp_smp_trash(h, &size);
+		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
+			n = snprintf(buf, size, "%lld", (long long)smp->u.sint);
+		else if (inet_ntop(smp->type == HLP_SMP_IPV4 ? AF_INET : AF_INET6,
+		                   smp->type == HLP_SMP_IPV4 ? (void *)&smp->u.ipv4 : (void *)&smp->u.ipv6,
+		                   buf, (socklen_t)size))
+			n = (int)strlen(buf);
+		else
+			return -1;
+		smp->u.str.p = buf;
+		smp->u.str.n = (size_t)n;
+		break;
+	default:
+		return -1;
+	}
+	if (t == HLP_SMP_BOOL)
+		smp->u.sint = smp->u.sint != 0;
+	smp->type = t;
+	return 0;
+}
+
+/* Keep a copy of <len> bytes of <p> as a string sample (truncated to a buffer). */
+HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len)
+{
+	size_t size;
+	char *buf = hlp_smp_trash(h, &size);
+
+	if (len > size)
+		len = size;
+	memcpy(buf, p, len);
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = len;
+}
+
+/* ---- a few internal fetches and converters ---------------------------- */
+
+static int smp_f_str(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)n; (void)priv;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = a[0].str;
+	smp->u.str.n = strlen(a[0].str);
+	return 0;
+}
+
+static int smp_f_int(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	char *end;
+
+	(void)s; (void)n; (void)priv;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = strtoll(a[0].str, &end, 10);
+	return 0;
+}
+
+static int smp_f_env(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const char *v = getenv(a[0].str);
+
+	(void)s; (void)n; (void)priv;
+	if (!v)
+		return -1;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = v;
+	smp->u.str.n = strlen(v);
+	return 0;
+}
+
+static int smp_f_fe_name(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = s->fe->name;
+	smp->u.str.n = strlen(s->fe->name);
+	return 0;
+}
+
+static int smp_f_src(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	if (s->src.ss_family == AF_INET) {
+		smp->type = HLP_SMP_IPV4;
+		smp->u.ipv4 = ((struct sockaddr_in *)&s->src)->sin_addr;
+	} else if (s->src.ss_family == AF_INET6) {
+		smp->type = HLP_SMP_IPV6;
+		smp->u.ipv6 = ((struct sockaddr_in6 *)&s->src)->sin6_addr;
+	} else
+		return -1;
+	return 0;
+}
+
+static int smp_c_case(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t i, size;
+	char *buf = hlp_smp_trash(s->h, &size);
+	int upper = priv != NULL;
+
+	(void)a; (void)n;
+	if (smp->u.str.n > size)
+		smp->u.str.n = size;
+	for (i = 0; i < smp->u.str.n; i++) {
+		char c = smp->u.str.p[i];
+
+		if (upper && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		else if (!upper && c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		buf[i] = c;
+	}
+	smp->u.str.p = buf;
+	return 0;
+}
+
+static int smp_c_length(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)a; (void)n; (void)priv;
+	smp->u.sint = (int64_t)smp->u.str.n;
+	smp->type = HLP_SMP_SINT;
+	return 0;
+}
+
+static const struct hlp_smp_kw smp_fetches[] = {
+	{ "str", smp_f_str, 1, 1, HLP_SMP_ANY, HLP_SMP_STR, NULL },
+	{ "int", smp_f_int, 1, 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL },
+	{ "env", smp_f_env, 1, 1, HLP_SMP_ANY, HLP_SMP_STR, NULL },
+	{ "fe_name", smp_f_fe_name, 0, 0, HLP_SMP_ANY, HLP_SMP_STR, NULL },
+	{ "src", smp_f_src, 0, 0, HLP_SMP_ANY, HLP_SMP_IPV4, NULL },
+};
+
+static const char smp_upper_tag = 1;
+
+static const struct hlp_smp_kw smp_convs[] = {
+	{ "lower", smp_c_case, 0, 0, HLP_SMP_STR, HLP_SMP_STR, NULL },
+	{ "upper", smp_c_case, 0, 0, HLP_SMP_STR, HLP_SMP_STR, &smp_upper_tag },
+	{ "length", smp_c_length, 0, 0, HLP_SMP_STR, HLP_SMP_SINT, NULL },
+};
+
+/* Lua fetches and converters: one keyword each, the function in priv. */
+static const struct hlp_smp_kw smp_lua_fetch = {
+	"lua", hlp_lua_smp_fetch, 0, 16, HLP_SMP_ANY, HLP_SMP_ANY, NULL
+};
+static const struct hlp_smp_kw smp_lua_conv = {
+	"lua", hlp_lua_smp_conv, 0, 16, HLP_SMP_STR, HLP_SMP_ANY, NULL
+};
+
+/*
+** Parse one "name(arg,arg)" step starting at *pp; <conv> selects the
+** converter table. Fills <st> and advances *pp. Returns 0, or -1 with a
+** message in <err>.
+*/
+static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_expr_step *st,
+                          char *err, size_t errlen)
+{
+	const char *p = *pp, *name = p;
+	char kw[128];
+	size_t nl;
+	unsigned i;
+
+	while (*p && *p != '(' && *p != ',' && *p != ']' && *p != ' ')
+		p++;
+	nl = (size_t)(p - name);
+	if (nl == 0 || nl >= sizeof(kw)) {
+		snprintf(err, errlen, "missing %s name", conv ? "converter" : "fetch method");
+		return -1;
+	}
+	memcpy(kw, name, nl);
+	kw[nl] = 0;
+	memset(st, 0, sizeof(*st));
+	if (strncmp(kw, "lua.", 4) == 0) {
+		struct hlp_lua_action *a = hlp_lua_find_fn(h, conv ? &h->lua.convs : &h->lua.fetches, kw + 4);
+
+		if (!a) {
+			snprintf(err, errlen, "unknown %s 'lua.%s' (not registered with core.register_%s)",
+			         conv ? "converter" : "fetch method", kw + 4, conv ? "converters" : "fetches");
+			return -1;
+		}
+		st->kw = conv ? &smp_lua_conv : &smp_lua_fetch;
+		st->priv = a;
+	} else {
+		const struct hlp_smp_kw *tab = conv ? smp_convs : smp_fetches;
+		unsigned n = conv ? HLP_COUNTOF(smp_convs) : HLP_COUNTOF(smp_fetches);
+
+		for (i = 0; i < n; i++)
+			if (strcmp(tab[i].name, kw) == 0)
+				break;
+		if (i == n) {
+			snprintf(err, errlen, "unknown %s '%s'", conv ? "converter" : "fetch method", kw);
+			return -1;
+		}
+		st->kw = &tab[i];
+		st->priv = tab[i].priv;
+	}
+	if (*p == '(') {
+		const char *start = ++p;
+		char *args;
+
+		while (*p && *p != ')')
+			p++;
+		if (*p != ')') {
+			snprintf(err, errlen, "missing closing ')' after arguments to '%s'", kw);
+			return -1;
+		}
+		args = malloc((size_t)(p - start) + 1);
+		if (!args) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		memcpy(args, start, (size_t)(p - start));
+		args[p - start] = 0;
+		p++;
+		/* split on commas; an empty list is no argument */
+		if (*args) {
+			char *q = args, *c;
+
+			for (;;) {
+				struct hlp_arg *na = realloc(st->args, (size_t)(st->nargs + 1) * sizeof(*na));
+
+				if (!na) {
+					free(args);
+					snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+				st->args = na;
+				c = strchr(q, ',');
+				if (c)
+					*c = 0;
+				st->args[st->nargs].str = hlp_strdup(q);
+				st->nargs++;
+				if (!c)
+					break;
+				q = c + 1;
+			}
+		}
+		free(args);
+	}
+	if (st->nargs < st->kw->minargs || st->nargs > st->kw->maxargs) {
+		snprintf(err, errlen, "%s '%s' expects %d to %d argument(s), got %d",
+		         conv ? "converter" : "fetch method", kw, st->kw->minargs, st->kw->maxargs, st->nargs);
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+static void smp_step_free(struct hlp_expr_step *st)
+{
+	int i;
+
+	for (i = 0; i < st->nargs; i++)
+		free(st->args[i].str);
+	free(st->args);
+}
+
+HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e)
+{
+	int i;
+
+	if (!e)
+		return;
+	smp_step_free(&e->fetch);
+	for (i = 0; i < e->nconv; i++)
+		smp_step_free(&e->convs[i]);
+	free(e->convs);
+	free(e);
+}
+
+/*
+** Parse "fetch(args),conv(args)..." at *pp, stopping at <stop> or the end.
+** Returns the expression, or NULL with a message in <err>.
+*/
+HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char stop,
+                                            char *err, size_t errlen)
+{
+	struct hlp_expr *e = calloc(1, sizeof(*e));
+	const char *p = *pp;
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (smp_parse_step(h, &p, 0, &e->fetch, err, errlen) < 0)
+		goto fail;
+	while (*p == ',') {
+		struct hlp_expr_step *nc = realloc(e->convs, (size_t)(e->nconv + 1) * sizeof(*nc));
+
+		if (!nc) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		e->convs = nc;
+		p++;
+		if (smp_parse_step(h, &p, 1, &e->convs[e->nconv], err, errlen) < 0)
+			goto fail;
+		e->nconv++;
+	}
+	if (*p && *p != stop) {
+		snprintf(err, errlen, "unexpected '%c' in sample expression", *p);
+		goto fail;
+	}
+	*pp = p;
+	return e;
+fail:
+	hlp_expr_free(e);
+	return NULL;
+}
+
+/*
+** Evaluate <e> for session <s> into <smp>. Returns 0, or -1 when the
+** sample cannot be fetched or a converter fails (the sample "fails").
+*/
+HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, struct hlp_smp *smp)
+{
+	int i;
+
+	memset(smp, 0, sizeof(*smp));
+	if (e->fetch.kw->fn(s, e->fetch.args, e->fetch.nargs, smp, e->fetch.priv) < 0)
+		return -1;
+	for (i = 0; i < e->nconv; i++) {
+		const struct hlp_expr_step *st = &e->convs[i];
+
+		if (hlp_smp_cast(s->h, smp, st->kw->in) < 0)
+			return -1;
+		if (st->kw->fn(s, st->args, st->nargs, smp, st->priv) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The aliases a log-format may use, as HAProxy's TCP log variables. */
+static const char *const lf_aliases[] = {
+	"ci", "cp", "fi", "fp", "t", "ft", "f", "b", "s", "Tw", "Tc", "Tt",
+	"B", "U", "ts", "ac", "fc", "bc", "sc", "rc", "sq", "bq", "pid", "H", NULL
+};
+
+static int lf_add(struct hlp_lf_node ***tail, const char *text, size_t len, int alias,
+                  struct hlp_expr *e)
+{
+	struct hlp_lf_node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return -1;
+	if (text) {
+		n->text = malloc(len + 1);
+		if (!n->text) {
+			free(n);
+			return -1;
+		}
+		memcpy(n->text, text, len);
+		n->text[len] = 0;
+	}
+	n->alias = alias;
+	n->expr = e;
+	**tail = n;
+	*tail = &n->next;
+	return 0;
+}
+
+HLP_PRIVATE void hlp_lf_free(struct hlp_lf_node *n)
+{
+	while (n) {
+		struct hlp_lf_node *next = n->next;
+
+		free(n->text);
+		hlp_expr_free(n->expr);
+		free(n);
+		n = next;
+	}
+}
+
+/*
+** Parse a log-format string: literal text, "%%", "%<alias>" and
+** "%[expr]". Returns the node list (an empty format gives one empty text
+** node), or NULL with a message in <err>.
+*/
+HLP_PRIVATE struct hlp_lf_node *hlp_lf_parse(struct hlp *h, const char *fmt, char *err, size_t errlen)
+{
+	struct hlp_lf_node *head = NULL, **tail = &head;
+	const char *p = fmt, *lit = fmt;
+
+	while (*p) {
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		if (p > lit && lf_add(&tail, lit, (size_t)(p - lit), 0, NULL) < 0)
+			goto oom;
+		if (p[1] == '%') {
+			if (lf_add(&tail, "%", 1, 0, NULL) < 0)
+				goto oom;
+			p += 2;
+		} else if (p[1] == '[') {
+			struct hlp_expr *e;
+
+			p += 2;
+			e = hlp_expr_parse(h, &p, ']', err, errlen);
+			if (!e)
+				goto fail;
+			if (*p != ']') {
+				hlp_expr_free(e);
+				snprintf(err, errlen, "missing ']' after the sample expression");
+				goto fail;
+			}
+			p++;
+			if (lf_add(&tail, NULL, 0, 0, e) < 0) {
+				hlp_expr_free(e);
+				goto oom;
+			}
+		} else {
+			const char *a = p + 1;
+			size_t len = 0, best = 0;
+			unsigned i;
+
+			/* the longest alias that matches */
+			for (i = 0; lf_aliases[i]; i++) {
+				len = strlen(lf_aliases[i]);
+				if (len > best && strncmp(a, lf_aliases[i], len) == 0)
+					best = len;
+			}
+			if (!best) {
+				snprintf(err, errlen, "unknown or not yet supported variable '%%%.*s'",
+				         (int)strcspn(a, " %[]/:"), a);
+				goto fail;
+			}
+			if (lf_add(&tail, a, best, 1, NULL) < 0)
+				goto oom;
+			p = a + best;
+		}
+		lit = p;
+	}
+	if ((p > lit || !head) && lf_add(&tail, lit, (size_t)(p - lit), 0, NULL) < 0)
+		goto oom;
+	return head;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	hlp_lf_free(head);
+	return NULL;
+}
+/**** End file smp.c ****/
+
 /**** Begin file lua.c ****/
 /*
 ** lua.c: the Lua state, its counting allocator, loading files, the core
@@ -4386,11 +5060,13 @@ static int lcore_info(lua_State *L) { return lcore_log_at(L, 6); }
 static int lcore_warning(lua_State *L) { return lcore_log_at(L, 4); }
 static int lcore_alert(lua_State *L) { return lcore_log_at(L, 1); }
 
-static struct hlp_lua_action *lua_action_find(struct hlp *h, const char *name)
+/* The function registered as <name> in <list> (actions, fetches...). */
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name)
 {
 	struct hlp_list *e;
 
-	for (e = h->lua.actions.n; e != &h->lua.actions; e = e->n) {
+	(void)h;
+	for (e = list->n; e != list; e = e->n) {
 		struct hlp_lua_action *a = HLP_CONTAINER(e, struct hlp_lua_action, link);
 
 		if (strcmp(a->name, name) == 0)
@@ -4620,7 +5296,7 @@ HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref,
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs,
                                    int *ref, char *err, size_t errlen)
 {
-	struct hlp_lua_action *a = lua_action_find(h, name);
+	struct hlp_lua_action *a = hlp_lua_find_fn(h, &h->lua.actions, name);
 
 	if (!a) {
 		snprintf(err, errlen, "Lua action '%s' is not registered (use core.register_action() in a lua-load file)", name);
@@ -5222,12 +5898,8 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
                                                       const char *fn, const char *name, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	struct hlp_list *e;
-	struct hlp_lua_action *a = NULL;
+	struct hlp_lua_action *a = hlp_lua_find_fn(h, list, name);
 
-	for (e = list->n; e != list; e = e->n)
-		if (strcmp(HLP_CONTAINER(e, struct hlp_lua_action, link)->name, name) == 0)
-			a = HLP_CONTAINER(e, struct hlp_lua_action, link);
 	if (a) {
 		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
 		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
@@ -5302,6 +5974,133 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 	luaL_setfuncs(L, fns, 0);
 }
 /**** End file lua_run.c ****/
+
+/**** Begin file lua_smp.c ****/
+/*
+** lua_smp.c: Lua sample fetches and converters (core.register_fetches,
+** core.register_converters) called from sample expressions: "lua.<name>"
+** and ",lua.<name>". They run to the end in their own coroutine, under
+** the session timeout; they cannot block or yield. A fetch gets the TXN
+** then its arguments, a converter its input as a string then its
+** arguments. A number gives an integer sample, a boolean a boolean, a
+** string a string; nil, nothing or an error makes the sample fail.
+*/
+
+
+struct lsmp_call {
+	struct hlp_sess *s;
+	lua_State *co;
+	const struct hlp_smp *in;    /* converter input, NULL for a fetch */
+	const struct hlp_arg *args;
+	int nargs;
+};
+
+/* Protected: push the call's arguments on the main state, move them. */
+static int lsmp_args_p(lua_State *L)
+{
+	struct lsmp_call *c = lua_touserdata(L, 1);
+	int i;
+
+	if (c->in)
+		lua_pushlstring(L, c->in->u.str.p, c->in->u.str.n);
+	else
+		hlp_lua_push_txn(L, c->s);
+	for (i = 0; i < c->nargs; i++)
+		lua_pushstring(L, c->args[i].str);
+	if (!lua_checkstack(c->co, c->nargs + 2))
+		return luaL_error(L, "stack overflow");
+	lua_xmove(L, c->co, c->nargs + 1);
+	return 0;
+}
+
+static int lsmp_call(struct hlp_sess *s, const struct hlp_lua_action *a, enum hlp_lua_ctx ctx,
+                     const struct hlp_smp *in, const struct hlp_arg *args, int nargs,
+                     struct hlp_smp *smp)
+{
+	struct hlp *h = s->h;
+	lua_State *L = h->lua.L;
+	struct hlp_lua_run r;
+	struct lsmp_call c;
+	const char *what = ctx == HLP_CTX_FETCH ? "sample-fetch" : "converter";
+	char why[1024];
+	int rc, ret = -1;
+
+	if (hlp_lua_run_new(h, &r, ctx, a->ref, a->name) < 0)
+		return -1;
+	c.s = s;
+	c.co = r.co;
+	c.in = in;
+	c.args = args;
+	c.nargs = nargs;
+	lua_pushcfunction(L, lsmp_args_p);
+	lua_pushlightuserdata(L, &c);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua %s '%s': cannot start: %s.", what, a->name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		goto out;
+	}
+	rc = hlp_lua_resume(h, &r, nargs + 1);
+	if (rc == LUA_OK) {
+		if (lua_gettop(r.co) == 0)
+			goto out;
+		switch (lua_type(r.co, -1)) {
+		case LUA_TNUMBER:
+			smp->type = HLP_SMP_SINT;
+			smp->u.sint = lua_isinteger(r.co, -1) ? (int64_t)lua_tointeger(r.co, -1)
+			                                      : (int64_t)lua_tonumber(r.co, -1);
+			ret = 0;
+			break;
+		case LUA_TBOOLEAN:
+			smp->type = HLP_SMP_BOOL;
+			smp->u.sint = lua_toboolean(r.co, -1);
+			ret = 0;
+			break;
+		case LUA_TSTRING: {
+			size_t len;
+			const char *p = lua_tolstring(r.co, -1, &len);
+
+			hlp_smp_set_str(h, smp, p, len);
+			ret = 0;
+			break;
+		}
+		default:
+			break;
+		}
+		goto out;
+	}
+	if (rc == LUA_YIELD && !(r.flags & HLP_RUN_DONE))
+		snprintf(why, sizeof(why), "cannot yield in a %s context", what);
+	else if (rc == LUA_YIELD || hlp_lua_is_done(r.co))
+		goto out;   /* core.done(): no value */
+	else
+		hlp_lua_failure(&r, rc, why, sizeof(why));
+	{
+		char msg[1200];
+
+		snprintf(msg, sizeof(msg), "Lua %s '%s': %s.", what, a->name, why);
+		hlp_log_send(h, s->fe->logs, s->fe->nlogs, 3, msg);
+		hlp_alert(NULL, "%s", msg);
+	}
+out:
+	hlp_lua_run_release(h, &r);
+	return ret;
+}
+
+HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
+                                  struct hlp_smp *smp, const void *priv)
+{
+	return lsmp_call(s, priv, HLP_CTX_FETCH, NULL, args, nargs, smp);
+}
+
+HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
+                                 struct hlp_smp *smp, const void *priv)
+{
+	struct hlp_smp in = *smp;
+
+	return lsmp_call(s, priv, HLP_CTX_CONV, &in, args, nargs, smp);
+}
+/**** End file lua_smp.c ****/
 
 /**** Begin file lua_core.c ****/
 /*
@@ -6454,6 +7253,12 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 		          count, (unsigned long)h->g.bufsize, h->g.maxconn);
 		return -1;
 	}
+	h->trash[0] = malloc(h->g.bufsize);
+	h->trash[1] = malloc(h->g.bufsize);
+	if (!h->trash[0] || !h->trash[1]) {
+		hlp_alert(h, "Not enough memory for the sample buffers.");
+		return -1;
+	}
 	if (hlp_log_open(h) < 0)
 		return -1;
 	hlp_lua_start_tasks(h);
@@ -6589,6 +7394,8 @@ void hlp_free(struct hlp *h)
 	free(h->g.log_tag);
 	free(h->g.log_hostname);
 	free(h->sess_mem);
+	free(h->trash[0]);
+	free(h->trash[1]);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);
 	free(h);

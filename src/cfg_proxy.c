@@ -54,6 +54,7 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	}
 	free(p->srv);
 	free(p->srvmap);
+	hlp_lf_free(p->logformat);
 	free(p->logs);
 	free(p->name);
 	free(p->file);
@@ -659,7 +660,7 @@ static const char *const cfg_proxy_notyet[] = {
 	"http-check", "tcp-check", "external-check", "errorfile", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
-	"unique-id-header", "log-format", "log-format-sd", "error-log-format",
+	"unique-id-header", "log-format-sd", "error-log-format",
 	"monitor-uri", "monitor", "monitor-net", "persist", "dispatch",
 	"hash-type", "hash-balance-factor", "http-reuse", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
@@ -778,6 +779,26 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'tcp-request' in a 'defaults' section is not implemented yet in hlproxy.");
 		else
 			cfg_tcpreq(c, p, args, n);
+	} else if (strcmp(kw, "log-format") == 0) {
+		struct hlp_lf_node *lf;
+		char err[512];
+
+		if (n != 2) {
+			hlp_cfg_err(c, "'log-format' expects one format string (put it in double quotes).");
+			return;
+		}
+		lf = hlp_lf_parse(c->h, args[1], err, sizeof(err));
+		if (!lf) {
+			hlp_cfg_err(c, "'log-format': %s", err);
+			return;
+		}
+		if (c->section == HLP_SEC_DEFAULTS) {
+			hlp_lf_free(lf);
+			hlp_cfg_err(c, "'log-format' in a 'defaults' section is not implemented yet in hlproxy.");
+			return;
+		}
+		hlp_lf_free(p->logformat);
+		p->logformat = lf;
 	} else if (strcmp(kw, "description") == 0 || strcmp(kw, "id") == 0 ||
 	           strcmp(kw, "enabled") == 0) {
 		/* informative */

@@ -84,6 +84,12 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 		          count, (unsigned long)h->g.bufsize, h->g.maxconn);
 		return -1;
 	}
+	h->trash[0] = malloc(h->g.bufsize);
+	h->trash[1] = malloc(h->g.bufsize);
+	if (!h->trash[0] || !h->trash[1]) {
+		hlp_alert(h, "Not enough memory for the sample buffers.");
+		return -1;
+	}
 	if (hlp_log_open(h) < 0)
 		return -1;
 	hlp_lua_start_tasks(h);
@@ -219,6 +225,8 @@ void hlp_free(struct hlp *h)
 	free(h->g.log_tag);
 	free(h->g.log_hostname);
 	free(h->sess_mem);
+	free(h->trash[0]);
+	free(h->trash[1]);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);
 	free(h);

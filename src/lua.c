@@ -77,11 +77,13 @@ static int lcore_info(lua_State *L) { return lcore_log_at(L, 6); }
 static int lcore_warning(lua_State *L) { return lcore_log_at(L, 4); }
 static int lcore_alert(lua_State *L) { return lcore_log_at(L, 1); }
 
-static struct hlp_lua_action *lua_action_find(struct hlp *h, const char *name)
+/* The function registered as <name> in <list> (actions, fetches...). */
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name)
 {
 	struct hlp_list *e;
 
-	for (e = h->lua.actions.n; e != &h->lua.actions; e = e->n) {
+	(void)h;
+	for (e = list->n; e != list; e = e->n) {
 		struct hlp_lua_action *a = HLP_CONTAINER(e, struct hlp_lua_action, link);
 
 		if (strcmp(a->name, name) == 0)
@@ -311,7 +313,7 @@ HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref,
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs,
                                    int *ref, char *err, size_t errlen)
 {
-	struct hlp_lua_action *a = lua_action_find(h, name);
+	struct hlp_lua_action *a = hlp_lua_find_fn(h, &h->lua.actions, name);
 
 	if (!a) {
 		snprintf(err, errlen, "Lua action '%s' is not registered (use core.register_action() in a lua-load file)", name);

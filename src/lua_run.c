@@ -480,12 +480,8 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
                                                       const char *fn, const char *name, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	struct hlp_list *e;
-	struct hlp_lua_action *a = NULL;
+	struct hlp_lua_action *a = hlp_lua_find_fn(h, list, name);
 
-	for (e = list->n; e != list; e = e->n)
-		if (strcmp(HLP_CONTAINER(e, struct hlp_lua_action, link)->name, name) == 0)
-			a = HLP_CONTAINER(e, struct hlp_lua_action, link);
 	if (a) {
 		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
 		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);

@@ -92,6 +92,7 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
 /* lua.c */
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
 HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name);
 HLP_PRIVATE int hlp_lua_init(struct hlp *h);
 HLP_PRIVATE void hlp_lua_close(struct hlp *h);
 HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
@@ -101,6 +102,16 @@ HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned whe
 HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* smp.c */
+HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size);
+HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t);
+HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len);
+HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e);
+HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char stop, char *err, size_t errlen);
+HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, struct hlp_smp *smp);
+HLP_PRIVATE void hlp_lf_free(struct hlp_lf_node *n);
+HLP_PRIVATE struct hlp_lf_node *hlp_lf_parse(struct hlp *h, const char *fmt, char *err, size_t errlen);
 
 /* lua_run.c */
 HLP_PRIVATE const char *hlp_lua_ctx_name(enum hlp_lua_ctx c);
@@ -116,6 +127,10 @@ HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
+
+/* lua_smp.c */
+HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
+HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
 
 /* lua_core.c */
 HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);

@@ -5,6 +5,8 @@
 #ifndef HLP_TYPES_H
 #define HLP_TYPES_H
 
+struct hlp_sess;
+
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
 	struct hlp_list *n, *p;
@@ -149,6 +151,63 @@ struct hlp_rule {
 	struct hlp_rule *next;
 };
 
+enum hlp_smp_type {
+	HLP_SMP_BOOL, HLP_SMP_SINT, HLP_SMP_IPV4, HLP_SMP_IPV6, HLP_SMP_STR,
+	HLP_SMP_BIN, HLP_SMP_ANY
+};
+
+/* A typed sample; strings point into a scratch buffer or the config. */
+struct hlp_smp {
+	enum hlp_smp_type type;
+	union {
+		int64_t sint;            /* bool and sint */
+		struct in_addr ipv4;
+		struct in6_addr ipv6;
+		struct {
+			const char *p;
+			size_t n;
+		} str;                   /* str and bin */
+	} u;
+};
+
+/* An argument of a fetch or converter, parsed with the configuration. */
+struct hlp_arg {
+	char *str;
+};
+
+/* A fetch or converter keyword; <fn> returns 0, or -1 when it fails. */
+struct hlp_smp_kw {
+	const char *name;
+	int (*fn)(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
+	          struct hlp_smp *smp, const void *priv);
+	int minargs, maxargs;
+	enum hlp_smp_type in;    /* converters: the input type wanted */
+	enum hlp_smp_type out;
+	const void *priv;
+};
+
+struct hlp_expr_step {
+	const struct hlp_smp_kw *kw;
+	const void *priv;        /* e.g. the Lua function of lua.<name> */
+	struct hlp_arg *args;
+	int nargs;
+};
+
+/* "fetch(args),conv(args),..." */
+struct hlp_expr {
+	struct hlp_expr_step fetch;
+	struct hlp_expr_step *convs;
+	int nconv;
+};
+
+/* A piece of a log-format string: text, an alias like %ci, or %[expr]. */
+struct hlp_lf_node {
+	char *text;              /* literal text, or the alias name */
+	int alias;
+	struct hlp_expr *expr;
+	struct hlp_lf_node *next;
+};
+
 struct hlp_proxy {
 	char *name;
 	unsigned cap;
@@ -179,6 +238,7 @@ struct hlp_proxy {
 	int defbe_line;
 	struct hlp_proxy *be;    /* resolved default backend */
 	struct hlp_rule *tcpreq;
+	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
@@ -354,6 +414,8 @@ struct hlp {
 	struct hlp_proxy *defproxy;      /* current "defaults" section */
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
+	char *trash[2];                  /* scratch buffers for samples */
+	int trash_idx;
 	struct hlp_list sess_free, sess_active;
 	unsigned actconn;
 	unsigned long cum_conn;

@@ -1,0 +1,125 @@
+/*
+** lua_smp.c: Lua sample fetches and converters (core.register_fetches,
+** core.register_converters) called from sample expressions: "lua.<name>"
+** and ",lua.<name>". They run to the end in their own coroutine, under
+** the session timeout; they cannot block or yield. A fetch gets the TXN
+** then its arguments, a converter its input as a string then its
+** arguments. A number gives an integer sample, a boolean a boolean, a
+** string a string; nil, nothing or an error makes the sample fail.
+*/
+
+#include "int.h"
+
+struct lsmp_call {
+	struct hlp_sess *s;
+	lua_State *co;
+	const struct hlp_smp *in;    /* converter input, NULL for a fetch */
+	const struct hlp_arg *args;
+	int nargs;
+};
+
+/* Protected: push the call's arguments on the main state, move them. */
+static int lsmp_args_p(lua_State *L)
+{
+	struct lsmp_call *c = lua_touserdata(L, 1);
+	int i;
+
+	if (c->in)
+		lua_pushlstring(L, c->in->u.str.p, c->in->u.str.n);
+	else
+		hlp_lua_push_txn(L, c->s);
+	for (i = 0; i < c->nargs; i++)
+		lua_pushstring(L, c->args[i].str);
+	if (!lua_checkstack(c->co, c->nargs + 2))
+		return luaL_error(L, "stack overflow");
+	lua_xmove(L, c->co, c->nargs + 1);
+	return 0;
+}
+
+static int lsmp_call(struct hlp_sess *s, const struct hlp_lua_action *a, enum hlp_lua_ctx ctx,
+                     const struct hlp_smp *in, const struct hlp_arg *args, int nargs,
+                     struct hlp_smp *smp)
+{
+	struct hlp *h = s->h;
+	lua_State *L = h->lua.L;
+	struct hlp_lua_run r;
+	struct lsmp_call c;
+	const char *what = ctx == HLP_CTX_FETCH ? "sample-fetch" : "converter";
+	char why[1024];
+	int rc, ret = -1;
+
+	if (hlp_lua_run_new(h, &r, ctx, a->ref, a->name) < 0)
+		return -1;
+	c.s = s;
+	c.co = r.co;
+	c.in = in;
+	c.args = args;
+	c.nargs = nargs;
+	lua_pushcfunction(L, lsmp_args_p);
+	lua_pushlightuserdata(L, &c);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua %s '%s': cannot start: %s.", what, a->name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		goto out;
+	}
+	rc = hlp_lua_resume(h, &r, nargs + 1);
+	if (rc == LUA_OK) {
+		if (lua_gettop(r.co) == 0)
+			goto out;
+		switch (lua_type(r.co, -1)) {
+		case LUA_TNUMBER:
+			smp->type = HLP_SMP_SINT;
+			smp->u.sint = lua_isinteger(r.co, -1) ? (int64_t)lua_tointeger(r.co, -1)
+			                                      : (int64_t)lua_tonumber(r.co, -1);
+			ret = 0;
+			break;
+		case LUA_TBOOLEAN:
+			smp->type = HLP_SMP_BOOL;
+			smp->u.sint = lua_toboolean(r.co, -1);
+			ret = 0;
+			break;
+		case LUA_TSTRING: {
+			size_t len;
+			const char *p = lua_tolstring(r.co, -1, &len);
+
+			hlp_smp_set_str(h, smp, p, len);
+			ret = 0;
+			break;
+		}
+		default:
+			break;
+		}
+		goto out;
+	}
+	if (rc == LUA_YIELD && !(r.flags & HLP_RUN_DONE))
+		snprintf(why, sizeof(why), "cannot yield in a %s context", what);
+	else if (rc == LUA_YIELD || hlp_lua_is_done(r.co))
+		goto out;   /* core.done(): no value */
+	else
+		hlp_lua_failure(&r, rc, why, sizeof(why));
+	{
+		char msg[1200];
+
+		snprintf(msg, sizeof(msg), "Lua %s '%s': %s.", what, a->name, why);
+		hlp_log_send(h, s->fe->logs, s->fe->nlogs, 3, msg);
+		hlp_alert(NULL, "%s", msg);
+	}
+out:
+	hlp_lua_run_release(h, &r);
+	return ret;
+}
+
+HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
+                                  struct hlp_smp *smp, const void *priv)
+{
+	return lsmp_call(s, priv, HLP_CTX_FETCH, NULL, args, nargs, smp);
+}
+
+HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
+                                 struct hlp_smp *smp, const void *priv)
+{
+	struct hlp_smp in = *smp;
+
+	return lsmp_call(s, priv, HLP_CTX_CONV, &in, args, nargs, smp);
+}

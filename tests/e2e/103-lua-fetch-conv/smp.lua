@@ -1,0 +1,16 @@
+-- Lua sample fetches and converters, used from a log-format.
+core.register_fetches("hello", function(txn, a, b) return "hi-" .. (a or "") .. (b or "") end)
+core.register_fetches("num", function(txn) return 42 end)
+core.register_fetches("yes", function(txn) return true end)
+core.register_fetches("fail", function(txn) error("fetch boom") end)
+core.register_fetches("nothing", function(txn) end)
+core.register_fetches("sleepy", function(txn) core.sleep(1) return "late" end)
+core.register_fetches("yielder", function(txn) coroutine.yield() return "x" end)
+core.register_fetches("spin", function(txn) while true do end end)
+core.register_fetches("txnname", function(txn)
+   -- a fetch gets the session's TXN object
+   return type(txn) .. ":" .. tostring(txn.res ~= nil)
+end)
+core.register_converters("wrap", function(s, pre) return (pre or "[") .. s .. "]" end)
+core.register_converters("cfail", function(s) error({}) end)
+core.register_converters("csleep", function(s) core.msleep(10) return s end)
