@@ -5646,6 +5646,20 @@ static int lcore_yield(lua_State *L)
 	return lua_yield(L, 0);
 }
 
+/*
+** core.tcp(): a socket, only in the task, action and service contexts.
+** Sockets come with a later issue; until then the call says so.
+*/
+static int lcore_tcp(lua_State *L)
+{
+	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
+
+	if (!r || (r->ctx != HLP_CTX_TASK && r->ctx != HLP_CTX_ACTION && r->ctx != HLP_CTX_SERVICE))
+		return luaL_error(L, "core.tcp: not available in the %s context (only in task, action and service)",
+		                  hlp_lua_ctx_name(r ? r->ctx : HLP_CTX_BODY));
+	return luaL_error(L, "core.tcp: sockets are not yet supported in hlproxy");
+}
+
 /* Raised to end a body or init function through core.done(). */
 static char run_done_sentinel;
 
@@ -5963,6 +5977,7 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 		{ "msleep", lcore_msleep },
 		{ "yield", lcore_yield },
 		{ "done", lcore_done },
+		{ "tcp", lcore_tcp },
 		{ "register_task", lcore_register_task },
 		{ "register_init", lcore_register_init },
 		{ "register_fetches", lcore_register_fetches },

@@ -1,6 +1,9 @@
 -- Lua runtime checks: contexts, yielding, limits and errors (see run.sh).
 local phase = {}
 counter = 0
+phase.args = table.concat({ ... }, ",")          -- lua-load rt.lua a1 a2
+phase.mod = require("rtmod").answer              -- found through lua-prepend-path
+phase.tcp_body = select(2, pcall(core.tcp)):match("not available in the body context") ~= nil
 
 core.msleep(50)                        -- sleeping in the body only delays start-up
 phase.body = true
@@ -23,6 +26,18 @@ core.register_task(function()
    -- a task may register more tasks; an error ends only this task
    core.register_task(function() phase.subtask = true end)
    error({ code = 42 })              -- an error raised with a table
+end)
+
+core.register_task(function()
+   while true do end                  -- stopped by tune.lua.task-timeout
+end)
+
+core.register_action("misc", { "tcp-req" }, function(txn)
+   local _, e = pcall(core.tcp)
+   txn.res:send(string.format("args=%s mod=%s tcp_body=%s tcp_action=%s\n", phase.args,
+      tostring(phase.mod), tostring(phase.tcp_body), tostring(e:match("not yet supported") ~= nil)))
+   core.done()
+   txn.res:send("not reached\n")
 end)
 
 core.register_action("ctx", { "tcp-req" }, function(txn)

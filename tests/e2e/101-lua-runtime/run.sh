@@ -6,14 +6,18 @@
 . "$TOP/tests/lib.sh"
 cd "$T"
 cp "$CASE/rt.lua" .
+mkdir -p mods
+echo 'return { answer = 42 }' >mods/rtmod.lua
 
 P=$(free_port)
-for n in ctx sleep spin spinp bomb err json; do eval "p_$n=\$(free_port)"; done
+for n in ctx sleep spin spinp bomb err json misc; do eval "p_$n=\$(free_port)"; done
 cat >rt.cfg <<CONF
 global
-   lua-load rt.lua
+   lua-prepend-path $T/mods/?.lua
+   lua-load rt.lua a1 a2
    tune.lua.maxmem 16
    tune.lua.session-timeout 1s
+   tune.lua.task-timeout 2s
    log stderr format raw local0
 
 defaults
@@ -46,6 +50,10 @@ listen err
 listen json
    bind 127.0.0.1:$p_json
    tcp-request content lua.json
+listen misc
+   bind 127.0.0.1:$p_misc
+   tcp-request content lua.misc
+   tcp-request content lua.after
 CONF
 
 start_hlp rt.cfg "$p_json"
@@ -54,6 +62,15 @@ start_hlp rt.cfg "$p_json"
 out=$(timeout 10 nc 127.0.0.1 "$p_ctx" </dev/null)
 expect_eq "$out" "body=true init=true task=true subtask=true counter>0=true late_register=false proxies=nil/ctx" "contexts"
 expect_grep "Lua task: runtime error: (error object is a table value)" "$T/hlp.log" "task error with a table value"
+
+# lua-load arguments, lua-prepend-path, core.tcp's context rule, and
+# core.done() ending an action cleanly (the next rule runs)
+out=$(timeout 10 nc 127.0.0.1 "$p_misc" </dev/null)
+expect_eq "$out" "args=a1,a2 mod=42 tcp_body=true tcp_action=true
+next rule ran" "misc"
+# the endless task is stopped by tune.lua.task-timeout
+for _ in $(seq 100); do grep -q "Lua task: execution timeout." "$T/hlp.log" && break; sleep 0.1; done
+expect_grep "Lua task: execution timeout." "$T/hlp.log" "task timeout"
 
 # 50 clients whose actions sleep 1 s are served together: serialized they
 # would need 50 s, far beyond the 20 s hang guard
