@@ -464,7 +464,7 @@ static const struct {
 } cfg_options[] = {
 	{ "tcplog", HLP_OPT_TCPLOG }, { "httplog", HLP_OPT_HTTPLOG },
 	{ "dontlognull", HLP_OPT_DONTLOGNULL }, { "redispatch", HLP_OPT_REDISPATCH },
-	{ "logasap", HLP_OPT_LOGASAP }, { "tcpka", HLP_OPT_TCPKA },
+	{ "tcpka", HLP_OPT_TCPKA },
 	{ "clitcpka", HLP_OPT_CLIKA }, { "srvtcpka", HLP_OPT_SRVKA },
 	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
 };
@@ -489,7 +489,7 @@ static const char *const cfg_opt_notyet[] = {
 	"httpchk", "tcp-check", "ssl-hello-chk", "smtpchk", "mysql-check",
 	"pgsql-check", "redis-check", "ldap-check", "spop-check", "external-check",
 	"persist", "transparent", "tcp-smart-accept", "tcp-smart-connect",
-	"disable-h2-upgrade", "http_proxy", NULL
+	"disable-h2-upgrade", "http_proxy", "logasap", NULL
 };
 
 static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int neg)

@@ -103,7 +103,6 @@ enum hlp_tmo {
 #define HLP_OPT_DONTLOGNULL 0x0002u
 #define HLP_OPT_REDISPATCH  0x0004u
 #define HLP_OPT_HTTPLOG     0x0008u
-#define HLP_OPT_LOGASAP     0x0010u
 #define HLP_OPT_TCPKA       0x0020u
 #define HLP_OPT_CLIKA       0x0040u
 #define HLP_OPT_SRVKA       0x0080u
@@ -282,8 +281,6 @@ struct hlp_lua_task {
 #define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
 #define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
 #define HLP_SF_LINGER     0x0004u  /* draining the client before close */
-#define HLP_SF_ERROR      0x0008u  /* a side failed: close at once */
-#define HLP_SF_LOGGED     0x0010u
 
 /* side flags */
 #define HLP_SD_SHUTR 0x01u        /* peer sent FIN or failed */
@@ -421,14 +418,11 @@ struct hlp {
 	unsigned long cum_conn;
 	int stopping;                    /* 1 soft stop, 2 hard stop */
 	int running;
-	int listeners_paused;
 	time_t start_time;
 	int nerr;                        /* configuration errors so far */
 	int no_listener;                 /* valid, but nothing to listen on */
 	char *errbuf;                    /* first error, for the API */
 	size_t errlen;
-	char *cfg_file;                  /* file being parsed */
-	int cfg_line;
 };
 
 #endif
