@@ -239,9 +239,16 @@ struct hlp_rule {
 	struct hlp_rule *next;
 };
 
+/* variable scopes */
+enum { HLP_VS_PROC, HLP_VS_SESS, HLP_VS_TXN, HLP_VS_REQ, HLP_VS_RES, HLP_VS_COUNT };
+struct hlp_var;
+struct hlp_varname;
+
 enum hlp_smp_type {
 	HLP_SMP_BOOL, HLP_SMP_SINT, HLP_SMP_IPV4, HLP_SMP_IPV6, HLP_SMP_STR,
-	HLP_SMP_BIN, HLP_SMP_ANY
+	HLP_SMP_BIN,
+	HLP_SMP_ADDR,            /* as a wanted input: IPv4 or IPv6 */
+	HLP_SMP_ANY
 };
 
 /* A typed sample; strings point into a scratch buffer or the config. */
@@ -258,20 +265,38 @@ struct hlp_smp {
 	} u;
 };
 
-/* An argument of a fetch or converter, parsed with the configuration. */
+/*
+** An argument of a fetch or converter, parsed with the configuration (or
+** with the Lua call): <str> is the text without quotes, and by its type
+** <sint> holds an integer, <ptr> a proxy, a server, or data the keyword's
+** check made (a compiled regex...), released with <release>.
+*/
 struct hlp_arg {
 	char *str;
+	size_t len;
+	char type;               /* a letter of hlp_smp_kw.argt */
+	int64_t sint;
+	void *ptr;
+	void (*release)(void *ptr);
 };
 
-/* A fetch or converter keyword; <fn> returns 0, or -1 when it fails. */
+/*
+** A fetch or converter keyword; <fn> returns 0, or -1 when the sample
+** fails. <argt> gives one letter per argument: 's' string, 'i' integer,
+** 'b' backend, 'f' frontend, 'r' "backend/server", 'v' variable name; the
+** first <minargs> are mandatory. <check>, when set, validates or prepares
+** the arguments and fills <err> on failure.
+*/
 struct hlp_smp_kw {
 	const char *name;
 	int (*fn)(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
 	          struct hlp_smp *smp, const void *priv);
-	int minargs, maxargs;
+	const char *argt;
+	int minargs;
 	enum hlp_smp_type in;    /* converters: the input type wanted */
 	enum hlp_smp_type out;
 	const void *priv;
+	int (*check)(struct hlp *h, struct hlp_arg *args, int nargs, char *err, size_t errlen);
 };
 
 struct hlp_expr_step {
@@ -286,6 +311,9 @@ struct hlp_expr {
 	struct hlp_expr_step fetch;
 	struct hlp_expr_step *convs;
 	int nconv;
+	char *file;              /* where the configuration wrote it */
+	int line;
+	struct hlp_list link;    /* h->exprs: names resolved after parsing */
 };
 
 /* A piece of a log-format string: text, an alias like %ci, or %[expr]. */
@@ -429,6 +457,7 @@ struct hlp_sess {
 	struct hlp_rule *rule;   /* rule running or next to run */
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
+	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
 	void *txn;               /* its userdata, cleared at the end */
 };
 
@@ -501,6 +530,10 @@ struct hlp {
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
 	char *trash[2];                  /* scratch buffers for samples */
+	struct hlp_list exprs;           /* every configured sample expression */
+	struct hlp_var *proc_vars;       /* variables of the proc scope */
+	struct hlp_varname *varnames;    /* variable names the configuration uses */
+	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
 	unsigned actconn;
@@ -660,10 +693,30 @@ HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
+/* smp_fetch.c, smp_conv.c */
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n);
+
+/* vars.c */
+HLP_PRIVATE int hlp_vars_check_name(struct hlp *h, const char *full, char *err, size_t errlen);
+HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full, const struct hlp_smp *smp, int ifexist, char *err, size_t errlen);
+HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full, struct hlp_smp *smp);
+HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen);
+HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s);
+HLP_PRIVATE void hlp_vars_free(struct hlp *h);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n);
+
 /* smp.c */
 HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size);
 HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t);
 HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_find(int conv, const char *name);
+HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw, const char *const *argv, const size_t *lens, int n, int defer, char *err, size_t errlen);
+HLP_PRIVATE void hlp_smp_step_free(struct hlp_expr_step *st);
+HLP_PRIVATE int hlp_smp_resolve_all(struct hlp *h);
+HLP_PRIVATE int hlp_smp_fetch(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp);
+HLP_PRIVATE int hlp_smp_convert(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp);
 HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e);
 HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char stop, char *err, size_t errlen);
 HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, struct hlp_smp *smp);
@@ -687,6 +740,11 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_smp.c */
 HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
+HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str);
+HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp);
+HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
 
 /* lua_core.c */
@@ -2333,6 +2391,7 @@ HLP_PRIVATE int hlp_cfg_parse_text(struct hlp *h, const char *name, const char *
 	memset(&c, 0, sizeof(c));
 	c.h = h;
 	c.file = name;
+	h->cfgc = &c;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
@@ -2352,6 +2411,7 @@ HLP_PRIVATE int hlp_cfg_parse_text(struct hlp *h, const char *name, const char *
 		if (*p)
 			p++;
 	}
+	h->cfgc = NULL;
 	free(out);
 	return h->nerr - before;
 }
@@ -3273,6 +3333,7 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			p->opts = (p->opts & ~HLP_OPT_HTTPLOG) | HLP_OPT_TCPLOG;
 		}
 	}
+	hlp_smp_resolve_all(h);
 	return h->nerr - before;
 }
 /**** End file cfg_proxy.c ****/
@@ -3919,6 +3980,7 @@ static void sess_end(struct hlp_sess *s)
 	int i;
 
 	hlp_lua_sess_end(s);
+	hlp_vars_sess_end(s);
 	sess_unqueue(s);
 	hlp_timer_del(&h->ev, &s->tmr);
 	for (i = 0; i < 2; i++) {
@@ -4486,107 +4548,27 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 }
 /**** End file stream.c ****/
 
-/**** Begin file smp.c ****/
+/**** Begin file smp_fetch.c ****/
 /*
-** smp.c: samples and sample expressions, HAProxy's "fetch(args),conv(args)"
-** language. Expressions are parsed once at configuration time (arguments
-** included, so mistakes name file:line) and evaluated per session. A
-** sample's string lives in one of two scratch buffers of tune.bufsize
-** that evaluation steps alternate between, so nothing is allocated on
-** the traffic path.
+** smp_fetch.c: the internal and layer-4 sample fetches (str(), src,
+** be_conn...) and the buffer fetches (req.len, req.payload...).
 */
 
-
-/* The next scratch buffer: at most tune.bufsize bytes. */
-HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size)
-{
-	h->trash_idx ^= 1;
-	*size = h->g.bufsize;
-	return h->trash[h->trash_idx];
-}
-
-/* Convert <smp> in place to type <t>. Returns 0, or -1 if impossible. */
-HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t)
-{
-	char *buf, *end;
-	size_t size;
-	int n;
-
-	if (smp->type == t || t == HLP_SMP_ANY)
-		return 0;
-	switch (t) {
-	case HLP_SMP_BOOL:
-	case HLP_SMP_SINT:
-		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
-			break;
-		if (smp->type != HLP_SMP_STR || smp->u.str.n == 0)
-			return -1;
-		buf = hlp_smp_trash(h, &size);
-		n = (int)HLP_MIN(smp->u.str.n, size - 1);
-		memcpy(buf, smp->u.str.p, (size_t)n);
-		buf[n] = 0;
-		errno = 0;
-		smp->u.sint = strtoll(buf, &end, 10);
-		if (errno || end == buf)
-			return -1;
-		break;
-	case HLP_SMP_STR:
-	case HLP_SMP_BIN:
-		if (smp->type == HLP_SMP_STR || smp->type == HLP_SMP_BIN)
-			break;
-		buf = hlp_smp_trash(h, &size);
-		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
-			n = snprintf(buf, size, "%lld", (long long)smp->u.sint);
-		else if (inet_ntop(smp->type == HLP_SMP_IPV4 ? AF_INET : AF_INET6,
-		                   smp->type == HLP_SMP_IPV4 ? (void *)&smp->u.ipv4 : (void *)&smp->u.ipv6,
-		                   buf, (socklen_t)size))
-			n = (int)strlen(buf);
-		else
-			return -1;
-		smp->u.str.p = buf;
-		smp->u.str.n = (size_t)n;
-		break;
-	default:
-		return -1;
-	}
-	if (t == HLP_SMP_BOOL)
-		smp->u.sint = smp->u.sint != 0;
-	smp->type = t;
-	return 0;
-}
-
-/* Keep a copy of <len> bytes of <p> as a string sample (truncated to a buffer). */
-HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len)
-{
-	size_t size;
-	char *buf = hlp_smp_trash(h, &size);
-
-	if (len > size)
-		len = size;
-	memcpy(buf, p, len);
-	smp->type = HLP_SMP_STR;
-	smp->u.str.p = buf;
-	smp->u.str.n = len;
-}
-
-/* ---- a few internal fetches and converters ---------------------------- */
 
 static int smp_f_str(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	(void)s; (void)n; (void)priv;
 	smp->type = HLP_SMP_STR;
 	smp->u.str.p = a[0].str;
-	smp->u.str.n = strlen(a[0].str);
+	smp->u.str.n = a[0].len;
 	return 0;
 }
 
 static int smp_f_int(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
-	char *end;
-
 	(void)s; (void)n; (void)priv;
 	smp->type = HLP_SMP_SINT;
-	smp->u.sint = strtoll(a[0].str, &end, 10);
+	smp->u.sint = a[0].sint;
 	return 0;
 }
 
@@ -4626,6 +4608,27 @@ static int smp_f_src(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	return 0;
 }
 
+static const struct hlp_smp_kw smp_fetch_kws[] = {
+	{ "str", smp_f_str, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "int", smp_f_int, "i", 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "env", smp_f_env, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "fe_name", smp_f_fe_name, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "src", smp_f_src, "", 0, HLP_SMP_ANY, HLP_SMP_IPV4, NULL, NULL },
+};
+
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n)
+{
+	*n = HLP_COUNTOF(smp_fetch_kws);
+	return smp_fetch_kws;
+}
+/**** End file smp_fetch.c ****/
+
+/**** Begin file smp_conv.c ****/
+/*
+** smp_conv.c: the sample converters (lower, base64, crc32, regsub...).
+*/
+
+
 static int smp_c_case(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	size_t i, size;
@@ -4656,136 +4659,759 @@ static int smp_c_length(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	return 0;
 }
 
-static const struct hlp_smp_kw smp_fetches[] = {
-	{ "str", smp_f_str, 1, 1, HLP_SMP_ANY, HLP_SMP_STR, NULL },
-	{ "int", smp_f_int, 1, 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL },
-	{ "env", smp_f_env, 1, 1, HLP_SMP_ANY, HLP_SMP_STR, NULL },
-	{ "fe_name", smp_f_fe_name, 0, 0, HLP_SMP_ANY, HLP_SMP_STR, NULL },
-	{ "src", smp_f_src, 0, 0, HLP_SMP_ANY, HLP_SMP_IPV4, NULL },
-};
-
 static const char smp_upper_tag = 1;
 
-static const struct hlp_smp_kw smp_convs[] = {
-	{ "lower", smp_c_case, 0, 0, HLP_SMP_STR, HLP_SMP_STR, NULL },
-	{ "upper", smp_c_case, 0, 0, HLP_SMP_STR, HLP_SMP_STR, &smp_upper_tag },
-	{ "length", smp_c_length, 0, 0, HLP_SMP_STR, HLP_SMP_SINT, NULL },
+static const struct hlp_smp_kw smp_conv_kws[] = {
+	{ "lower", smp_c_case, "", 0, HLP_SMP_STR, HLP_SMP_STR, NULL, NULL },
+	{ "upper", smp_c_case, "", 0, HLP_SMP_STR, HLP_SMP_STR, &smp_upper_tag, NULL },
+	{ "length", smp_c_length, "", 0, HLP_SMP_STR, HLP_SMP_SINT, NULL, NULL },
 };
+
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n)
+{
+	*n = HLP_COUNTOF(smp_conv_kws);
+	return smp_conv_kws;
+}
+/**** End file smp_conv.c ****/
+
+/**** Begin file vars.c ****/
+/*
+** vars.c: variables, HAProxy's "scope.name" values set by set-var rules
+** and txn:set_var(), read by the var() fetch and txn:get_var(). The proc
+** scope lives as long as the process; sess, txn, req and res live with
+** the session (in TCP mode a session is one transaction). A variable keeps
+** its own copy of a string value.
+*/
+
+
+struct hlp_var {
+	struct hlp_var *next;
+	enum hlp_smp_type type;
+	union {
+		int64_t sint;
+		struct in_addr ipv4;
+		struct in6_addr ipv6;
+	} u;
+	char *data;              /* str and bin */
+	size_t len;
+	char name[1];            /* without its scope, NUL-terminated */
+};
+
+/* Names mentioned by the configuration, for set_var(..., ifexist). */
+struct hlp_varname {
+	struct hlp_varname *next;
+	char name[1];
+};
+
+static const char *const vars_scopes[HLP_VS_COUNT] = { "proc", "sess", "txn", "req", "res" };
+
+/*
+** Split "scope.name": the scope's index, and the name after the dot in
+** *name. Returns -1 with a message in <err> when the scope is unknown or
+** the name empty or not made of letters, digits, '.', '_' and '-'.
+*/
+static int vars_split(const char *full, const char **name, char *err, size_t errlen)
+{
+	const char *dot = strchr(full, '.'), *p;
+	int i;
+
+	for (i = 0; dot && i < HLP_VS_COUNT; i++)
+		if (strlen(vars_scopes[i]) == (size_t)(dot - full) && strncmp(full, vars_scopes[i], (size_t)(dot - full)) == 0)
+			break;
+	if (!dot || i == HLP_VS_COUNT) {
+		snprintf(err, errlen, "invalid variable name '%s': the scope must be 'proc', 'sess', 'txn', 'req' or 'res' (as in 'txn.name')", full);
+		return -1;
+	}
+	if (!dot[1]) {
+		snprintf(err, errlen, "invalid variable name '%s': empty name after the scope", full);
+		return -1;
+	}
+	for (p = dot + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-')) {
+			snprintf(err, errlen, "invalid variable name '%s': character '%c' is not allowed", full, *p);
+			return -1;
+		}
+	*name = dot + 1;
+	return i;
+}
+
+/* Check a variable name; while the configuration is parsed, remember it. */
+HLP_PRIVATE int hlp_vars_check_name(struct hlp *h, const char *full, char *err, size_t errlen)
+{
+	struct hlp_varname *vn;
+	const char *name;
+
+	if (vars_split(full, &name, err, errlen) < 0)
+		return -1;
+	if (!h || !h->cfgc)
+		return 0;
+	for (vn = h->varnames; vn; vn = vn->next)
+		if (strcmp(vn->name, full) == 0)
+			return 0;
+	vn = malloc(sizeof(*vn) + strlen(full));
+	if (!vn) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	strcpy(vn->name, full);
+	vn->next = h->varnames;
+	h->varnames = vn;
+	return 0;
+}
+
+static struct hlp_var **vars_head(struct hlp *h, struct hlp_sess *s, int scope)
+{
+	if (scope == HLP_VS_PROC)
+		return &h->proc_vars;
+	return s ? &s->vars[scope - 1] : NULL;
+}
+
+static struct hlp_var **vars_find(struct hlp_var **head, const char *name)
+{
+	for (; *head; head = &(*head)->next)
+		if (strcmp((*head)->name, name) == 0)
+			return head;
+	return NULL;
+}
+
+/*
+** Set variable <full> to <smp> for session <s> (NULL: only proc works).
+** With <ifexist>, only a variable that exists or that the configuration
+** names is set, and a proc variable is never created. Returns 0, or -1
+** with a message in <err>.
+*/
+HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full, const struct hlp_smp *smp,
+                             int ifexist, char *err, size_t errlen)
+{
+	struct hlp_var **head, **pv, *v;
+	const char *name;
+	int scope = vars_split(full, &name, err, errlen);
+
+	if (scope < 0)
+		return -1;
+	head = vars_head(h, s, scope);
+	if (!head) {
+		snprintf(err, errlen, "no session for variable '%s'", full);
+		return -1;
+	}
+	pv = vars_find(head, name);
+	if (ifexist && !pv) {
+		struct hlp_varname *vn;
+
+		for (vn = h->varnames; vn; vn = vn->next)
+			if (strcmp(vn->name, full) == 0)
+				break;
+		if (!vn || scope == HLP_VS_PROC)
+			return 0;
+	}
+	v = malloc(sizeof(*v) + strlen(name));
+	if (!v)
+		goto oom;
+	strcpy(v->name, name);
+	v->type = smp->type;
+	v->data = NULL;
+	v->len = 0;
+	if (smp->type == HLP_SMP_STR || smp->type == HLP_SMP_BIN) {
+		v->len = smp->u.str.n;
+		v->data = malloc(v->len + 1);
+		if (!v->data) {
+			free(v);
+			goto oom;
+		}
+		memcpy(v->data, smp->u.str.p, v->len);
+		v->data[v->len] = 0;
+	} else if (smp->type == HLP_SMP_IPV4)
+		v->u.ipv4 = smp->u.ipv4;
+	else if (smp->type == HLP_SMP_IPV6)
+		v->u.ipv6 = smp->u.ipv6;
+	else
+		v->u.sint = smp->u.sint;
+	/* the new value is built before the old one goes: it may come from it */
+	if (pv) {
+		struct hlp_var *old = *pv;
+
+		v->next = old->next;
+		*pv = v;
+		free(old->data);
+		free(old);
+	} else {
+		v->next = *head;
+		*head = v;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+/* Read variable <full> into <smp>; strings point into the variable. 0 or -1. */
+HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full, struct hlp_smp *smp)
+{
+	struct hlp_var **head, **pv, *v;
+	const char *name;
+	char err[8];
+	int scope = vars_split(full, &name, err, sizeof(err));
+
+	if (scope < 0 || !(head = vars_head(h, s, scope)) || !(pv = vars_find(head, name)))
+		return -1;
+	v = *pv;
+	memset(smp, 0, sizeof(*smp));
+	smp->type = v->type;
+	if (v->type == HLP_SMP_STR || v->type == HLP_SMP_BIN) {
+		smp->u.str.p = v->data;
+		smp->u.str.n = v->len;
+	} else if (v->type == HLP_SMP_IPV4)
+		smp->u.ipv4 = v->u.ipv4;
+	else if (v->type == HLP_SMP_IPV6)
+		smp->u.ipv6 = v->u.ipv6;
+	else
+		smp->u.sint = v->u.sint;
+	return 0;
+}
+
+/* Remove variable <full>. Returns 0 (also when it did not exist) or -1 on a bad name. */
+HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen)
+{
+	struct hlp_var **head, **pv, *v;
+	const char *name;
+	int scope = vars_split(full, &name, err, errlen);
+
+	if (scope < 0)
+		return -1;
+	head = vars_head(h, s, scope);
+	if (head && (pv = vars_find(head, name)) != NULL) {
+		v = *pv;
+		*pv = v->next;
+		free(v->data);
+		free(v);
+	}
+	return 0;
+}
+
+static void vars_free_list(struct hlp_var **head)
+{
+	while (*head) {
+		struct hlp_var *v = *head;
+
+		*head = v->next;
+		free(v->data);
+		free(v);
+	}
+}
+
+/* The session is over: its sess, txn, req and res variables go. */
+HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s)
+{
+	int i;
+
+	for (i = 0; i < HLP_VS_COUNT - 1; i++)
+		vars_free_list(&s->vars[i]);
+}
+
+/* At exit: the proc variables and the configuration's names. */
+HLP_PRIVATE void hlp_vars_free(struct hlp *h)
+{
+	vars_free_list(&h->proc_vars);
+	while (h->varnames) {
+		struct hlp_varname *vn = h->varnames;
+
+		h->varnames = vn->next;
+		free(vn);
+	}
+}
+
+/* var(name[,default]): the variable's value, or <default> as a string. */
+static int vars_f_var(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)priv;
+	if (hlp_vars_get(s->h, s, a[0].str, smp) == 0)
+		return 0;
+	if (n < 2)
+		return -1;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = a[1].str;
+	smp->u.str.n = a[1].len;
+	return 0;
+}
+
+static const struct hlp_smp_kw vars_kws[] = {
+	{ "var", vars_f_var, "vs", 1, HLP_SMP_ANY, HLP_SMP_ANY, NULL, NULL },
+};
+
+HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n)
+{
+	*n = HLP_COUNTOF(vars_kws);
+	return vars_kws;
+}
+/**** End file vars.c ****/
+
+/**** Begin file smp.c ****/
+/*
+** smp.c: samples and sample expressions, HAProxy's "fetch(args),conv(args)"
+** language. Expressions are parsed once at configuration time (arguments
+** included, so mistakes name file:line) and evaluated per session. A
+** sample's string lives in one of two scratch buffers of tune.bufsize
+** that evaluation steps alternate between, so nothing is allocated on
+** the traffic path.
+*/
+
+
+/* The next scratch buffer: at most tune.bufsize bytes. */
+HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size)
+{
+	h->trash_idx ^= 1;
+	*size = h->g.bufsize;
+	return h->trash[h->trash_idx];
+}
+
+/* A string's integer as HAProxy reads it: sign, then digits up to the first other byte. */
+static int smp_str2int(const char *p, size_t n, int64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (n == 0)
+		return -1;
+	if (p[0] == '-' || p[0] == '+') {
+		neg = p[0] == '-';
+		i++;
+	}
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+static int smp_str2ip(struct hlp *h, struct hlp_smp *smp, int family)
+{
+	char tmp[INET6_ADDRSTRLEN + 1];
+	size_t n = smp->u.str.n;
+
+	(void)h;
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, smp->u.str.p, n);
+	tmp[n] = 0;
+	if (family != AF_INET6 && inet_pton(AF_INET, tmp, &smp->u.ipv4) == 1) {
+		smp->type = HLP_SMP_IPV4;
+		return 0;
+	}
+	if (family != AF_INET && inet_pton(AF_INET6, tmp, &smp->u.ipv6) == 1) {
+		smp->type = HLP_SMP_IPV6;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+** Convert <smp> in place to type <t>, with HAProxy's casts: a string's
+** integer is its leading digits, an integer in binary is 8 bytes big
+** endian, an address in binary its raw bytes, IPv4 and IPv6 convert
+** through v4-mapped addresses. HLP_SMP_ADDR accepts either family.
+** Returns 0, or -1 if impossible.
+*/
+HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t)
+{
+	char *buf;
+	size_t size;
+	int n;
+	int64_t v;
+
+	if (smp->type == t || t == HLP_SMP_ANY)
+		return 0;
+	switch (t) {
+	case HLP_SMP_BOOL:
+	case HLP_SMP_SINT:
+		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
+			break;
+		if (smp->type == HLP_SMP_IPV4) {
+			smp->u.sint = (int64_t)ntohl(smp->u.ipv4.s_addr);
+			break;
+		}
+		if (smp->type != HLP_SMP_STR && smp->type != HLP_SMP_BIN)
+			return -1;
+		if (smp_str2int(smp->u.str.p, smp->u.str.n, &v) < 0)
+			return -1;
+		smp->u.sint = v;
+		break;
+	case HLP_SMP_ADDR:
+		if (smp->type == HLP_SMP_IPV4 || smp->type == HLP_SMP_IPV6)
+			return 0;
+		if (smp->type == HLP_SMP_STR)
+			return smp_str2ip(h, smp, AF_UNSPEC);
+		t = HLP_SMP_IPV4;
+		/* fall through */
+	case HLP_SMP_IPV4:
+		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT) {
+			smp->u.ipv4.s_addr = htonl((uint32_t)smp->u.sint);
+			break;
+		}
+		if (smp->type == HLP_SMP_STR)
+			return smp_str2ip(h, smp, AF_INET);
+		if (smp->type == HLP_SMP_IPV6 && IN6_IS_ADDR_V4MAPPED(&smp->u.ipv6)) {
+			struct in_addr a;
+
+			memcpy(&a, &smp->u.ipv6.s6_addr[12], 4);
+			smp->u.ipv4 = a;
+			break;
+		}
+		return -1;
+	case HLP_SMP_IPV6:
+		if (smp->type == HLP_SMP_STR)
+			return smp_str2ip(h, smp, AF_INET6);
+		if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
+			smp->u.ipv4.s_addr = htonl((uint32_t)smp->u.sint);
+		else if (smp->type != HLP_SMP_IPV4)
+			return -1;
+		{
+			struct in_addr a = smp->u.ipv4;
+
+			memset(&smp->u.ipv6, 0, sizeof(smp->u.ipv6));
+			smp->u.ipv6.s6_addr[10] = smp->u.ipv6.s6_addr[11] = 0xff;
+			memcpy(&smp->u.ipv6.s6_addr[12], &a, 4);
+		}
+		break;
+	case HLP_SMP_STR:
+	case HLP_SMP_BIN:
+		if (smp->type == HLP_SMP_STR || smp->type == HLP_SMP_BIN)
+			break;
+		buf = hlp_smp_trash(h, &size);
+		if (t == HLP_SMP_BIN && smp->type == HLP_SMP_IPV4) {
+			memcpy(buf, &smp->u.ipv4, 4);
+			n = 4;
+		} else if (t == HLP_SMP_BIN && smp->type == HLP_SMP_IPV6) {
+			memcpy(buf, &smp->u.ipv6, 16);
+			n = 16;
+		} else if (t == HLP_SMP_BIN) {
+			uint64_t u = (uint64_t)smp->u.sint;
+			int i;
+
+			for (i = 7; i >= 0; i--, u >>= 8)
+				buf[i] = (char)(u & 0xff);
+			n = 8;
+		} else if (smp->type == HLP_SMP_BOOL || smp->type == HLP_SMP_SINT)
+			n = snprintf(buf, size, "%lld", (long long)smp->u.sint);
+		else if (inet_ntop(smp->type == HLP_SMP_IPV4 ? AF_INET : AF_INET6,
+		                   smp->type == HLP_SMP_IPV4 ? (void *)&smp->u.ipv4 : (void *)&smp->u.ipv6,
+		                   buf, (socklen_t)size))
+			n = (int)strlen(buf);
+		else
+			return -1;
+		smp->u.str.p = buf;
+		smp->u.str.n = (size_t)n;
+		break;
+	default:
+		return -1;
+	}
+	if (t == HLP_SMP_BOOL)
+		smp->u.sint = smp->u.sint != 0;
+	smp->type = t;
+	return 0;
+}
+
+/* Keep a copy of <len> bytes of <p> as a string sample (truncated to a buffer). */
+HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len)
+{
+	size_t size;
+	char *buf = hlp_smp_trash(h, &size);
+
+	if (len > size)
+		len = size;
+	memcpy(buf, p, len);
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = len;
+}
 
 /* Lua fetches and converters: one keyword each, the function in priv. */
 static const struct hlp_smp_kw smp_lua_fetch = {
-	"lua", hlp_lua_smp_fetch, 0, 16, HLP_SMP_ANY, HLP_SMP_ANY, NULL
+	"lua", hlp_lua_smp_fetch, "ssssssssssssssss", 0, HLP_SMP_ANY, HLP_SMP_ANY, NULL, NULL
 };
 static const struct hlp_smp_kw smp_lua_conv = {
-	"lua", hlp_lua_smp_conv, 0, 16, HLP_SMP_STR, HLP_SMP_ANY, NULL
+	"lua", hlp_lua_smp_conv, "ssssssssssssssss", 0, HLP_SMP_STR, HLP_SMP_ANY, NULL, NULL
 };
 
 /*
+** The keyword tables, in lookup order. Fetches: the internal ones, the
+** buffer ones and var(); converters: the catalogue.
+*/
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i)
+{
+	const struct hlp_smp_kw *(*const fetch[])(unsigned *) = { hlp_smp_fetch_kws, hlp_vars_kws };
+	const struct hlp_smp_kw *(*const convs[])(unsigned *) = { hlp_smp_conv_kws };
+	const struct hlp_smp_kw *(*const *t)(unsigned *) = conv ? convs : fetch;
+	unsigned nt = conv ? HLP_COUNTOF(convs) : HLP_COUNTOF(fetch), k, n;
+
+	for (k = 0; k < nt; k++) {
+		const struct hlp_smp_kw *tab = t[k](&n);
+
+		if (i < n)
+			return &tab[i];
+		i -= n;
+	}
+	return NULL;
+}
+
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_find(int conv, const char *name)
+{
+	const struct hlp_smp_kw *kw;
+	unsigned i;
+
+	for (i = 0; (kw = hlp_smp_kw_at(conv, i)) != NULL; i++)
+		if (strcmp(kw->name, name) == 0)
+			return kw;
+	return NULL;
+}
+
+static const char *smp_what(const struct hlp_smp_kw *kw)
+{
+	return kw == &smp_lua_conv || hlp_smp_kw_find(1, kw->name) == kw ? "converter" : "fetch method";
+}
+
+static void smp_arg_free(struct hlp_arg *a)
+{
+	if (a->release && a->ptr)
+		a->release(a->ptr);
+	free(a->str);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+** Resolve a proxy or server argument by name. Returns 0, or -1 with a
+** message in <err>.
+*/
+static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, struct hlp_arg *a,
+                           char *err, size_t errlen)
+{
+	struct hlp_proxy *px;
+	unsigned k;
+
+	if (a->type == 'b' || a->type == 'f') {
+		px = hlp_proxy_find(h, a->str, a->type == 'b' ? HLP_CAP_BE : HLP_CAP_FE);
+		if (!px) {
+			snprintf(err, errlen, "%s '%s': argument %d: no such %s '%s'", smp_what(kw), kw->name,
+			         i + 1, a->type == 'b' ? "backend" : "frontend", a->str);
+			return -1;
+		}
+		a->ptr = px;
+	} else if (a->type == 'r') {
+		const char *slash = strchr(a->str, '/');
+		char bename[128];
+
+		if (!slash || (size_t)(slash - a->str) >= sizeof(bename)) {
+			snprintf(err, errlen, "%s '%s': argument %d: expects 'backend/server', got '%s'",
+			         smp_what(kw), kw->name, i + 1, a->str);
+			return -1;
+		}
+		memcpy(bename, a->str, (size_t)(slash - a->str));
+		bename[slash - a->str] = 0;
+		px = hlp_proxy_find(h, bename, HLP_CAP_BE);
+		if (!px) {
+			snprintf(err, errlen, "%s '%s': argument %d: no such backend '%s'", smp_what(kw),
+			         kw->name, i + 1, bename);
+			return -1;
+		}
+		for (k = 0; k < px->nsrv; k++)
+			if (strcmp(px->srv[k]->name, slash + 1) == 0)
+				break;
+		if (k == px->nsrv) {
+			snprintf(err, errlen, "%s '%s': argument %d: no such server '%s' in backend '%s'",
+			         smp_what(kw), kw->name, i + 1, slash + 1, bename);
+			return -1;
+		}
+		a->ptr = px->srv[k];
+	}
+	return 0;
+}
+
+/*
+** Fill step <st> for keyword <kw> with the <n> argument texts <argv>
+** (lengths <lens>): type them, run the keyword's check, and resolve proxy
+** and server names unless <defer> (the configuration resolves them once
+** every section is known). Returns 0, or -1 with a message in <err>; the
+** step holds what was allocated either way (free it with the expression).
+*/
+HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw,
+                                  const char *const *argv, const size_t *lens, int n, int defer,
+                                  char *err, size_t errlen)
+{
+	int maxargs = (int)strlen(kw->argt), i;
+
+	st->kw = kw;
+	st->priv = kw->priv;
+	if (n < kw->minargs || n > maxargs) {
+		if (kw->minargs == maxargs)
+			snprintf(err, errlen, "%s '%s' expects %d argument(s), got %d", smp_what(kw), kw->name, maxargs, n);
+		else
+			snprintf(err, errlen, "%s '%s' expects %d to %d argument(s), got %d", smp_what(kw),
+			         kw->name, kw->minargs, maxargs, n);
+		return -1;
+	}
+	st->args = n ? calloc((size_t)n, sizeof(*st->args)) : NULL;
+	if (n && !st->args) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct hlp_arg *a = &st->args[i];
+
+		st->nargs = i + 1;
+		a->type = kw->argt[i];
+		a->len = lens[i];
+		a->str = malloc(lens[i] + 1);
+		if (!a->str) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		memcpy(a->str, argv[i], lens[i]);
+		a->str[lens[i]] = 0;
+		if (a->type == 'i') {
+			char *end;
+
+			errno = 0;
+			a->sint = strtoll(a->str, &end, 10);
+			if (!*a->str || *end || errno) {
+				snprintf(err, errlen, "%s '%s': argument %d: expects an integer, got '%s'",
+				         smp_what(kw), kw->name, i + 1, a->str);
+				return -1;
+			}
+		} else if (a->type == 'v') {
+			if (hlp_vars_check_name(h, a->str, err, errlen) < 0) {
+				char why[160];
+
+				snprintf(why, sizeof(why), "%s", err);
+				snprintf(err, errlen, "%s '%s': argument %d: %s", smp_what(kw), kw->name, i + 1, why);
+				return -1;
+			}
+		} else if (a->type != 's' && !*a->str) {
+			snprintf(err, errlen, "%s '%s': argument %d: expects a name", smp_what(kw), kw->name, i + 1);
+			return -1;
+		} else if (a->type != 's' && !defer && smp_arg_resolve(h, kw, i, a, err, errlen) < 0)
+			return -1;
+	}
+	if (kw->check) {
+		char why[200];
+
+		if (kw->check(h, st->args, st->nargs, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s '%s': %s", smp_what(kw), kw->name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define SMP_MAXARGS 16
+
+/*
 ** Parse one "name(arg,arg)" step starting at *pp; <conv> selects the
-** converter table. Fills <st> and advances *pp. Returns 0, or -1 with a
+** converter tables. An argument may be quoted with '"' or "'", and a
+** backslash escapes the next character, so that commas and parentheses
+** can be passed. Fills <st> and advances *pp. Returns 0, or -1 with a
 ** message in <err>.
 */
 static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_expr_step *st,
                           char *err, size_t errlen)
 {
 	const char *p = *pp, *name = p;
-	char kw[128];
-	size_t nl;
-	unsigned i;
+	const struct hlp_smp_kw *kw;
+	char kw_name[128], *text = NULL;
+	const char *argv[SMP_MAXARGS];
+	size_t lens[SMP_MAXARGS], nl;
+	int n = 0, rc;
 
-	while (*p && *p != '(' && *p != ',' && *p != ']' && *p != ' ')
+	while (*p && *p != '(' && *p != ',' && *p != ']' && *p != ' ' && *p != ')')
 		p++;
 	nl = (size_t)(p - name);
-	if (nl == 0 || nl >= sizeof(kw)) {
+	memset(st, 0, sizeof(*st));
+	if (nl == 0 || nl >= sizeof(kw_name)) {
 		snprintf(err, errlen, "missing %s name", conv ? "converter" : "fetch method");
 		return -1;
 	}
-	memcpy(kw, name, nl);
-	kw[nl] = 0;
-	memset(st, 0, sizeof(*st));
-	if (strncmp(kw, "lua.", 4) == 0) {
-		struct hlp_lua_action *a = hlp_lua_find_fn(h, conv ? &h->lua.convs : &h->lua.fetches, kw + 4);
+	memcpy(kw_name, name, nl);
+	kw_name[nl] = 0;
+	if (strncmp(kw_name, "lua.", 4) == 0) {
+		struct hlp_lua_action *a = hlp_lua_find_fn(h, conv ? &h->lua.convs : &h->lua.fetches, kw_name + 4);
 
 		if (!a) {
 			snprintf(err, errlen, "unknown %s 'lua.%s' (not registered with core.register_%s)",
-			         conv ? "converter" : "fetch method", kw + 4, conv ? "converters" : "fetches");
+			         conv ? "converter" : "fetch method", kw_name + 4, conv ? "converters" : "fetches");
 			return -1;
 		}
-		st->kw = conv ? &smp_lua_conv : &smp_lua_fetch;
-		st->priv = a;
+		kw = conv ? &smp_lua_conv : &smp_lua_fetch;
 	} else {
-		const struct hlp_smp_kw *tab = conv ? smp_convs : smp_fetches;
-		unsigned n = conv ? HLP_COUNTOF(smp_convs) : HLP_COUNTOF(smp_fetches);
-
-		for (i = 0; i < n; i++)
-			if (strcmp(tab[i].name, kw) == 0)
-				break;
-		if (i == n) {
-			snprintf(err, errlen, "unknown %s '%s'", conv ? "converter" : "fetch method", kw);
+		kw = hlp_smp_kw_find(conv, kw_name);
+		if (!kw) {
+			snprintf(err, errlen, "unknown %s '%s'", conv ? "converter" : "fetch method", kw_name);
 			return -1;
 		}
-		st->kw = &tab[i];
-		st->priv = tab[i].priv;
 	}
 	if (*p == '(') {
-		const char *start = ++p;
-		char *args;
+		char *o, quote = 0;
 
-		while (*p && *p != ')')
-			p++;
-		if (*p != ')') {
-			snprintf(err, errlen, "missing closing ')' after arguments to '%s'", kw);
-			return -1;
-		}
-		args = malloc((size_t)(p - start) + 1);
-		if (!args) {
+		p++;
+		text = malloc(strlen(p) + 1);
+		if (!text) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		memcpy(args, start, (size_t)(p - start));
-		args[p - start] = 0;
-		p++;
-		/* split on commas; an empty list is no argument */
-		if (*args) {
-			char *q = args, *c;
-
-			for (;;) {
-				struct hlp_arg *na = realloc(st->args, (size_t)(st->nargs + 1) * sizeof(*na));
-
-				if (!na) {
-					free(args);
-					snprintf(err, errlen, "out of memory");
+		o = text;
+		argv[0] = o;
+		for (;;) {
+			if (!*p) {
+				free(text);
+				snprintf(err, errlen, "missing closing ')' after arguments to '%s'", kw_name);
+				return -1;
+			}
+			if (*p == '\\' && p[1]) {
+				*o++ = p[1];
+				p += 2;
+			} else if (quote && *p == quote) {
+				quote = 0;
+				p++;
+			} else if (quote) {
+				*o++ = *p++;
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p++;
+			} else if (*p == ',' || *p == ')') {
+				if (n == SMP_MAXARGS) {
+					free(text);
+					snprintf(err, errlen, "too many arguments to '%s'", kw_name);
 					return -1;
 				}
-				st->args = na;
-				c = strchr(q, ',');
-				if (c)
-					*c = 0;
-				st->args[st->nargs].str = hlp_strdup(q);
-				st->nargs++;
-				if (!c)
+				lens[n] = (size_t)(o - argv[n]);
+				*o++ = 0;
+				/* "()" is no argument at all */
+				if (!(*p == ')' && n == 0 && lens[0] == 0 && p[-1] == '('))
+					n++;
+				if (*p++ == ')')
 					break;
-				q = c + 1;
-			}
+				if (n < SMP_MAXARGS)
+					argv[n] = o;
+			} else
+				*o++ = *p++;
 		}
-		free(args);
 	}
-	if (st->nargs < st->kw->minargs || st->nargs > st->kw->maxargs) {
-		snprintf(err, errlen, "%s '%s' expects %d to %d argument(s), got %d",
-		         conv ? "converter" : "fetch method", kw, st->kw->minargs, st->kw->maxargs, st->nargs);
+	rc = hlp_smp_step_init(h, st, kw, argv, lens, n, h->cfgc != NULL, err, errlen);
+	free(text);
+	if (rc < 0)
 		return -1;
-	}
+	if (kw == &smp_lua_fetch || kw == &smp_lua_conv)
+		st->priv = hlp_lua_find_fn(h, conv ? &h->lua.convs : &h->lua.fetches, kw_name + 4);
 	*pp = p;
 	return 0;
 }
 
-static void smp_step_free(struct hlp_expr_step *st)
+HLP_PRIVATE void hlp_smp_step_free(struct hlp_expr_step *st)
 {
 	int i;
 
 	for (i = 0; i < st->nargs; i++)
-		free(st->args[i].str);
+		smp_arg_free(&st->args[i]);
 	free(st->args);
+	st->args = NULL;
+	st->nargs = 0;
 }
 
 HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e)
@@ -4794,16 +5420,21 @@ HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e)
 
 	if (!e)
 		return;
-	smp_step_free(&e->fetch);
+	if (e->link.n)
+		hlp_list_del(&e->link);
+	hlp_smp_step_free(&e->fetch);
 	for (i = 0; i < e->nconv; i++)
-		smp_step_free(&e->convs[i]);
+		hlp_smp_step_free(&e->convs[i]);
 	free(e->convs);
+	free(e->file);
 	free(e);
 }
 
 /*
 ** Parse "fetch(args),conv(args)..." at *pp, stopping at <stop> or the end.
-** Returns the expression, or NULL with a message in <err>.
+** Returns the expression, or NULL with a message in <err>. While the
+** configuration is parsed, the expression remembers where it was written
+** and its proxy and server names are resolved by hlp_smp_resolve_all().
 */
 HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char stop,
                                             char *err, size_t errlen)
@@ -4826,19 +5457,73 @@ HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char
 		}
 		e->convs = nc;
 		p++;
-		if (smp_parse_step(h, &p, 1, &e->convs[e->nconv], err, errlen) < 0)
-			goto fail;
 		e->nconv++;
+		if (smp_parse_step(h, &p, 1, &e->convs[e->nconv - 1], err, errlen) < 0)
+			goto fail;
 	}
 	if (*p && *p != stop) {
 		snprintf(err, errlen, "unexpected '%c' in sample expression", *p);
 		goto fail;
+	}
+	if (h->cfgc) {
+		e->file = hlp_strdup(h->cfgc->file);
+		e->line = h->cfgc->line;
+		hlp_list_add_tail(&h->exprs, &e->link);
 	}
 	*pp = p;
 	return e;
 fail:
 	hlp_expr_free(e);
 	return NULL;
+}
+
+static int smp_step_resolve(struct hlp *h, struct hlp_expr *e, struct hlp_expr_step *st)
+{
+	char err[256];
+	int i;
+
+	for (i = 0; i < st->nargs; i++) {
+		struct hlp_arg *a = &st->args[i];
+
+		if ((a->type == 'b' || a->type == 'f' || a->type == 'r') &&
+		    smp_arg_resolve(h, st->kw, i, a, err, sizeof(err)) < 0) {
+			hlp_alert(h, "parsing [%s:%d] : %s.", e->file ? e->file : "?", e->line, err);
+			h->nerr++;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* After parsing: resolve the proxy and server names of every expression. */
+HLP_PRIVATE int hlp_smp_resolve_all(struct hlp *h)
+{
+	struct hlp_list *l;
+	int i, ret = 0;
+
+	for (l = h->exprs.n; l != &h->exprs; l = l->n) {
+		struct hlp_expr *e = HLP_CONTAINER(l, struct hlp_expr, link);
+
+		ret |= smp_step_resolve(h, e, &e->fetch);
+		for (i = 0; i < e->nconv; i++)
+			ret |= smp_step_resolve(h, e, &e->convs[i]);
+	}
+	return ret;
+}
+
+/* Run one fetch step into <smp>: 0, or -1 when the sample fails. */
+HLP_PRIVATE int hlp_smp_fetch(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp)
+{
+	memset(smp, 0, sizeof(*smp));
+	return st->kw->fn(s, st->args, st->nargs, smp, st->priv);
+}
+
+/* Run one converter step on <smp>, casting its input first. */
+HLP_PRIVATE int hlp_smp_convert(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp)
+{
+	if (hlp_smp_cast(s->h, smp, st->kw->in) < 0)
+		return -1;
+	return st->kw->fn(s, st->args, st->nargs, smp, st->priv);
 }
 
 /*
@@ -4849,17 +5534,11 @@ HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, stru
 {
 	int i;
 
-	memset(smp, 0, sizeof(*smp));
-	if (e->fetch.kw->fn(s, e->fetch.args, e->fetch.nargs, smp, e->fetch.priv) < 0)
+	if (hlp_smp_fetch(s, &e->fetch, smp) < 0)
 		return -1;
-	for (i = 0; i < e->nconv; i++) {
-		const struct hlp_expr_step *st = &e->convs[i];
-
-		if (hlp_smp_cast(s->h, smp, st->kw->in) < 0)
+	for (i = 0; i < e->nconv; i++)
+		if (hlp_smp_convert(s, &e->convs[i], smp) < 0)
 			return -1;
-		if (st->kw->fn(s, st->args, st->nargs, smp, st->priv) < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -6109,6 +6788,103 @@ HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args,
 
 	return lsmp_call(s, priv, HLP_CTX_CONV, &in, args, nargs, smp);
 }
+
+/*
+** Push <smp> as HAProxy gives samples to Lua: an integer, a boolean, or a
+** string (addresses as text). With <as_str>, always a string.
+*/
+HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str)
+{
+	if (as_str || smp->type == HLP_SMP_IPV4 || smp->type == HLP_SMP_IPV6) {
+		if (hlp_smp_cast(h, smp, smp->type == HLP_SMP_BIN ? HLP_SMP_BIN : HLP_SMP_STR) < 0)
+			lua_pushliteral(L, "");
+		else
+			lua_pushlstring(L, smp->u.str.p, smp->u.str.n);
+		return;
+	}
+	switch (smp->type) {
+	case HLP_SMP_BOOL:
+		lua_pushboolean(L, smp->u.sint != 0);
+		break;
+	case HLP_SMP_SINT:
+		lua_pushinteger(L, (lua_Integer)smp->u.sint);
+		break;
+	default:
+		lua_pushlstring(L, smp->u.str.p, smp->u.str.n);
+		break;
+	}
+}
+
+/*
+** The Lua value at <idx> as a sample: a number is an integer, a boolean a
+** boolean, a string a string (pointing into Lua's string); anything else
+** is the boolean false, as in HAProxy.
+*/
+HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp)
+{
+	memset(smp, 0, sizeof(*smp));
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		smp->type = HLP_SMP_SINT;
+		smp->u.sint = lua_isinteger(L, idx) ? (int64_t)lua_tointeger(L, idx) : (int64_t)lua_tonumber(L, idx);
+		break;
+	case LUA_TBOOLEAN:
+		smp->type = HLP_SMP_BOOL;
+		smp->u.sint = lua_toboolean(L, idx);
+		break;
+	case LUA_TSTRING:
+		smp->type = HLP_SMP_STR;
+		smp->u.str.p = lua_tolstring(L, idx, &smp->u.str.n);
+		break;
+	default:
+		smp->type = HLP_SMP_BOOL;
+		smp->u.sint = 0;
+		break;
+	}
+}
+
+/*
+** The variable methods shared by TXN and the applets: obj:set_var(name,
+** value [, ifexist]), obj:unset_var(name), obj:get_var(name). A bad name
+** is a Lua error; get_var gives nil for a variable that is not set.
+*/
+HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s)
+{
+	const char *name = luaL_checkstring(L, 2);
+	struct hlp_smp smp;
+	char err[256];
+
+	luaL_checkany(L, 3);
+	hlp_lua_to_smp(L, 3, &smp);
+	if (hlp_vars_set(s->h, s, name, &smp, lua_toboolean(L, 4), err, sizeof(err)) < 0)
+		return luaL_error(L, "set_var: %s", err);
+	return 0;
+}
+
+HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
+{
+	const char *name = luaL_checkstring(L, 2);
+	char err[256];
+
+	if (hlp_vars_unset(s->h, s, name, err, sizeof(err)) < 0)
+		return luaL_error(L, "unset_var: %s", err);
+	return 0;
+}
+
+HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s)
+{
+	const char *name = luaL_checkstring(L, 2);
+	struct hlp_smp smp;
+	char err[256];
+
+	if (hlp_vars_check_name(NULL, name, err, sizeof(err)) < 0)
+		return luaL_error(L, "get_var: %s", err);
+	if (hlp_vars_get(s->h, s, name, &smp) < 0)
+		lua_pushnil(L);
+	else
+		hlp_lua_push_smp(L, s->h, &smp, 0);
+	return 1;
+}
 /**** End file lua_smp.c ****/
 
 /**** Begin file lua_core.c ****/
@@ -7098,6 +7874,10 @@ static int ltxn_get_priv(lua_State *L)
 	return 1;
 }
 
+static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, ltxn_sess(L, 1)); }
+static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, ltxn_sess(L, 1)); }
+static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, ltxn_sess(L, 1)); }
+
 static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 
 /*
@@ -7152,6 +7932,9 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "deflog", ltxn_deflog },
 		{ "set_priv", ltxn_set_priv },
 		{ "get_priv", ltxn_get_priv },
+		{ "set_var", ltxn_set_var },
+		{ "unset_var", ltxn_unset_var },
+		{ "get_var", ltxn_get_var },
 		{ "Debug", ltxn_debug },
 		{ "Info", ltxn_info },
 		{ "Warning", ltxn_warning },
@@ -7196,6 +7979,7 @@ HLP_PRIVATE struct hlp *hlp_alloc(void)
 	h->ev.sig.idx = -1;
 	h->start_time = time(NULL);
 	hlp_list_init(&h->sess_free);
+	hlp_list_init(&h->exprs);
 	hlp_list_init(&h->sess_active);
 	hlp_list_init(&h->pool.waiters);
 	if (hlp_lua_init(h) < 0) {
@@ -7397,6 +8181,7 @@ void hlp_free(struct hlp *h)
 		free(h->defproxy->logs);
 		free(h->defproxy);
 	}
+	hlp_vars_free(h);
 	hlp_log_close(h);
 	free(h->g.logs);
 	free(h->g.pidfile);

@@ -521,6 +521,7 @@ HLP_PRIVATE int hlp_cfg_parse_text(struct hlp *h, const char *name, const char *
 	memset(&c, 0, sizeof(c));
 	c.h = h;
 	c.file = name;
+	h->cfgc = &c;
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
@@ -540,6 +541,7 @@ HLP_PRIVATE int hlp_cfg_parse_text(struct hlp *h, const char *name, const char *
 		if (*p)
 			p++;
 	}
+	h->cfgc = NULL;
 	free(out);
 	return h->nerr - before;
 }

@@ -861,5 +861,6 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			p->opts = (p->opts & ~HLP_OPT_HTTPLOG) | HLP_OPT_TCPLOG;
 		}
 	}
+	hlp_smp_resolve_all(h);
 	return h->nerr - before;
 }

@@ -18,6 +18,7 @@ HLP_PRIVATE struct hlp *hlp_alloc(void)
 	h->ev.sig.idx = -1;
 	h->start_time = time(NULL);
 	hlp_list_init(&h->sess_free);
+	hlp_list_init(&h->exprs);
 	hlp_list_init(&h->sess_active);
 	hlp_list_init(&h->pool.waiters);
 	if (hlp_lua_init(h) < 0) {
@@ -219,6 +220,7 @@ void hlp_free(struct hlp *h)
 		free(h->defproxy->logs);
 		free(h->defproxy);
 	}
+	hlp_vars_free(h);
 	hlp_log_close(h);
 	free(h->g.logs);
 	free(h->g.pidfile);

@@ -123,3 +123,100 @@ HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args,
 
 	return lsmp_call(s, priv, HLP_CTX_CONV, &in, args, nargs, smp);
 }
+
+/*
+** Push <smp> as HAProxy gives samples to Lua: an integer, a boolean, or a
+** string (addresses as text). With <as_str>, always a string.
+*/
+HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str)
+{
+	if (as_str || smp->type == HLP_SMP_IPV4 || smp->type == HLP_SMP_IPV6) {
+		if (hlp_smp_cast(h, smp, smp->type == HLP_SMP_BIN ? HLP_SMP_BIN : HLP_SMP_STR) < 0)
+			lua_pushliteral(L, "");
+		else
+			lua_pushlstring(L, smp->u.str.p, smp->u.str.n);
+		return;
+	}
+	switch (smp->type) {
+	case HLP_SMP_BOOL:
+		lua_pushboolean(L, smp->u.sint != 0);
+		break;
+	case HLP_SMP_SINT:
+		lua_pushinteger(L, (lua_Integer)smp->u.sint);
+		break;
+	default:
+		lua_pushlstring(L, smp->u.str.p, smp->u.str.n);
+		break;
+	}
+}
+
+/*
+** The Lua value at <idx> as a sample: a number is an integer, a boolean a
+** boolean, a string a string (pointing into Lua's string); anything else
+** is the boolean false, as in HAProxy.
+*/
+HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp)
+{
+	memset(smp, 0, sizeof(*smp));
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		smp->type = HLP_SMP_SINT;
+		smp->u.sint = lua_isinteger(L, idx) ? (int64_t)lua_tointeger(L, idx) : (int64_t)lua_tonumber(L, idx);
+		break;
+	case LUA_TBOOLEAN:
+		smp->type = HLP_SMP_BOOL;
+		smp->u.sint = lua_toboolean(L, idx);
+		break;
+	case LUA_TSTRING:
+		smp->type = HLP_SMP_STR;
+		smp->u.str.p = lua_tolstring(L, idx, &smp->u.str.n);
+		break;
+	default:
+		smp->type = HLP_SMP_BOOL;
+		smp->u.sint = 0;
+		break;
+	}
+}
+
+/*
+** The variable methods shared by TXN and the applets: obj:set_var(name,
+** value [, ifexist]), obj:unset_var(name), obj:get_var(name). A bad name
+** is a Lua error; get_var gives nil for a variable that is not set.
+*/
+HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s)
+{
+	const char *name = luaL_checkstring(L, 2);
+	struct hlp_smp smp;
+	char err[256];
+
+	luaL_checkany(L, 3);
+	hlp_lua_to_smp(L, 3, &smp);
+	if (hlp_vars_set(s->h, s, name, &smp, lua_toboolean(L, 4), err, sizeof(err)) < 0)
+		return luaL_error(L, "set_var: %s", err);
+	return 0;
+}
+
+HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
+{
+	const char *name = luaL_checkstring(L, 2);
+	char err[256];
+
+	if (hlp_vars_unset(s->h, s, name, err, sizeof(err)) < 0)
+		return luaL_error(L, "unset_var: %s", err);
+	return 0;
+}
+
+HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s)
+{
+	const char *name = luaL_checkstring(L, 2);
+	struct hlp_smp smp;
+	char err[256];
+
+	if (hlp_vars_check_name(NULL, name, err, sizeof(err)) < 0)
+		return luaL_error(L, "get_var: %s", err);
+	if (hlp_vars_get(s->h, s, name, &smp) < 0)
+		lua_pushnil(L);
+	else
+		hlp_lua_push_smp(L, s->h, &smp, 0);
+	return 1;
+}

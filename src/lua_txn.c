@@ -129,6 +129,10 @@ static int ltxn_get_priv(lua_State *L)
 	return 1;
 }
 
+static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, ltxn_sess(L, 1)); }
+static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, ltxn_sess(L, 1)); }
+static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, ltxn_sess(L, 1)); }
+
 static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 
 /*
@@ -183,6 +187,9 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "deflog", ltxn_deflog },
 		{ "set_priv", ltxn_set_priv },
 		{ "get_priv", ltxn_get_priv },
+		{ "set_var", ltxn_set_var },
+		{ "unset_var", ltxn_unset_var },
+		{ "get_var", ltxn_get_var },
 		{ "Debug", ltxn_debug },
 		{ "Info", ltxn_info },
 		{ "Warning", ltxn_warning },

@@ -103,10 +103,30 @@ HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
+/* smp_fetch.c, smp_conv.c */
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n);
+
+/* vars.c */
+HLP_PRIVATE int hlp_vars_check_name(struct hlp *h, const char *full, char *err, size_t errlen);
+HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full, const struct hlp_smp *smp, int ifexist, char *err, size_t errlen);
+HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full, struct hlp_smp *smp);
+HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen);
+HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s);
+HLP_PRIVATE void hlp_vars_free(struct hlp *h);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n);
+
 /* smp.c */
 HLP_PRIVATE char *hlp_smp_trash(struct hlp *h, size_t *size);
 HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_type t);
 HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_find(int conv, const char *name);
+HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw, const char *const *argv, const size_t *lens, int n, int defer, char *err, size_t errlen);
+HLP_PRIVATE void hlp_smp_step_free(struct hlp_expr_step *st);
+HLP_PRIVATE int hlp_smp_resolve_all(struct hlp *h);
+HLP_PRIVATE int hlp_smp_fetch(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp);
+HLP_PRIVATE int hlp_smp_convert(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp);
 HLP_PRIVATE void hlp_expr_free(struct hlp_expr *e);
 HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char stop, char *err, size_t errlen);
 HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, struct hlp_smp *smp);
@@ -130,6 +150,11 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_smp.c */
 HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
+HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str);
+HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp);
+HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
 
 /* lua_core.c */

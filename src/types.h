@@ -150,9 +150,16 @@ struct hlp_rule {
 	struct hlp_rule *next;
 };
 
+/* variable scopes */
+enum { HLP_VS_PROC, HLP_VS_SESS, HLP_VS_TXN, HLP_VS_REQ, HLP_VS_RES, HLP_VS_COUNT };
+struct hlp_var;
+struct hlp_varname;
+
 enum hlp_smp_type {
 	HLP_SMP_BOOL, HLP_SMP_SINT, HLP_SMP_IPV4, HLP_SMP_IPV6, HLP_SMP_STR,
-	HLP_SMP_BIN, HLP_SMP_ANY
+	HLP_SMP_BIN,
+	HLP_SMP_ADDR,            /* as a wanted input: IPv4 or IPv6 */
+	HLP_SMP_ANY
 };
 
 /* A typed sample; strings point into a scratch buffer or the config. */
@@ -169,20 +176,38 @@ struct hlp_smp {
 	} u;
 };
 
-/* An argument of a fetch or converter, parsed with the configuration. */
+/*
+** An argument of a fetch or converter, parsed with the configuration (or
+** with the Lua call): <str> is the text without quotes, and by its type
+** <sint> holds an integer, <ptr> a proxy, a server, or data the keyword's
+** check made (a compiled regex...), released with <release>.
+*/
 struct hlp_arg {
 	char *str;
+	size_t len;
+	char type;               /* a letter of hlp_smp_kw.argt */
+	int64_t sint;
+	void *ptr;
+	void (*release)(void *ptr);
 };
 
-/* A fetch or converter keyword; <fn> returns 0, or -1 when it fails. */
+/*
+** A fetch or converter keyword; <fn> returns 0, or -1 when the sample
+** fails. <argt> gives one letter per argument: 's' string, 'i' integer,
+** 'b' backend, 'f' frontend, 'r' "backend/server", 'v' variable name; the
+** first <minargs> are mandatory. <check>, when set, validates or prepares
+** the arguments and fills <err> on failure.
+*/
 struct hlp_smp_kw {
 	const char *name;
 	int (*fn)(struct hlp_sess *s, const struct hlp_arg *args, int nargs,
 	          struct hlp_smp *smp, const void *priv);
-	int minargs, maxargs;
+	const char *argt;
+	int minargs;
 	enum hlp_smp_type in;    /* converters: the input type wanted */
 	enum hlp_smp_type out;
 	const void *priv;
+	int (*check)(struct hlp *h, struct hlp_arg *args, int nargs, char *err, size_t errlen);
 };
 
 struct hlp_expr_step {
@@ -197,6 +222,9 @@ struct hlp_expr {
 	struct hlp_expr_step fetch;
 	struct hlp_expr_step *convs;
 	int nconv;
+	char *file;              /* where the configuration wrote it */
+	int line;
+	struct hlp_list link;    /* h->exprs: names resolved after parsing */
 };
 
 /* A piece of a log-format string: text, an alias like %ci, or %[expr]. */
@@ -340,6 +368,7 @@ struct hlp_sess {
 	struct hlp_rule *rule;   /* rule running or next to run */
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
+	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
 	void *txn;               /* its userdata, cleared at the end */
 };
 
@@ -412,6 +441,10 @@ struct hlp {
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
 	char *trash[2];                  /* scratch buffers for samples */
+	struct hlp_list exprs;           /* every configured sample expression */
+	struct hlp_var *proc_vars;       /* variables of the proc scope */
+	struct hlp_varname *varnames;    /* variable names the configuration uses */
+	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
 	unsigned actconn;
