@@ -439,6 +439,7 @@ struct hlp_sess {
 	struct hlp_listener *li;
 	struct hlp_side side[2];
 	struct hlp_buf *buf[2];
+	size_t out[2];           /* bytes of buf[d] scheduled for forwarding */
 	struct hlp_bwait bw[2];
 	uint64_t bytes[2];
 	struct hlp_timer tmr;
@@ -678,6 +679,8 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h);
 HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd, const struct sockaddr_storage *src);
 HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d);
 HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
+HLP_PRIVATE size_t hlp_chn_input(const struct hlp_sess *s, int d);
+HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, char *dst, size_t len);
 
 /* lua.c */
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
@@ -4546,6 +4549,34 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 		sess_end(s);
 	}
 }
+
+/*
+** Channel <d> of <s> (0 request, 1 response) as the samples see it: the
+** number of input bytes not yet forwarded, and a copy of <len> of them from
+** offset <off> into <dst>. The copy returns what it could copy.
+*/
+HLP_PRIVATE size_t hlp_chn_input(const struct hlp_sess *s, int d)
+{
+	const struct hlp_buf *b = s->buf[d];
+
+	return b && b->data > s->out[d] ? b->data - s->out[d] : 0;
+}
+
+HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, char *dst, size_t len)
+{
+	const struct hlp_buf *b = s->buf[d];
+	size_t in = hlp_chn_input(s, d), pos, first;
+
+	if (off >= in)
+		return 0;
+	if (len > in - off)
+		len = in - off;
+	pos = (b->head + s->out[d] + off) % b->size;
+	first = HLP_MIN(len, b->size - pos);
+	memcpy(dst, b->area + pos, first);
+	memcpy(dst + first, b->area, len - first);
+	return len;
+}
 /**** End file stream.c ****/
 
 /**** Begin file smp_fetch.c ****/
@@ -4608,7 +4639,61 @@ static int smp_f_src(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	return 0;
 }
 
+/* req.len / res.len: the input bytes waiting in the channel. */
+static int smp_f_len(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = (int64_t)hlp_chn_input(s, priv != NULL);
+	return 0;
+}
+
+/*
+** req.payload(off,len) / res.payload: <len> bytes from <off>; len 0 means
+** up to the end. Fails when the channel does not hold them yet.
+*/
+static int smp_f_payload(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int d = priv != NULL;
+	size_t in = hlp_chn_input(s, d), off = (size_t)a[0].sint, len = (size_t)a[1].sint, size;
+	char *buf;
+
+	(void)n;
+	if (len == 0) {
+		if (off > in)
+			return -1;
+		len = in - off;
+	}
+	if (off + len > in)
+		return -1;
+	buf = hlp_smp_trash(s->h, &size);
+	if (len > size)
+		return -1;
+	hlp_chn_copy(s, d, off, buf, len);
+	smp->type = HLP_SMP_BIN;
+	smp->u.str.p = buf;
+	smp->u.str.n = len;
+	return 0;
+}
+
+static int smp_check_payload(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h; (void)n;
+	if (a[0].sint < 0 || a[1].sint < 0) {
+		snprintf(err, errlen, "offset and length must not be negative");
+		return -1;
+	}
+	return 0;
+}
+
+static const char smp_res_tag = 1;
+
 static const struct hlp_smp_kw smp_fetch_kws[] = {
+	{ "req.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req_len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &smp_res_tag, NULL },
+	{ "req.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, NULL, smp_check_payload },
+	{ "res.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, &smp_res_tag, smp_check_payload },
 	{ "str", smp_f_str, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "int", smp_f_int, "i", 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "env", smp_f_env, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },

@@ -88,6 +88,8 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h);
 HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd, const struct sockaddr_storage *src);
 HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d);
 HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
+HLP_PRIVATE size_t hlp_chn_input(const struct hlp_sess *s, int d);
+HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, char *dst, size_t len);
 
 /* lua.c */
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);

@@ -58,7 +58,61 @@ static int smp_f_src(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	return 0;
 }
 
+/* req.len / res.len: the input bytes waiting in the channel. */
+static int smp_f_len(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = (int64_t)hlp_chn_input(s, priv != NULL);
+	return 0;
+}
+
+/*
+** req.payload(off,len) / res.payload: <len> bytes from <off>; len 0 means
+** up to the end. Fails when the channel does not hold them yet.
+*/
+static int smp_f_payload(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int d = priv != NULL;
+	size_t in = hlp_chn_input(s, d), off = (size_t)a[0].sint, len = (size_t)a[1].sint, size;
+	char *buf;
+
+	(void)n;
+	if (len == 0) {
+		if (off > in)
+			return -1;
+		len = in - off;
+	}
+	if (off + len > in)
+		return -1;
+	buf = hlp_smp_trash(s->h, &size);
+	if (len > size)
+		return -1;
+	hlp_chn_copy(s, d, off, buf, len);
+	smp->type = HLP_SMP_BIN;
+	smp->u.str.p = buf;
+	smp->u.str.n = len;
+	return 0;
+}
+
+static int smp_check_payload(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h; (void)n;
+	if (a[0].sint < 0 || a[1].sint < 0) {
+		snprintf(err, errlen, "offset and length must not be negative");
+		return -1;
+	}
+	return 0;
+}
+
+static const char smp_res_tag = 1;
+
 static const struct hlp_smp_kw smp_fetch_kws[] = {
+	{ "req.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req_len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &smp_res_tag, NULL },
+	{ "req.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, NULL, smp_check_payload },
+	{ "res.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, &smp_res_tag, smp_check_payload },
 	{ "str", smp_f_str, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "int", smp_f_int, "i", 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "env", smp_f_env, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },

@@ -882,3 +882,31 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 		sess_end(s);
 	}
 }
+
+/*
+** Channel <d> of <s> (0 request, 1 response) as the samples see it: the
+** number of input bytes not yet forwarded, and a copy of <len> of them from
+** offset <off> into <dst>. The copy returns what it could copy.
+*/
+HLP_PRIVATE size_t hlp_chn_input(const struct hlp_sess *s, int d)
+{
+	const struct hlp_buf *b = s->buf[d];
+
+	return b && b->data > s->out[d] ? b->data - s->out[d] : 0;
+}
+
+HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, char *dst, size_t len)
+{
+	const struct hlp_buf *b = s->buf[d];
+	size_t in = hlp_chn_input(s, d), pos, first;
+
+	if (off >= in)
+		return 0;
+	if (len > in - off)
+		len = in - off;
+	pos = (b->head + s->out[d] + off) % b->size;
+	first = HLP_MIN(len, b->size - pos);
+	memcpy(dst, b->area + pos, first);
+	memcpy(dst + first, b->area, len - first);
+	return len;
+}

@@ -350,6 +350,7 @@ struct hlp_sess {
 	struct hlp_listener *li;
 	struct hlp_side side[2];
 	struct hlp_buf *buf[2];
+	size_t out[2];           /* bytes of buf[d] scheduled for forwarding */
 	struct hlp_bwait bw[2];
 	uint64_t bytes[2];
 	struct hlp_timer tmr;
