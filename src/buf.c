@@ -47,21 +47,62 @@ HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len)
 	return done;
 }
 
-/* Fill <iov> with the pending data of <b>; returns the number of segments. */
-static int buf_data_iov(struct hlp_buf *b, struct iovec *iov)
+/* Fill <iov> with the first <max> pending bytes of <b>; returns the number of segments. */
+static int buf_data_iov(struct hlp_buf *b, struct iovec *iov, size_t max)
 {
-	size_t first;
+	size_t first, len = HLP_MIN(b->data, max);
 
-	if (b->data == 0)
+	if (len == 0)
 		return 0;
-	first = HLP_MIN(b->data, b->size - b->head);
+	first = HLP_MIN(len, b->size - b->head);
 	iov[0].iov_base = b->area + b->head;
 	iov[0].iov_len = first;
-	if (first == b->data)
+	if (first == len)
 		return 1;
 	iov[1].iov_base = b->area;
-	iov[1].iov_len = b->data - first;
+	iov[1].iov_len = len - first;
 	return 2;
+}
+
+static void buf_reverse(char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		char c = p[i];
+
+		p[i] = p[n - 1 - i];
+		p[n - 1 - i] = c;
+	}
+}
+
+/* Make the data of <b> contiguous from the start of its area, in place. */
+HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b)
+{
+	if (b->head == 0)
+		return;
+	/* rotating left by <head> is three reversals */
+	buf_reverse(b->area, b->head);
+	buf_reverse(b->area + b->head, b->size - b->head);
+	buf_reverse(b->area, b->size);
+	b->head = 0;
+}
+
+/*
+** Replace <del> bytes at offset <off> of the data of <b> by the <len>
+** bytes of <src>. Returns 0, or -1 (nothing changed) when the result does
+** not fit in the buffer or the range is outside the data.
+*/
+HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len)
+{
+	if (off > b->data || del > b->data - off || b->data - del + len > b->size)
+		return -1;
+	hlp_buf_linearize(b);
+	memmove(b->area + off + len, b->area + off + del, b->data - off - del);
+	if (len)
+		memcpy(b->area + off, src, len);
+	b->data = b->data - del + len;
+	return 0;
 }
 
 /*
@@ -88,11 +129,11 @@ HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd)
 }
 
 /*
-** Write pending data of <b> to <fd>. Returns the byte count written (>= 0),
+** Write the first <max> pending bytes of <b> to <fd>. Returns the byte count written (>= 0),
 ** or -1 with errno set (EAGAIN when the socket is full). Uses sendmsg()
 ** so that a closed peer gives EPIPE instead of SIGPIPE where possible.
 */
-HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd)
+HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max)
 {
 	struct iovec iov[2];
 	struct msghdr msg;
@@ -100,7 +141,7 @@ HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd)
 
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
-	msg.msg_iovlen = buf_data_iov(b, iov);
+	msg.msg_iovlen = buf_data_iov(b, iov, max);
 	if (msg.msg_iovlen == 0)
 		return 0;
 	do

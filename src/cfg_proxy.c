@@ -27,9 +27,7 @@ static void cfg_proxy_reset(struct hlp_proxy *p)
 HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 {
 	struct hlp_listener *l, *ln;
-	struct hlp_rule *r, *rn;
 	unsigned i;
-	int k;
 
 	for (l = p->listeners; l; l = ln) {
 		ln = l->next;
@@ -43,15 +41,8 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 		free(p->srv[i]->file);
 		free(p->srv[i]);
 	}
-	for (r = p->tcpreq; r; r = rn) {
-		rn = r->next;
-		free(r->name);
-		free(r->file);
-		for (k = 0; k < r->nargs; k++)
-			free(r->args[k]);
-		free(r->args);
-		free(r);
-	}
+	hlp_rules_free(p->tcpreq);
+	hlp_rules_free(p->tcpres);
 	free(p->srv);
 	free(p->srvmap);
 	hlp_lf_free(p->logformat);
@@ -564,98 +555,10 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 	return 0;
 }
 
-/* "tcp-request content lua <fn>" (1.6) and "tcp-request content lua.<name> [args]". */
-static int cfg_tcpreq(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
-{
-	struct hlp_rule *r, **tail;
-	char err[512];
-	int i;
-
-	if (n < 2) {
-		hlp_cfg_err(c, "'tcp-request' expects 'connection', 'session', 'content' or 'inspect-delay'.");
-		return -1;
-	}
-	if (strcmp(args[1], "content") != 0) {
-		if (strcmp(args[1], "inspect-delay") == 0 || strcmp(args[1], "connection") == 0 ||
-		    strcmp(args[1], "session") == 0)
-			hlp_cfg_err(c, "'tcp-request %s' is not implemented yet in hlproxy.", args[1]);
-		else
-			hlp_cfg_err(c, "'tcp-request' expects 'connection', 'session', 'content' or 'inspect-delay', but got '%s'.", args[1]);
-		return -1;
-	}
-	if (!(p->cap & HLP_CAP_FE)) {
-		hlp_cfg_err(c, "'tcp-request content' in a backend is not implemented yet in hlproxy.");
-		return -1;
-	}
-	if (n < 3) {
-		hlp_cfg_err(c, "'tcp-request content' expects an action.");
-		return -1;
-	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		hlp_cfg_err(c, "out of memory");
-		return -1;
-	}
-	r->ref = LUA_NOREF;
-	if (strcmp(args[2], "lua") == 0) {
-		if (n < 4) {
-			hlp_cfg_err(c, "'tcp-request content lua' expects a Lua function name.");
-			goto fail;
-		}
-		if (n > 4) {
-			hlp_cfg_err(c, "'tcp-request content lua %s' cannot handle unexpected argument '%s'.", args[3], args[4]);
-			goto fail;
-		}
-		r->kind = HLP_RULE_LUA_FN;
-		r->name = hlp_cfg_dup(c, args[3]);
-		if (hlp_lua_ref_global(c->h, args[3], &r->ref, err, sizeof(err)) < 0) {
-			hlp_cfg_err(c, "'tcp-request content lua': %s", err);
-			goto fail;
-		}
-	} else if (strncmp(args[2], "lua.", 4) == 0) {
-		r->kind = HLP_RULE_LUA_ACT;
-		r->name = hlp_cfg_dup(c, args[2] + 4);
-		if (hlp_lua_ref_action(c->h, args[2] + 4, HLP_ACT_TCP_REQ, n - 3, &r->ref, err, sizeof(err)) < 0) {
-			hlp_cfg_err(c, "'tcp-request content %s': %s", args[2], err);
-			goto fail;
-		}
-		if (n > 3) {
-			r->args = calloc((size_t)(n - 3), sizeof(char *));
-			if (!r->args) {
-				hlp_cfg_err(c, "out of memory");
-				goto fail;
-			}
-			for (i = 3; i < n; i++)
-				r->args[r->nargs++] = hlp_cfg_dup(c, args[i]);
-		}
-	} else if (strcmp(args[2], "accept") == 0 || strcmp(args[2], "reject") == 0 ||
-	           strcmp(args[2], "set-var") == 0 || strncmp(args[2], "set-var(", 8) == 0 ||
-	           strncmp(args[2], "unset-var(", 10) == 0 || strcmp(args[2], "use-service") == 0 ||
-	           strcmp(args[2], "capture") == 0 || strcmp(args[2], "track-sc0") == 0 ||
-	           strcmp(args[2], "set-dst") == 0 || strcmp(args[2], "silent-drop") == 0 ||
-	           strcmp(args[2], "do-resolve") == 0 || strcmp(args[2], "send-spoe-group") == 0) {
-		hlp_cfg_err(c, "'tcp-request content %s' is not implemented yet in hlproxy.", args[2]);
-		goto fail;
-	} else {
-		hlp_cfg_err(c, "'tcp-request content' expects 'accept', 'reject', 'lua.<action>' or 'lua <function>', but got '%s'.", args[2]);
-		goto fail;
-	}
-	r->file = hlp_cfg_dup(c, c->file);
-	r->line = c->line;
-	for (tail = &p->tcpreq; *tail; tail = &(*tail)->next)
-		;
-	*tail = r;
-	return 0;
-fail:
-	free(r->name);
-	free(r);
-	return -1;
-}
-
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
 	"acl", "use_backend", "use-server", "http-request", "http-response",
-	"http-after-response", "tcp-response", "stick-table", "stick",
+	"http-after-response", "stick-table", "stick",
 	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
 	"http-check", "tcp-check", "external-check", "errorfile", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
@@ -774,11 +677,13 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 		p->defbe = hlp_cfg_dup(c, args[1]);
 		p->defbe_file = hlp_cfg_dup(c, c->file);
 		p->defbe_line = c->line;
-	} else if (strcmp(kw, "tcp-request") == 0) {
-		if (c->section == HLP_SEC_DEFAULTS)
-			hlp_cfg_err(c, "'tcp-request' in a 'defaults' section is not implemented yet in hlproxy.");
+	} else if (strcmp(kw, "tcp-request") == 0 || strcmp(kw, "tcp-response") == 0) {
+		if (c->section == HLP_SEC_DEFAULTS && n > 1 && strcmp(args[1], "inspect-delay") == 0)
+			hlp_cfg_tcp_rule(c, p, args, n);
+		else if (c->section == HLP_SEC_DEFAULTS)
+			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
-			cfg_tcpreq(c, p, args, n);
+			hlp_cfg_tcp_rule(c, p, args, n);
 	} else if (strcmp(kw, "log-format") == 0) {
 		struct hlp_lf_node *lf;
 		char err[512];

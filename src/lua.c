@@ -9,8 +9,6 @@
 
 #include "int.h"
 
-#define HLP_LUA_TXN "TXN"
-#define HLP_LUA_CHANNEL "Channel"
 
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L)
 {
@@ -189,6 +187,8 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 	luaL_openlibs(L);
 	lua_core_register(L);
 	hlp_lua_txn_register(L);
+	hlp_lua_applet_register(L);
+	hlp_lua_smp_register(L);
 	return 0;
 }
 
@@ -378,44 +378,34 @@ static int lua_action_start(struct hlp_sess *s)
 }
 
 /*
-** Run the session's tcp-request content rules from s->rule on. An action
-** runs in its own coroutine; when it yields the session waits and this is
-** called again on later events, resuming it once its wake-up time has
-** come. Returns 0 when the rules are over (all ran, or txn:close()/done()
-** stopped them), 1 when one is suspended. A Lua error ends that action
+** Run or resume the Lua action of s->rule. An action runs in its own
+** coroutine; when it yields, the session waits and this is called again
+** on later events, resuming it once its wake-up time has come. Returns 1
+** while it is suspended, 0 once it is over. A Lua error ends that action
 ** only: it is logged and the next rule runs.
 */
-HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s)
+HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s)
 {
 	struct hlp *h = s->h;
 	int rc, nargs;
 
-	while (s->rule) {
-		struct hlp_rule *r = s->rule;
-
-		if (!s->run.co) {
-			if (lua_action_start(s) < 0) {
-				s->rule = r->next;
-				continue;
-			}
-			nargs = r->nargs + 1;
-		} else {
-			if (s->run.wake > h->ev.now)
-				return 1;
-			nargs = 0;
-		}
-		rc = hlp_lua_resume(h, &s->run, nargs);
-		if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE) && !(s->run.flags & HLP_RUN_DONE)) {
-			lua_settop(s->run.co, 0);
+	if (!s->run.co) {
+		if (lua_action_start(s) < 0)
+			return 0;
+		nargs = s->rule->nargs + 1;
+	} else {
+		if (s->run.wake > h->ev.now)
 			return 1;
-		}
-		if (rc != LUA_OK && rc != LUA_YIELD)
-			lua_action_error(s, rc);
-		hlp_lua_run_release(h, &s->run);
-		s->rule = r->next;
-		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE))
-			s->rule = NULL;
+		nargs = 0;
 	}
+	rc = hlp_lua_resume(h, &s->run, nargs);
+	if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE) && !(s->run.flags & HLP_RUN_DONE)) {
+		lua_settop(s->run.co, 0);
+		return 1;
+	}
+	if (rc != LUA_OK && rc != LUA_YIELD)
+		lua_action_error(s, rc);
+	hlp_lua_run_release(h, &s->run);
 	return 0;
 }
 
@@ -430,4 +420,5 @@ HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s)
 {
 	hlp_lua_run_release(s->h, &s->run);
 	hlp_lua_txn_detach(s);
+	hlp_lua_applet_end(s);
 }

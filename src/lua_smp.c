@@ -220,3 +220,104 @@ HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s)
 		hlp_lua_push_smp(L, s->h, &smp, 0);
 	return 1;
 }
+
+/*
+** txn.f / txn.sf / txn.c / txn.sc: one method per native fetch or
+** converter, named with '.', '-' and '+' turned into '_'. An object is a
+** table holding the TXN's userdata at [0] and, at [1], whether results
+** are strings ("sf", "sc": "" when the sample fails) or typed values (nil
+** when it fails). A converter's first argument is its input. Arguments
+** are checked as in the configuration; a bad one is a Lua error.
+*/
+static int lsmp_method(lua_State *L)
+{
+	const struct hlp_smp_kw *kw = lua_touserdata(L, lua_upvalueindex(1));
+	int conv = (int)lua_tointeger(L, lua_upvalueindex(2));
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	int as_str, first = conv ? 3 : 2, n = lua_gettop(L) - first + 1, i, rc;
+	const char *argv[16];
+	size_t lens[16];
+	struct hlp_expr_step st;
+	struct hlp_smp smp;
+	char err[256];
+
+	lua_rawgeti(L, 1, 1);
+	as_str = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (n < 0)
+		n = 0;
+	if (n > 16)
+		return luaL_error(L, "%s: too many arguments", kw->name);
+	for (i = 0; i < n; i++) {
+		if (lua_type(L, first + i) == LUA_TNIL) {
+			n = i;
+			break;
+		}
+		argv[i] = luaL_checklstring(L, first + i, &lens[i]);
+	}
+	memset(&st, 0, sizeof(st));
+	if (hlp_smp_step_init(s->h, &st, kw, argv, lens, n, 0, err, sizeof(err)) < 0) {
+		hlp_smp_step_free(&st);
+		return luaL_error(L, "%s", err);
+	}
+	if (conv) {
+		luaL_checkany(L, 2);
+		hlp_lua_to_smp(L, 2, &smp);
+		rc = hlp_smp_convert(s, &st, &smp);
+	} else
+		rc = hlp_smp_fetch(s, &st, &smp);
+	/* the result may point into the arguments: push it before freeing them */
+	if (rc < 0) {
+		if (as_str)
+			lua_pushliteral(L, "");
+		else
+			lua_pushnil(L);
+	} else
+		hlp_lua_push_smp(L, s->h, &smp, as_str);
+	hlp_smp_step_free(&st);
+	return 1;
+}
+
+/* Set fields f, sf, c and sc of the table at <idx>, which holds the session's userdata at [0]. */
+HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx)
+{
+	static const char *const names[] = { "f", "sf", "c", "sc" };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		lua_createtable(L, 2, 0);
+		lua_rawgeti(L, idx, 0);
+		lua_rawseti(L, -2, 0);
+		lua_pushboolean(L, i & 1);
+		lua_rawseti(L, -2, 1);
+		luaL_setmetatable(L, i < 2 ? HLP_LUA_FETCHES : HLP_LUA_CONVERTERS);
+		lua_setfield(L, idx, names[i]);
+	}
+}
+
+HLP_PRIVATE void hlp_lua_smp_register(lua_State *L)
+{
+	int conv;
+
+	for (conv = 0; conv < 2; conv++) {
+		const struct hlp_smp_kw *kw;
+		unsigned i;
+
+		luaL_newmetatable(L, conv ? HLP_LUA_CONVERTERS : HLP_LUA_FETCHES);
+		lua_newtable(L);
+		for (i = 0; (kw = hlp_smp_kw_at(conv, i)) != NULL; i++) {
+			char name[64];
+			size_t k;
+
+			for (k = 0; kw->name[k] && k < sizeof(name) - 1; k++)
+				name[k] = (char)(kw->name[k] == '.' || kw->name[k] == '-' || kw->name[k] == '+' ? '_' : kw->name[k]);
+			name[k] = 0;
+			lua_pushlightuserdata(L, (void *)(uintptr_t)kw);
+			lua_pushinteger(L, conv);
+			lua_pushcclosure(L, lsmp_method, 2);
+			lua_setfield(L, -2, name);
+		}
+		lua_setfield(L, -2, "__index");
+		lua_pop(L, 1);
+	}
+}

@@ -13,7 +13,7 @@ struct hlp_ltxn {
 	struct hlp_sess *s;
 };
 
-static struct hlp_sess *ltxn_sess(lua_State *L, int idx)
+HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx)
 {
 	struct hlp_ltxn *t;
 
@@ -52,6 +52,7 @@ HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s)
 		luaL_setmetatable(L, HLP_LUA_CHANNEL);
 		lua_setfield(L, -2, d == 0 ? "req" : "res");
 	}
+	hlp_lua_smp_objects(L, lua_gettop(L));
 	luaL_setmetatable(L, HLP_LUA_TXN);
 	lua_pushvalue(L, -1);
 	s->txnref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -70,7 +71,7 @@ HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s)
 /* txn:close() (HAProxy 1.6): answer what was sent, then close. */
 static int ltxn_close(lua_State *L)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
 
 	s->flags |= HLP_SF_CLOSE;
 	return 0;
@@ -79,7 +80,7 @@ static int ltxn_close(lua_State *L)
 /* txn:done(): end the action here and close the session after the reply. */
 static int ltxn_done(lua_State *L)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
 
 	s->flags |= HLP_SF_CLOSE | HLP_SF_DONE;
 	return lua_yield(L, 0);
@@ -87,7 +88,7 @@ static int ltxn_done(lua_State *L)
 
 static int ltxn_log_at(lua_State *L, int level, int msgidx)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
 	const char *msg = luaL_checkstring(L, msgidx);
 
 	hlp_lua_sendlog(s->h, s->fe->logs, s->fe->nlogs, level, msg);
@@ -113,7 +114,7 @@ static int ltxn_alert(lua_State *L) { return ltxn_log_at(L, 1, 2); }
 /* txn:set_priv(v) / txn:get_priv(): a value private to this transaction. */
 static int ltxn_set_priv(lua_State *L)
 {
-	ltxn_sess(L, 1);
+	hlp_lua_txn_sess(L, 1);
 	lua_settop(L, 2);
 	lua_rawgeti(L, 1, 0);
 	lua_pushvalue(L, 2);
@@ -123,60 +124,15 @@ static int ltxn_set_priv(lua_State *L)
 
 static int ltxn_get_priv(lua_State *L)
 {
-	ltxn_sess(L, 1);
+	hlp_lua_txn_sess(L, 1);
 	lua_rawgeti(L, 1, 0);
 	lua_getuservalue(L, -1);
 	return 1;
 }
 
-static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, ltxn_sess(L, 1)); }
-static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, ltxn_sess(L, 1)); }
-static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, ltxn_sess(L, 1)); }
-
-static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
-
-/*
-** Channel:send(data): queue <data> towards the channel's consumer (the
-** client for txn.res). Waits, yielding to the reactor, while the buffer is
-** full or the arena is empty. Returns the number of bytes sent, or -1 if
-** the channel is closed.
-*/
-static int lchn_send(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TTABLE);
-	luaL_checkstring(L, 2);
-	lua_settop(L, 2);
-	return lchn_send_k(L, LUA_OK, 0);
-}
-
-static int lchn_send_k(lua_State *L, int status, lua_KContext ctx)
-{
-	struct hlp_sess *s = ltxn_sess(L, 1);
-	size_t len, done = (size_t)ctx;
-	const char *data = lua_tolstring(L, 2, &len);
-	struct hlp_buf *b;
-	int d;
-
-	(void)status;
-	lua_rawgeti(L, 1, 1);
-	d = (int)lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	if ((s->side[d == 0 ? 1 : 0].fl & HLP_SD_SHUTW) || (d == 1 && s->side[0].fdh.fd < 0)) {
-		lua_pushinteger(L, -1);
-		return 1;
-	}
-	while (done < len) {
-		b = hlp_sess_buf(s, d);
-		if (!b || hlp_buf_room(b) == 0)
-			break;
-		done += hlp_buf_put(b, data + done, len - done);
-	}
-	hlp_sess_wake(s);
-	if (done < len)
-		return lua_yieldk(L, 0, (lua_KContext)done, lchn_send_k);
-	lua_pushinteger(L, (lua_Integer)len);
-	return 1;
-}
+static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, hlp_lua_txn_sess(L, 1)); }
+static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, hlp_lua_txn_sess(L, 1)); }
+static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, hlp_lua_txn_sess(L, 1)); }
 
 HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 {
@@ -196,19 +152,11 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "Alert", ltxn_alert },
 		{ NULL, NULL }
 	};
-	static const luaL_Reg chn[] = {
-		{ "send", lchn_send },
-		{ NULL, NULL }
-	};
 
 	luaL_newmetatable(L, HLP_LUA_TXN);
 	lua_newtable(L);
 	luaL_setfuncs(L, txn, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
-	luaL_newmetatable(L, HLP_LUA_CHANNEL);
-	lua_newtable(L);
-	luaL_setfuncs(L, chn, 0);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
+	hlp_lua_chn_register(L);
 }

@@ -17,7 +17,9 @@ HLP_PRIVATE char *hlp_strdup(const char *s);
 HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
 HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
 HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd);
-HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd);
+HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max);
+HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b);
+HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len);
 
 /* pool.c */
 HLP_PRIVATE int hlp_pool_init(struct hlp_pool *p, unsigned count, size_t bufsize);
@@ -101,9 +103,15 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 HLP_PRIVATE int hlp_lua_prepend_path(struct hlp *h, const char *path, const char *type, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs, int *ref, char *err, size_t errlen);
-HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* rules.c */
+HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
+HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir);
+HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
@@ -152,6 +160,8 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_smp.c */
 HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
+HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_smp_register(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str);
 HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp);
 HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s);
@@ -163,9 +173,19 @@ HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args,
 HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
 
 /* lua_txn.c */
+HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx);
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
+
+/* lua_chn.c */
+HLP_PRIVATE void hlp_lua_chn_register(lua_State *L);
+
+/* lua_applet.c */
+HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_applet_register(lua_State *L);
+HLP_PRIVATE void hlp_lua_applet_end(struct hlp_sess *s);
 
 /* hlp.c */
 HLP_PRIVATE struct hlp *hlp_alloc(void);

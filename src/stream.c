@@ -94,8 +94,10 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->term[0] = s->term[1] = '-';
 	s->run.ref = LUA_NOREF;
 	s->txnref = LUA_NOREF;
+	s->appref = LUA_NOREF;
+	s->loglevel = -1;
 	s->uid = h->cum_conn++;
-	s->rule = fe->tcpreq;
+	hlp_rules_start(s, 0);
 	s->state = HLP_SS_RULES;
 	if (fe->opts & (HLP_OPT_CLIKA | HLP_OPT_TCPKA)) {
 		int one = 1;
@@ -113,7 +115,7 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 		fe->feconn--;
 		return -1;
 	}
-	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && fe->nlogs) {
+	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && !fe->logformat && fe->nlogs) {
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
 
 		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/TCP)",
@@ -139,6 +141,7 @@ static char sess_phase(const struct hlp_sess *s)
 	switch (s->state) {
 	case HLP_SS_RULES: return 'R';
 	case HLP_SS_QUEUE: return 'Q';
+	case HLP_SS_APPLET: return 'D';
 	case HLP_SS_TURN:
 	case HLP_SS_CONN: return 'C';
 	default: return 'D';
@@ -316,7 +319,6 @@ static void sess_end(struct hlp_sess *s)
 	int i;
 
 	hlp_lua_sess_end(s);
-	hlp_vars_sess_end(s);
 	sess_unqueue(s);
 	hlp_timer_del(&h->ev, &s->tmr);
 	for (i = 0; i < 2; i++) {
@@ -337,6 +339,7 @@ static void sess_end(struct hlp_sess *s)
 	if (s->be)
 		s->be->beconn--;
 	sess_log(s);
+	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
 	s->fe->feconn--;
@@ -418,14 +421,20 @@ static int sess_xfer(struct hlp_sess *s, int d)
 			sess_buf_release(s, d);
 	}
 	b = s->buf[d];
-	if (b && b->data > 0 && sess_side_ready(s, 1 - d) && !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
-		r = hlp_buf_send(b, to->fdh.fd);
+	/* while rules inspect a direction, only what they forwarded leaves */
+	if (b && b->data > 0 && (!s->ana[d] || s->out[d]) && sess_side_ready(s, 1 - d) &&
+	    !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
+		size_t max = s->ana[d] ? s->out[d] : SIZE_MAX;
+
+		r = hlp_buf_send(b, to->fdh.fd, max);
 		if (r > 0) {
 			to->t_act = h->ev.now;
 			progress = 1;
-			if (b->data > 0)
+			if (s->ana[d])
+				s->out[d] -= (size_t)r;
+			if (b->data > 0 && (size_t)r < max)
 				to->fl |= HLP_SD_WBLK;
-			else
+			else if (b->data == 0)
 				sess_buf_release(s, d);
 		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			to->fl |= HLP_SD_WBLK;
@@ -434,7 +443,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 			return -1;
 		}
 	}
-	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && sess_side_ready(s, 1 - d) &&
+	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && !s->ana[d] && sess_side_ready(s, 1 - d) &&
 	    !(to->fl & HLP_SD_SHUTW)) {
 		shutdown(to->fdh.fd, SHUT_WR);
 		to->fl |= HLP_SD_SHUTW;
@@ -605,6 +614,67 @@ static int sess_rules_done(struct hlp_sess *s)
 	return sess_assign(s);
 }
 
+/* The rules of direction <d> are over: what they left goes out as it is. */
+static void sess_rules_over(struct hlp_sess *s, int d)
+{
+	s->ana[d] = 0;
+	s->out[d] = 0;
+	s->rule = NULL;
+}
+
+/*
+** txn:done() or txn:close() during the response rules: the server is
+** dropped, what the rules sent reaches the client, and the session closes.
+*/
+static void sess_res_close(struct hlp_sess *s)
+{
+	struct hlp_buf *b = s->buf[1];
+
+	if (b)
+		b->data = s->out[1];
+	sess_rules_over(s, 1);
+	sess_buf_release(s, 1);
+	sess_release_server(s);
+	s->srv = NULL;
+	sess_close_side(s, 1);
+	s->side[1].fl = 0;
+	if (s->buf[0]) {
+		s->buf[0]->data = 0;
+		sess_buf_release(s, 0);
+	}
+	s->side[0].fl |= HLP_SD_SHUTR;
+	s->state = HLP_SS_FLUSH;
+}
+
+/*
+** Run the tcp-response rules once the server answered something (or
+** closed, or the inspect-delay ran out). Returns 0, or -1 when the
+** session must end.
+*/
+static int sess_res_rules(struct hlp_sess *s)
+{
+	int rc;
+
+	if (!s->ana[1])
+		return 0;
+	if (!s->run.co && hlp_chn_input(s, 1) == 0 && !(s->side[1].fl & HLP_SD_SHUTR) &&
+	    !(s->rules_exp && s->rules_exp <= s->h->ev.now))
+		return 0;
+	rc = hlp_rules_run(s);
+	if (rc == HLP_RULES_WAIT)
+		return 0;
+	if (rc == HLP_RULES_REJECT) {
+		sess_set_term(s, 'P', 'D');
+		return -1;
+	}
+	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
+		sess_res_close(s);
+		return 0;
+	}
+	sess_rules_over(s, 1);
+	return 0;
+}
+
 /* Deadline of the current state, 0 if none. Sets who and when for the term state. */
 static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 {
@@ -615,6 +685,7 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 #define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
 	switch (s->state) {
 	case HLP_SS_RULES:
+	case HLP_SS_APPLET:
 	case HLP_SS_FLUSH:
 		if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
 			SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', sess_phase(s));
@@ -766,10 +837,35 @@ static void sess_process(struct hlp_sess *s)
 		}
 		switch (s->state) {
 		case HLP_SS_RULES:
-			rc = hlp_lua_run_rules(s);
-			if (rc == 0) {
+			/* the rules see what the client sent already */
+			if (sess_xfer(s, 0) < 0)
+				goto end;
+			rc = hlp_rules_run(s);
+			if (rc == HLP_RULES_REJECT) {
+				sess_set_term(s, 'P', 'R');
+				goto end;
+			}
+			if (rc == HLP_RULES_SERVICE) {
+				if (hlp_lua_applet_start(s) < 0)
+					goto end;
+				sess_rules_over(s, 0);
+				s->state = HLP_SS_APPLET;
+				progress = 1;
+			} else if (rc == HLP_RULES_DONE) {
+				sess_rules_over(s, 0);
 				if (sess_rules_done(s) < 0)
 					goto end;
+				progress = 1;
+			}
+			break;
+		case HLP_SS_APPLET:
+			if (hlp_lua_applet_step(s) == 0) {
+				s->state = HLP_SS_FLUSH;
+				s->side[0].fl |= HLP_SD_SHUTR;
+				if (s->buf[0]) {
+					s->buf[0]->data = 0;
+					sess_buf_release(s, 0);
+				}
 				progress = 1;
 			}
 			break;
@@ -798,7 +894,19 @@ static void sess_process(struct hlp_sess *s)
 				s->t_est = h->ev.now;
 				s->side[1].t_act = h->ev.now;
 				s->side[1].fl |= HLP_SD_RDY;
+				if (s->be->tcpres)
+					hlp_rules_start(s, 1);
 				progress = 1;
+			}
+			break;
+		case HLP_SS_EST:
+			if (s->ana[1]) {
+				/* the rules see what the server sent already */
+				if (sess_xfer(s, 1) < 0)
+					goto end;
+				if (sess_res_rules(s) < 0)
+					goto end;
+				progress = !s->ana[1] || s->state != HLP_SS_EST;
 			}
 			break;
 		default:
@@ -859,8 +967,10 @@ static void sess_process(struct hlp_sess *s)
 			goto end;
 		}
 	}
-	if (s->state == HLP_SS_RULES && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
+	if (s->run.co && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
 		dl = hlp_lua_sess_wake(s);
+	if (s->ana[1] && !s->run.co && s->rules_exp && (!dl || s->rules_exp < dl))
+		dl = s->rules_exp;
 	if (loops > 64)
 		hlp_timer_in(&h->ev, &s->tmr, 0);
 	else if (dl)

@@ -136,12 +136,24 @@ struct hlp_listener {
 	struct hlp_listener *next;
 };
 
-enum hlp_rule_kind { HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT };
+enum hlp_rule_kind {
+	HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT, HLP_RULE_ACCEPT, HLP_RULE_REJECT,
+	HLP_RULE_SET_VAR, HLP_RULE_UNSET_VAR, HLP_RULE_SERVICE
+};
 
-/* A "tcp-request content" rule. */
+/* what hlp_rules_run() says */
+#define HLP_RULES_DONE    0
+#define HLP_RULES_WAIT    1
+#define HLP_RULES_REJECT  2
+#define HLP_RULES_SERVICE 3
+
+/* A "tcp-request content" or "tcp-response content" rule. */
 struct hlp_rule {
 	enum hlp_rule_kind kind;
-	char *name;              /* Lua function or action name */
+	char *name;              /* Lua function, action or service name */
+	struct hlp_expr *expr;   /* set-var */
+	char *var;               /* set-var, unset-var */
+	struct hlp_lua_action *svc; /* use-service */
 	int ref;                 /* registry ref of the Lua function */
 	int nargs;
 	char **args;
@@ -264,12 +276,19 @@ struct hlp_proxy {
 	char *defbe_file;
 	int defbe_line;
 	struct hlp_proxy *be;    /* resolved default backend */
-	struct hlp_rule *tcpreq;
+	struct hlp_rule *tcpreq, *tcpres;
+	int inspect_delay[2];    /* ms, 0 = none; request, response */
 	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
 };
+
+/* Lua class names (metatables in the registry) */
+#define HLP_LUA_TXN "TXN"
+#define HLP_LUA_CHANNEL "Channel"
+#define HLP_LUA_FETCHES "Fetches"
+#define HLP_LUA_CONVERTERS "Converters"
 
 enum hlp_lua_ctx {
 	HLP_CTX_BODY, HLP_CTX_INIT, HLP_CTX_TASK, HLP_CTX_ACTION,
@@ -332,6 +351,7 @@ enum hlp_sstate {
 	HLP_SS_TURN,             /* waiting before a connect retry */
 	HLP_SS_CONN,             /* connect() in progress */
 	HLP_SS_EST,              /* forwarding */
+	HLP_SS_APPLET,           /* a Lua service answers the client */
 	HLP_SS_FLUSH,            /* no server: send what is left, then close */
 	HLP_SS_END
 };
@@ -365,12 +385,20 @@ struct hlp_sess {
 	unsigned bq_pos;         /* sessions ahead in the backend queue */
 	char term[3];            /* termination state, "--" when normal */
 	unsigned long uid;
-	/* Lua action state */
+	/* rules and Lua action state */
+	int rdir;                /* direction of the rules running */
+	int ana[2];              /* direction d's rules are not over: hold its input */
+	uint64_t rules_exp;      /* end of the inspect-delay, 0 = none */
 	struct hlp_rule *rule;   /* rule running or next to run */
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
 	void *txn;               /* its userdata, cleared at the end */
+	const struct hlp_lua_action *svc; /* the service answering, if any */
+	int started;             /* the service got its AppletTCP object */
+	int appref;              /* registry ref of the AppletTCP object */
+	void *appobj;            /* its userdata, cleared at the end */
+	int loglevel;            /* txn:set_loglevel(), -1 = the default */
 };
 
 struct hlp_lua {

@@ -65,13 +65,13 @@ static void test_ring(void)
 	CHECK(hlp_buf_room(&b) == 0);
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	/* drain 16, then wrap around the end of the area */
-	CHECK(hlp_buf_send(&b, sv[0]) == 16);
+	CHECK(hlp_buf_send(&b, sv[0], SIZE_MAX) == 16);
 	CHECK(b.data == 0);
 	CHECK(read(sv[1], out, sizeof(out)) == 16);
 	CHECK(memcmp(out, "0123456789abcdef", 16) == 0);
 	b.head = 12;
 	CHECK(hlp_buf_put(&b, "ABCDEFGH", 8) == 8);   /* 4 at the end, 4 at the start */
-	CHECK(hlp_buf_send(&b, sv[0]) == 8);
+	CHECK(hlp_buf_send(&b, sv[0], SIZE_MAX) == 8);
 	CHECK(read(sv[1], out, sizeof(out)) == 8);
 	CHECK(memcmp(out, "ABCDEFGH", 8) == 0);
 	/* receive into a wrapped free space */
@@ -81,7 +81,7 @@ static void test_ring(void)
 	r = hlp_buf_recv(&b, sv[0]);
 	CHECK(r == 16 && b.data == 16);
 	CHECK(hlp_buf_recv(&b, sv[0]) < 0 && errno == ENOBUFS);
-	CHECK(hlp_buf_send(&b, sv[0]) == 16);
+	CHECK(hlp_buf_send(&b, sv[0], SIZE_MAX) == 16);
 	CHECK(read(sv[1], out, sizeof(out)) == 16);
 	CHECK(memcmp(out, "0123456789abcdef", 16) == 0);
 	/* end of stream */
@@ -92,9 +92,37 @@ static void test_ring(void)
 	close(sv[0]);
 }
 
+/* a bounded send, and in-place edits of wrapped data */
+static void test_splice(void)
+{
+	struct hlp_buf b;
+	char area[16], out[16];
+	int sv[2];
+
+	memset(&b, 0, sizeof(b));
+	b.area = area;
+	b.size = sizeof(area);
+	b.head = 12;
+	CHECK(hlp_buf_put(&b, "ABCDEFGH", 8) == 8);   /* wraps */
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(hlp_buf_send(&b, sv[0], 3) == 3);
+	CHECK(read(sv[1], out, sizeof(out)) == 3 && memcmp(out, "ABC", 3) == 0);
+	CHECK(b.data == 5 && b.head == 15);
+	CHECK(hlp_buf_splice(&b, 1, 2, "xyz", 3) == 0);   /* D[EF]GH -> DxyzGH */
+	CHECK(b.head == 0 && b.data == 6 && memcmp(b.area, "DxyzGH", 6) == 0);
+	CHECK(hlp_buf_splice(&b, 6, 0, "0123456789", 10) == 0);
+	CHECK(b.data == 16 && memcmp(b.area, "DxyzGH0123456789", 16) == 0);
+	CHECK(hlp_buf_splice(&b, 0, 0, "!", 1) == -1);   /* full: unchanged */
+	CHECK(hlp_buf_splice(&b, 10, 7, "", 0) == -1);   /* past the end */
+	CHECK(hlp_buf_splice(&b, 0, 16, "", 0) == 0 && b.data == 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	test_pool();
 	test_ring();
+	test_splice();
 	return unit_report("unit_pool");
 }

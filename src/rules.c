@@ -1,0 +1,288 @@
+/*
+** rules.c: "tcp-request content" and "tcp-response content" rules, parsed
+** from the configuration and run per session. A rule list is run in
+** order until an accept, a reject, a service or its end; a Lua action
+** runs in the session's coroutine and may suspend the list (sleep,
+** channel waits), which then resumes on the session's next event.
+*/
+
+#include "int.h"
+
+HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
+{
+	while (r) {
+		struct hlp_rule *next = r->next;
+		int k;
+
+		free(r->name);
+		free(r->file);
+		free(r->var);
+		hlp_expr_free(r->expr);
+		for (k = 0; k < r->nargs; k++)
+			free(r->args[k]);
+		free(r->args);
+		free(r);
+		r = next;
+	}
+}
+
+/* "set-var(name)" or "unset-var(name)": the name, checked. NULL on error (reported). */
+static char *rules_var_name(struct cfg_ctx *c, const char *what, const char *word)
+{
+	const char *open = strchr(word, '('), *close = open ? strchr(open, ')') : NULL;
+	char name[256], err[256];
+
+	if (!open || !close || close[1] || close == open + 1 || (size_t)(close - open) > sizeof(name)) {
+		hlp_cfg_err(c, "'%s' expects a variable name between parentheses, as '%s(txn.name)'.", what, what);
+		return NULL;
+	}
+	memcpy(name, open + 1, (size_t)(close - open - 1));
+	name[close - open - 1] = 0;
+	if (hlp_vars_check_name(c->h, name, err, sizeof(err)) < 0) {
+		hlp_cfg_err(c, "'%s': %s.", what, err);
+		return NULL;
+	}
+	return hlp_cfg_dup(c, name);
+}
+
+/*
+** Parse the action of a tcp-request/tcp-response content rule, args[i]
+** onwards, into <r>. <dir> is 0 for requests, 1 for responses. Returns 0
+** or -1 (reported).
+*/
+static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, int dir)
+{
+	const char *pfx = dir ? "tcp-response content" : "tcp-request content";
+	char err[512];
+	int k;
+
+	if (strcmp(args[i], "accept") == 0 || strcmp(args[i], "reject") == 0) {
+		r->kind = args[i][0] == 'a' ? HLP_RULE_ACCEPT : HLP_RULE_REJECT;
+		i++;
+	} else if (strncmp(args[i], "set-var(", 8) == 0) {
+		const char *p;
+
+		r->kind = HLP_RULE_SET_VAR;
+		r->var = rules_var_name(c, "set-var", args[i]);
+		if (!r->var)
+			return -1;
+		if (i + 1 >= n) {
+			hlp_cfg_err(c, "'%s %s' expects a sample expression.", pfx, args[i]);
+			return -1;
+		}
+		p = args[i + 1];
+		r->expr = hlp_expr_parse(c->h, &p, 0, err, sizeof(err));
+		if (!r->expr) {
+			hlp_cfg_err(c, "'%s %s': %s.", pfx, args[i], err);
+			return -1;
+		}
+		i += 2;
+	} else if (strncmp(args[i], "unset-var(", 10) == 0) {
+		r->kind = HLP_RULE_UNSET_VAR;
+		r->var = rules_var_name(c, "unset-var", args[i]);
+		if (!r->var)
+			return -1;
+		i++;
+	} else if (strcmp(args[i], "use-service") == 0) {
+		struct hlp_lua_action *a;
+
+		if (dir) {
+			hlp_cfg_err(c, "'tcp-response content use-service' is not allowed: services answer requests.");
+			return -1;
+		}
+		if (i + 1 >= n || strncmp(args[i + 1], "lua.", 4) != 0) {
+			hlp_cfg_err(c, "'%s use-service' expects 'lua.<service>'.", pfx);
+			return -1;
+		}
+		a = hlp_lua_find_fn(c->h, &c->h->lua.services, args[i + 1] + 4);
+		if (!a) {
+			hlp_cfg_err(c, "'%s use-service %s': Lua service '%s' is not registered (use core.register_service() in a lua-load file).",
+			            pfx, args[i + 1], args[i + 1] + 4);
+			return -1;
+		}
+		if (a->where != 0) {
+			hlp_cfg_err(c, "'%s use-service %s': '%s' is an HTTP service, only 'http-request use-service' can use it.",
+			            pfx, args[i + 1], args[i + 1] + 4);
+			return -1;
+		}
+		r->kind = HLP_RULE_SERVICE;
+		r->name = hlp_cfg_dup(c, args[i + 1] + 4);
+		r->svc = a;
+		i += 2;
+	} else if (strcmp(args[i], "lua") == 0) {
+		/* HAProxy 1.6: "lua <global function>", no arguments */
+		if (i + 1 >= n) {
+			hlp_cfg_err(c, "'%s lua' expects a Lua function name.", pfx);
+			return -1;
+		}
+		r->kind = HLP_RULE_LUA_FN;
+		r->name = hlp_cfg_dup(c, args[i + 1]);
+		if (hlp_lua_ref_global(c->h, args[i + 1], &r->ref, err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "'%s lua': %s", pfx, err);
+			return -1;
+		}
+		i += 2;
+	} else if (strncmp(args[i], "lua.", 4) == 0) {
+		r->kind = HLP_RULE_LUA_ACT;
+		r->name = hlp_cfg_dup(c, args[i] + 4);
+		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, n - i - 1,
+		                       &r->ref, err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "'%s %s': %s", pfx, args[i], err);
+			return -1;
+		}
+		if (n - i - 1 > 0) {
+			r->args = calloc((size_t)(n - i - 1), sizeof(char *));
+			if (!r->args) {
+				hlp_cfg_err(c, "out of memory");
+				return -1;
+			}
+			for (k = i + 1; k < n; k++)
+				r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
+		}
+		i = n;
+	} else {
+		static const char *const notyet[] = {
+			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
+			"set-src", "set-src-port", "silent-drop", "do-resolve", "send-spoe-group",
+			"sc-inc-gpc0", "sc-set-gpt0", "set-priority-class", "set-priority-offset",
+			"switch-mode", "close", "set-log-level", "set-tos", "set-mark", "set-nice",
+			"set-var-fmt", "attach-srv", NULL
+		};
+
+		if (hlp_cfg_in(notyet, args[i]) || strncmp(args[i], "set-var-fmt(", 12) == 0)
+			hlp_cfg_err(c, "'%s %s' is not implemented yet in hlproxy.", pfx, args[i]);
+		else
+			hlp_cfg_err(c, "'%s' expects 'accept', 'reject', 'set-var(<name>)', 'unset-var(<name>)', %s'lua.<action>' or 'lua <function>', but got '%s'.",
+			            pfx, dir ? "" : "'use-service lua.<name>', ", args[i]);
+		return -1;
+	}
+	if (i < n) {
+		if (strcmp(args[i], "if") == 0 || strcmp(args[i], "unless") == 0)
+			hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", pfx, args[i - 1], args[i]);
+		else
+			hlp_cfg_err(c, "'%s %s' cannot handle unexpected argument '%s'.", pfx, args[i - 1], args[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+** "tcp-request inspect-delay|content ..." and "tcp-response
+** inspect-delay|content ..." for proxy <p>.
+*/
+HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int dir = strcmp(args[0], "tcp-response") == 0;
+	struct hlp_rule *r, **tail;
+
+	if (n < 2) {
+		hlp_cfg_err(c, dir ? "'tcp-response' expects 'content' or 'inspect-delay'."
+		                   : "'tcp-request' expects 'connection', 'session', 'content' or 'inspect-delay'.");
+		return -1;
+	}
+	if (strcmp(args[1], "inspect-delay") == 0) {
+		int ms;
+
+		if (n != 3 || hlp_parse_time(args[2], &ms, 1) < 0) {
+			hlp_cfg_err(c, "'%s inspect-delay' expects a time, e.g. '5s'.", args[0]);
+			return -1;
+		}
+		p->inspect_delay[dir] = ms;
+		return 0;
+	}
+	if (strcmp(args[1], "content") != 0) {
+		if (!dir && (strcmp(args[1], "connection") == 0 || strcmp(args[1], "session") == 0))
+			hlp_cfg_err(c, "'tcp-request %s' is not implemented yet in hlproxy.", args[1]);
+		else
+			hlp_cfg_err(c, "'%s' expects %s'content' or 'inspect-delay', but got '%s'.", args[0],
+			            dir ? "" : "'connection', 'session', ", args[1]);
+		return -1;
+	}
+	if (!dir && !(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_err(c, "'tcp-request content' in a backend is not implemented yet in hlproxy.");
+		return -1;
+	}
+	if (dir && !(p->cap & HLP_CAP_BE)) {
+		hlp_cfg_err(c, "'tcp-response content' is only allowed in 'backend' and 'listen' sections.");
+		return -1;
+	}
+	if (n < 3) {
+		hlp_cfg_err(c, "'%s content' expects an action.", args[0]);
+		return -1;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	r->ref = LUA_NOREF;
+	if (rules_parse_action(c, r, args, n, 2, dir) < 0) {
+		hlp_rules_free(r);
+		return -1;
+	}
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	for (tail = dir ? &p->tcpres : &p->tcpreq; *tail; tail = &(*tail)->next)
+		;
+	*tail = r;
+	return 0;
+}
+
+/* Start the rules of direction <dir> (0 tcp-request, 1 tcp-response). */
+HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir)
+{
+	struct hlp_proxy *px = dir ? s->be : s->fe;
+
+	s->rdir = dir;
+	s->rule = dir ? px->tcpres : px->tcpreq;
+	s->ana[dir] = 1;
+	s->rules_exp = px->inspect_delay[dir] > 0 ? s->h->ev.now + (uint64_t)px->inspect_delay[dir] : 0;
+}
+
+/*
+** Run the rules of the direction started last, from s->rule on. Returns
+** HLP_RULES_DONE when they are over, HLP_RULES_WAIT when a Lua action is
+** suspended, HLP_RULES_REJECT on a reject, HLP_RULES_SERVICE when a
+** service takes over (s->rule is then its rule).
+*/
+HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
+{
+	char err[256];
+	int rc;
+
+	while (s->rule) {
+		struct hlp_rule *r = s->rule;
+		struct hlp_smp smp;
+
+		switch (r->kind) {
+		case HLP_RULE_ACCEPT:
+			s->rule = NULL;
+			continue;
+		case HLP_RULE_REJECT:
+			s->rule = NULL;
+			return HLP_RULES_REJECT;
+		case HLP_RULE_SERVICE:
+			return HLP_RULES_SERVICE;
+		case HLP_RULE_SET_VAR:
+			/* a sample that fails leaves the variable alone */
+			if (hlp_expr_eval(s, r->expr, &smp) == 0)
+				hlp_vars_set(s->h, s, r->var, &smp, 0, err, sizeof(err));
+			break;
+		case HLP_RULE_UNSET_VAR:
+			hlp_vars_unset(s->h, s, r->var, err, sizeof(err));
+			break;
+		case HLP_RULE_LUA_FN:
+		case HLP_RULE_LUA_ACT:
+			rc = hlp_lua_action_step(s);
+			if (rc > 0)
+				return HLP_RULES_WAIT;
+			if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+				s->rule = NULL;
+				continue;
+			}
+			break;
+		}
+		s->rule = r->next;
+	}
+	return HLP_RULES_DONE;
+}
