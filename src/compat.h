@@ -54,6 +54,14 @@
 #define HLP_PRIVATE
 #endif
 
+/*
+** SO_MARK is hidden by glibc under strict POSIX; its value is 36 on every
+** Linux architecture hlproxy targets (generic, arm, aarch64, mips).
+*/
+#if defined(__linux__) && !defined(SO_MARK)
+#define SO_MARK 36
+#endif
+
 /* send() flag that stops SIGPIPE on a closed peer, where it exists. */
 #ifdef MSG_NOSIGNAL
 #define HLP_MSG_NOSIGNAL MSG_NOSIGNAL

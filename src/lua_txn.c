@@ -130,6 +130,59 @@ static int ltxn_get_priv(lua_State *L)
 	return 1;
 }
 
+/* txn:set_loglevel(level): this session's log line goes out at <level>. */
+static int ltxn_set_loglevel(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	lua_Integer lvl = luaL_checkinteger(L, 2);
+
+	if (lvl < 0 || lvl > 7)
+		return luaL_argerror(L, 2, "Invalid loglevel, expects a value between 0 and 7");
+	s->loglevel = (int)lvl;
+	return 0;
+}
+
+/*
+** txn:set_tos(tos) / txn:set_mark(mark): on the client connection, where
+** the platform has IP_TOS/IPV6_TCLASS and SO_MARK; otherwise nothing, as
+** in HAProxy.
+*/
+static int ltxn_set_tos(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	int tos = (int)luaL_checkinteger(L, 2), fd = s->side[0].fdh.fd;
+
+	if (fd < 0)
+		return 0;
+#ifdef IPV6_TCLASS
+	if (s->src.ss_family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+		return 0;
+	}
+#endif
+#ifdef IP_TOS
+	if (s->src.ss_family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+#endif
+	(void)tos;
+	return 0;
+}
+
+static int ltxn_set_mark(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	int mark = (int)luaL_checkinteger(L, 2);
+
+#ifdef SO_MARK
+	if (s->side[0].fdh.fd >= 0)
+		setsockopt(s->side[0].fdh.fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
+#else
+	(void)s;
+#endif
+	(void)mark;
+	return 0;
+}
+
 static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, hlp_lua_txn_sess(L, 1)); }
 static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, hlp_lua_txn_sess(L, 1)); }
 static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, hlp_lua_txn_sess(L, 1)); }
@@ -144,6 +197,9 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "set_priv", ltxn_set_priv },
 		{ "get_priv", ltxn_get_priv },
 		{ "set_var", ltxn_set_var },
+		{ "set_loglevel", ltxn_set_loglevel },
+		{ "set_tos", ltxn_set_tos },
+		{ "set_mark", ltxn_set_mark },
 		{ "unset_var", ltxn_unset_var },
 		{ "get_var", ltxn_get_var },
 		{ "Debug", ltxn_debug },

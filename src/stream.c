@@ -272,7 +272,7 @@ static void sess_log(struct hlp_sess *s)
 	}
 #undef SESS_APPEND
 	msg[o] = 0;
-	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
+	hlp_log_send(h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel : 6, msg);
 }
 
 /*
