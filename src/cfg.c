@@ -447,6 +447,13 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
 			return -1;
 		h->lua.maxmem = (size_t)v * 1024 * 1024;
+	} else if (strcmp(kw, "tune.lua.bool-sample-conversion") == 0) {
+		/* "pre-3.1-bug": HAProxy before 3.1 gave boolean samples to Lua as integers */
+		if (n != 2 || (strcmp(args[1], "normal") != 0 && strcmp(args[1], "pre-3.1-bug") != 0)) {
+			hlp_cfg_err(c, "'%s' expects 'normal' or 'pre-3.1-bug'.", kw);
+			return -1;
+		}
+		h->lua.bool_as_int = args[1][0] == 'p';
 	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
 		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
 	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||

@@ -150,8 +150,12 @@ static int lapp_send_k(lua_State *L, int status, lua_KContext ctx)
 	(void)status;
 	if ((s->side[0].fl & HLP_SD_SHUTW) || s->side[0].fdh.fd < 0)
 		return 0;
-	while (done < len && (b = hlp_sess_buf(s, 1)) != NULL && hlp_buf_room(b) > 0)
-		done += hlp_buf_put(b, data + done, len - done);
+	while (done < len && (b = hlp_sess_buf(s, 1)) != NULL && hlp_buf_room(b) > 0) {
+		size_t k = hlp_buf_put(b, data + done, len - done);
+
+		done += k;
+		s->bytes[1] += k;   /* the log's %B counts what the service answered */
+	}
 	hlp_sess_wake(s);
 	if (done < len)
 		return app_wait(L, s, 0, (lua_KContext)done, lapp_send_k);

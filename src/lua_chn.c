@@ -371,6 +371,7 @@ static int lchn_send_k(lua_State *L, int status, lua_KContext ctx)
 		} else
 			hlp_buf_put(b, data + done, k);
 		done += k;
+		s->bytes[d] += k;
 	}
 	hlp_sess_wake(s);
 	if (done < len) {

@@ -139,7 +139,10 @@ HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *s
 	}
 	switch (smp->type) {
 	case HLP_SMP_BOOL:
-		lua_pushboolean(L, smp->u.sint != 0);
+		if (h->lua.bool_as_int)
+			lua_pushinteger(L, (lua_Integer)smp->u.sint);
+		else
+			lua_pushboolean(L, smp->u.sint != 0);
 		break;
 	case HLP_SMP_SINT:
 		lua_pushinteger(L, (lua_Integer)smp->u.sint);

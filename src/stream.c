@@ -182,6 +182,8 @@ static void sess_log_var(struct hlp_sess *s, const char *name, char *out, size_t
 		snprintf(out, len, "%s", fe->name);
 	else if (strcmp(name, "b") == 0)
 		snprintf(out, len, "%s", s->be ? s->be->name : fe->name);
+	else if (strcmp(name, "s") == 0 && s->svc)
+		snprintf(out, len, "<lua.%s>", s->svc->name);
 	else if (strcmp(name, "s") == 0)
 		snprintf(out, len, "%s", s->srv ? s->srv->name : "<NOSRV>");
 	else if (strcmp(name, "Tw") == 0) {
@@ -849,6 +851,7 @@ static void sess_process(struct hlp_sess *s)
 				if (hlp_lua_applet_start(s) < 0)
 					goto end;
 				sess_rules_over(s, 0);
+				s->t_conn = s->t_est = h->ev.now;
 				s->state = HLP_SS_APPLET;
 				progress = 1;
 			} else if (rc == HLP_RULES_DONE) {

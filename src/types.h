@@ -414,6 +414,7 @@ struct hlp_lua {
 	struct hlp_list tasks;   /* tasks pending or running */
 	int started;             /* the reactor runs: tasks start at once */
 	int forced_yield;        /* instructions between forced yields */
+	int bool_as_int;         /* booleans reach Lua as integers (HAProxy < 3.1) */
 	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
 };
 
