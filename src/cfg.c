@@ -447,6 +447,14 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
 			return -1;
 		h->lua.maxmem = (size_t)v * 1024 * 1024;
+	} else if (strncmp(kw, "tune.vars.", 10) == 0) {
+		if (hlp_vars_tune(h, kw, 0) < 0) {
+			hlp_cfg_err(c, "unknown keyword '%s' in 'global' section", kw);
+			return -1;
+		}
+		if (hlp_cfg_uint(c, args, n, 1, UINT_MAX, &v) < 0)
+			return -1;
+		hlp_vars_tune(h, kw, v);
 	} else if (strcmp(kw, "tune.lua.bool-sample-conversion") == 0) {
 		/* "pre-3.1-bug": HAProxy before 3.1 gave boolean samples to Lua as integers */
 		if (n != 2 || (strcmp(args[1], "normal") != 0 && strcmp(args[1], "pre-3.1-bug") != 0)) {

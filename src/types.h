@@ -393,6 +393,7 @@ struct hlp_sess {
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
+	size_t vars_used[HLP_VS_COUNT - 1];
 	void *txn;               /* its userdata, cleared at the end */
 	const struct hlp_lua_action *svc; /* the service answering, if any */
 	int started;             /* the service got its AppletTCP object */
@@ -473,6 +474,9 @@ struct hlp {
 	char *trash[2];                  /* scratch buffers for samples */
 	struct hlp_list exprs;           /* every configured sample expression */
 	struct hlp_var *proc_vars;       /* variables of the proc scope */
+	size_t vars_used, vars_used_all; /* string bytes: proc scope, everything */
+	size_t vars_max[HLP_VS_COUNT];   /* tune.vars.*-max-size, 0 = no limit */
+	size_t vars_max_global;
 	struct hlp_varname *varnames;    /* variable names the configuration uses */
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;

@@ -99,6 +99,26 @@ static struct hlp_var **vars_find(struct hlp_var **head, const char *name)
 	return NULL;
 }
 
+/* Bytes a variable's value counts against the tune.vars limits. */
+static size_t vars_cost(const struct hlp_var *v)
+{
+	return v->len;
+}
+
+/* Account <delta> bytes to <scope>; -1 (nothing changed) if over a limit. */
+static int vars_account(struct hlp *h, struct hlp_sess *s, int scope, int64_t delta)
+{
+	size_t *used = scope == HLP_VS_PROC ? &h->vars_used : &s->vars_used[scope - 1];
+	size_t lim = h->vars_max[scope];
+
+	if (delta > 0 && ((lim && *used + (size_t)delta > lim) ||
+	                  (h->vars_max_global && h->vars_used_all + (size_t)delta > h->vars_max_global)))
+		return -1;
+	*used = (size_t)((int64_t)*used + delta);
+	h->vars_used_all = (size_t)((int64_t)h->vars_used_all + delta);
+	return 0;
+}
+
 /*
 ** Set variable <full> to <smp> for session <s> (NULL: only proc works).
 ** With <ifexist>, only a variable that exists or that the configuration
@@ -151,6 +171,12 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		v->u.ipv6 = smp->u.ipv6;
 	else
 		v->u.sint = smp->u.sint;
+	if (vars_account(h, s, scope, (int64_t)vars_cost(v) - (pv ? (int64_t)vars_cost(*pv) : 0)) < 0) {
+		/* over a tune.vars limit: the variable is not set, as in HAProxy */
+		free(v->data);
+		free(v);
+		return 0;
+	}
 	/* the new value is built before the old one goes: it may come from it */
 	if (pv) {
 		struct hlp_var *old = *pv;
@@ -207,13 +233,14 @@ HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *fu
 	if (head && (pv = vars_find(head, name)) != NULL) {
 		v = *pv;
 		*pv = v->next;
+		vars_account(h, s, scope, -(int64_t)vars_cost(v));
 		free(v->data);
 		free(v);
 	}
 	return 0;
 }
 
-static void vars_free_list(struct hlp_var **head)
+static void vars_free_list(struct hlp *h, struct hlp_var **head, size_t *used)
 {
 	while (*head) {
 		struct hlp_var *v = *head;
@@ -222,6 +249,8 @@ static void vars_free_list(struct hlp_var **head)
 		free(v->data);
 		free(v);
 	}
+	h->vars_used_all -= *used;
+	*used = 0;
 }
 
 /* The session is over: its sess, txn, req and res variables go. */
@@ -230,13 +259,35 @@ HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s)
 	int i;
 
 	for (i = 0; i < HLP_VS_COUNT - 1; i++)
-		vars_free_list(&s->vars[i]);
+		vars_free_list(s->h, &s->vars[i], &s->vars_used[i]);
+}
+
+/*
+** "tune.vars.<scope>-max-size <bytes>": the most string bytes variables
+** of a scope may hold (per session for sess, txn and reqres; in all for
+** global). A value that would go past it is not stored.
+*/
+HLP_PRIVATE int hlp_vars_tune(struct hlp *h, const char *kw, unsigned long v)
+{
+	if (strcmp(kw, "tune.vars.global-max-size") == 0)
+		h->vars_max_global = v;
+	else if (strcmp(kw, "tune.vars.proc-max-size") == 0)
+		h->vars_max[HLP_VS_PROC] = v;
+	else if (strcmp(kw, "tune.vars.sess-max-size") == 0)
+		h->vars_max[HLP_VS_SESS] = v;
+	else if (strcmp(kw, "tune.vars.txn-max-size") == 0)
+		h->vars_max[HLP_VS_TXN] = v;
+	else if (strcmp(kw, "tune.vars.reqres-max-size") == 0)
+		h->vars_max[HLP_VS_REQ] = h->vars_max[HLP_VS_RES] = v;
+	else
+		return -1;
+	return 0;
 }
 
 /* At exit: the proc variables and the configuration's names. */
 HLP_PRIVATE void hlp_vars_free(struct hlp *h)
 {
-	vars_free_list(&h->proc_vars);
+	vars_free_list(h, &h->proc_vars, &h->vars_used);
 	while (h->varnames) {
 		struct hlp_varname *vn = h->varnames;
 
