@@ -110,7 +110,7 @@ HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 /* rules.c */
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
-HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir);
+HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px);
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 
 /* smp_fetch.c, smp_conv.c */

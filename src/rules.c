@@ -198,10 +198,6 @@ HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **
 			            dir ? "" : "'connection', 'session', ", args[1]);
 		return -1;
 	}
-	if (!dir && !(p->cap & HLP_CAP_FE)) {
-		hlp_cfg_err(c, "'tcp-request content' in a backend is not implemented yet in hlproxy.");
-		return -1;
-	}
 	if (dir && !(p->cap & HLP_CAP_BE)) {
 		hlp_cfg_err(c, "'tcp-response content' is only allowed in 'backend' and 'listen' sections.");
 		return -1;
@@ -228,11 +224,9 @@ HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **
 	return 0;
 }
 
-/* Start the rules of direction <dir> (0 tcp-request, 1 tcp-response). */
-HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir)
+/* Start the rules of direction <dir> (0 tcp-request, 1 tcp-response) of proxy <px>. */
+HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px)
 {
-	struct hlp_proxy *px = dir ? s->be : s->fe;
-
 	s->rdir = dir;
 	s->rule = dir ? px->tcpres : px->tcpreq;
 	s->ana[dir] = 1;

@@ -97,7 +97,7 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->appref = LUA_NOREF;
 	s->loglevel = -1;
 	s->uid = h->cum_conn++;
-	hlp_rules_start(s, 0);
+	hlp_rules_start(s, 0, fe);
 	s->state = HLP_SS_RULES;
 	if (fe->opts & (HLP_OPT_CLIKA | HLP_OPT_TCPKA)) {
 		int one = 1;
@@ -592,7 +592,7 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 /* The rules are done: close on txn:close(), else head for a server. */
 static int sess_rules_done(struct hlp_sess *s)
 {
-	struct hlp_proxy *be = s->fe->be;
+	struct hlp_proxy *be = s->be ? s->be : s->fe->be;
 
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
 		s->state = HLP_SS_FLUSH;
@@ -603,16 +603,20 @@ static int sess_rules_done(struct hlp_sess *s)
 		}
 		return 0;
 	}
-	if (!be || be->nsrv == 0) {
+	if (!s->be && be) {
 		s->be = be;
-		if (be)
-			be->beconn++;
+		be->beconn++;
+		be->be_cum_conn++;
+		/* a backend's own tcp-request content rules run after the frontend's */
+		if (be != s->fe && be->tcpreq) {
+			hlp_rules_start(s, 0, be);
+			return 0;
+		}
+	}
+	if (!be || be->nsrv == 0) {
 		sess_set_term(s, 'S', 'C');
 		return -1;
 	}
-	s->be = be;
-	be->beconn++;
-	be->be_cum_conn++;
 	return sess_assign(s);
 }
 
@@ -898,7 +902,7 @@ static void sess_process(struct hlp_sess *s)
 				s->side[1].t_act = h->ev.now;
 				s->side[1].fl |= HLP_SD_RDY;
 				if (s->be->tcpres)
-					hlp_rules_start(s, 1);
+					hlp_rules_start(s, 1, s->be);
 				progress = 1;
 			}
 			break;
