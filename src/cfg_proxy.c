@@ -92,8 +92,10 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 				c->section = HLP_SEC_SKIP;
 				return;
 			}
-		} else
+		} else {
 			free(h->defproxy->logs);
+			free(h->defproxy->logformat_str);
+		}
 		cfg_proxy_reset(h->defproxy);
 		c->section = HLP_SEC_DEFAULTS;
 		c->cur = h->defproxy;
@@ -136,6 +138,14 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 		p->nlogs = 0;
 		for (i = 0; i < d->nlogs; i++)
 			hlp_cfg_addlog(&p->logs, &p->nlogs, d->logs[i]);
+		p->logformat_str = NULL;
+		if (d->logformat_str) {
+			char err[512];
+
+			p->logformat = hlp_lf_parse(h, d->logformat_str, err, sizeof(err));
+			if (!p->logformat)
+				hlp_cfg_err(c, "log-format from 'defaults': %s", err);
+		}
 	} else
 		cfg_proxy_reset(p);
 	hlp_list_init(&p->queue);
@@ -505,6 +515,13 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 				p->opts &= ~cfg_options[i].bit;
 			else
 				p->opts |= cfg_options[i].bit;
+			/* as in HAProxy, the last of log-format and option tcplog/httplog wins */
+			if (!neg && (cfg_options[i].bit & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) {
+				hlp_lf_free(p->logformat);
+				p->logformat = NULL;
+				free(p->logformat_str);
+				p->logformat_str = NULL;
+			}
 			return 0;
 		}
 	}
@@ -697,9 +714,12 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'log-format': %s", err);
 			return;
 		}
+		p->opts &= ~(HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG);
 		if (c->section == HLP_SEC_DEFAULTS) {
+			/* each proxy parses its own copy, so that it owns its expressions */
 			hlp_lf_free(lf);
-			hlp_cfg_err(c, "'log-format' in a 'defaults' section is not implemented yet in hlproxy.");
+			free(p->logformat_str);
+			p->logformat_str = hlp_cfg_dup(c, args[1]);
 			return;
 		}
 		hlp_lf_free(p->logformat);

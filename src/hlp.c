@@ -218,6 +218,7 @@ void hlp_free(struct hlp *h)
 	}
 	if (h->defproxy) {
 		free(h->defproxy->logs);
+		free(h->defproxy->logformat_str);
 		free(h->defproxy);
 	}
 	hlp_vars_free(h);

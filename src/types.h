@@ -279,6 +279,7 @@ struct hlp_proxy {
 	struct hlp_rule *tcpreq, *tcpres;
 	int inspect_delay[2];    /* ms, 0 = none; request, response */
 	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
+	char *logformat_str;     /* defaults only: the text each proxy parses */
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
