@@ -259,7 +259,7 @@ static int lsmp_method(lua_State *L)
 		argv[i] = luaL_checklstring(L, first + i, &lens[i]);
 	}
 	memset(&st, 0, sizeof(st));
-	if (hlp_smp_step_init(s->h, &st, kw, argv, lens, n, 0, err, sizeof(err)) < 0) {
+	if (hlp_smp_step_init(s->h, &st, kw, argv, lens, n, s->be ? s->be : s->fe->be, 0, err, sizeof(err)) < 0) {
 		hlp_smp_step_free(&st);
 		return luaL_error(L, "%s", err);
 	}

@@ -133,7 +133,7 @@ HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_ty
 HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_find(int conv, const char *name);
-HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw, const char *const *argv, const size_t *lens, int n, int defer, char *err, size_t errlen);
+HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw, const char *const *argv, const size_t *lens, int n, struct hlp_proxy *cur, int defer, char *err, size_t errlen);
 HLP_PRIVATE void hlp_smp_step_free(struct hlp_expr_step *st);
 HLP_PRIVATE int hlp_smp_resolve_all(struct hlp *h);
 HLP_PRIVATE int hlp_smp_fetch(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp);

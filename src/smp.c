@@ -235,7 +235,7 @@ static void smp_arg_free(struct hlp_arg *a)
 ** message in <err>.
 */
 static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, struct hlp_arg *a,
-                           char *err, size_t errlen)
+                           struct hlp_proxy *cur, char *err, size_t errlen)
 {
 	struct hlp_proxy *px;
 	unsigned k;
@@ -249,28 +249,38 @@ static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, st
 		}
 		a->ptr = px;
 	} else if (a->type == 'r') {
-		const char *slash = strchr(a->str, '/');
+		const char *slash = strchr(a->str, '/'), *srvname;
 		char bename[128];
 
-		if (!slash || (size_t)(slash - a->str) >= sizeof(bename)) {
-			snprintf(err, errlen, "%s '%s': argument %d: expects 'backend/server', got '%s'",
+		if (!slash && (!cur || !(cur->cap & HLP_CAP_BE))) {
+			snprintf(err, errlen, "%s '%s': argument %d: expects 'backend/server' (a bare server name needs a backend), got '%s'",
 			         smp_what(kw), kw->name, i + 1, a->str);
 			return -1;
 		}
-		memcpy(bename, a->str, (size_t)(slash - a->str));
-		bename[slash - a->str] = 0;
-		px = hlp_proxy_find(h, bename, HLP_CAP_BE);
+		if (!slash) {
+			/* a bare name: a server of the current backend */
+			px = cur;
+			snprintf(bename, sizeof(bename), "%s", cur->name);
+		} else if ((size_t)(slash - a->str) >= sizeof(bename)) {
+			snprintf(err, errlen, "%s '%s': argument %d: backend name too long", smp_what(kw), kw->name, i + 1);
+			return -1;
+		} else {
+			memcpy(bename, a->str, (size_t)(slash - a->str));
+			bename[slash - a->str] = 0;
+			px = hlp_proxy_find(h, bename, HLP_CAP_BE);
+		}
 		if (!px) {
 			snprintf(err, errlen, "%s '%s': argument %d: no such backend '%s'", smp_what(kw),
 			         kw->name, i + 1, bename);
 			return -1;
 		}
+		srvname = slash ? slash + 1 : a->str;
 		for (k = 0; k < px->nsrv; k++)
-			if (strcmp(px->srv[k]->name, slash + 1) == 0)
+			if (strcmp(px->srv[k]->name, srvname) == 0)
 				break;
 		if (k == px->nsrv) {
 			snprintf(err, errlen, "%s '%s': argument %d: no such server '%s' in backend '%s'",
-			         smp_what(kw), kw->name, i + 1, slash + 1, bename);
+			         smp_what(kw), kw->name, i + 1, srvname, bename);
 			return -1;
 		}
 		a->ptr = px->srv[k];
@@ -286,8 +296,8 @@ static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, st
 ** step holds what was allocated either way (free it with the expression).
 */
 HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw,
-                                  const char *const *argv, const size_t *lens, int n, int defer,
-                                  char *err, size_t errlen)
+                                  const char *const *argv, const size_t *lens, int n,
+                                  struct hlp_proxy *cur, int defer, char *err, size_t errlen)
 {
 	int maxargs = (int)strlen(kw->argt), i;
 
@@ -322,9 +332,10 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 		if (a->type == 'i') {
 			char *end;
 
+			/* as HAProxy: no leading blank, and a value too large saturates */
 			errno = 0;
 			a->sint = strtoll(a->str, &end, 10);
-			if (!*a->str || *end || errno) {
+			if (!*a->str || *end || isspace((unsigned char)*a->str)) {
 				snprintf(err, errlen, "%s '%s': argument %d: expects an integer, got '%s'",
 				         smp_what(kw), kw->name, i + 1, a->str);
 				return -1;
@@ -340,7 +351,7 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 		} else if (a->type != 's' && !*a->str) {
 			snprintf(err, errlen, "%s '%s': argument %d: expects a name", smp_what(kw), kw->name, i + 1);
 			return -1;
-		} else if (a->type != 's' && !defer && smp_arg_resolve(h, kw, i, a, err, errlen) < 0)
+		} else if (a->type != 's' && !defer && smp_arg_resolve(h, kw, i, a, cur, err, errlen) < 0)
 			return -1;
 	}
 	if (kw->check) {
@@ -445,7 +456,7 @@ static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_e
 				*o++ = *p++;
 		}
 	}
-	rc = hlp_smp_step_init(h, st, kw, argv, lens, n, h->cfgc != NULL, err, errlen);
+	rc = hlp_smp_step_init(h, st, kw, argv, lens, n, NULL, h->cfgc != NULL, err, errlen);
 	free(text);
 	if (rc < 0)
 		return -1;
@@ -520,6 +531,7 @@ HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char
 	if (h->cfgc) {
 		e->file = hlp_strdup(h->cfgc->file);
 		e->line = h->cfgc->line;
+		e->px = h->cfgc->cur;
 		hlp_list_add_tail(&h->exprs, &e->link);
 	}
 	*pp = p;
@@ -538,7 +550,7 @@ static int smp_step_resolve(struct hlp *h, struct hlp_expr *e, struct hlp_expr_s
 		struct hlp_arg *a = &st->args[i];
 
 		if ((a->type == 'b' || a->type == 'f' || a->type == 'r') &&
-		    smp_arg_resolve(h, st->kw, i, a, err, sizeof(err)) < 0) {
+		    smp_arg_resolve(h, st->kw, i, a, e->px, err, sizeof(err)) < 0) {
 			hlp_alert(h, "parsing [%s:%d] : %s.", e->file ? e->file : "?", e->line, err);
 			h->nerr++;
 			return -1;

@@ -253,7 +253,9 @@ static void sess_log(struct hlp_sess *s)
 			struct hlp_smp smp;
 
 			if (nd->expr) {
-				if (hlp_expr_eval(s, nd->expr, &smp) == 0 && hlp_smp_cast(h, &smp, HLP_SMP_STR) == 0)
+				/* as HAProxy, an empty string shows as "-" too */
+				if (hlp_expr_eval(s, nd->expr, &smp) == 0 && hlp_smp_cast(h, &smp, HLP_SMP_STR) == 0 &&
+				    smp.u.str.n)
 					SESS_APPEND(smp.u.str.p, smp.u.str.n);
 				else
 					SESS_APPEND("-", 1);

@@ -236,6 +236,7 @@ struct hlp_expr {
 	int nconv;
 	char *file;              /* where the configuration wrote it */
 	int line;
+	struct hlp_proxy *px;    /* in which proxy */
 	struct hlp_list link;    /* h->exprs: names resolved after parsing */
 };
 
