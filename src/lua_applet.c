@@ -168,24 +168,6 @@ static int lapp_send(lua_State *L)
 	return lapp_send_k(L, LUA_OK, 0);
 }
 
-static int lapp_set_priv(lua_State *L)
-{
-	app_sess(L);
-	lua_settop(L, 2);
-	lua_rawgeti(L, 1, 0);
-	lua_pushvalue(L, 2);
-	lua_setuservalue(L, -2);
-	return 0;
-}
-
-static int lapp_get_priv(lua_State *L)
-{
-	app_sess(L);
-	lua_rawgeti(L, 1, 0);
-	lua_getuservalue(L, -1);
-	return 1;
-}
-
 static int lapp_set_var(lua_State *L) { return hlp_lua_set_var(L, app_sess(L)); }
 static int lapp_unset_var(lua_State *L) { return hlp_lua_unset_var(L, app_sess(L)); }
 static int lapp_get_var(lua_State *L) { return hlp_lua_get_var(L, app_sess(L)); }
@@ -290,8 +272,8 @@ HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)
 		{ "receive", lapp_receive },
 		{ "try_receive", lapp_try_receive },
 		{ "send", lapp_send },
-		{ "set_priv", lapp_set_priv },
-		{ "get_priv", lapp_get_priv },
+		{ "set_priv", hlp_lua_set_priv },
+		{ "get_priv", hlp_lua_get_priv },
 		{ "set_var", lapp_set_var },
 		{ "unset_var", lapp_unset_var },
 		{ "get_var", lapp_get_var },

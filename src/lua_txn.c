@@ -111,8 +111,11 @@ static int ltxn_info(lua_State *L) { return ltxn_log_at(L, 6, 2); }
 static int ltxn_warning(lua_State *L) { return ltxn_log_at(L, 4, 2); }
 static int ltxn_alert(lua_State *L) { return ltxn_log_at(L, 1, 2); }
 
-/* txn:set_priv(v) / txn:get_priv(): a value private to this transaction. */
-static int ltxn_set_priv(lua_State *L)
+/*
+** txn:set_priv(v) / txn:get_priv(): a value private to this transaction
+** (or to this applet: any object holding the session's userdata at [0]).
+*/
+HLP_PRIVATE int hlp_lua_set_priv(lua_State *L)
 {
 	hlp_lua_txn_sess(L, 1);
 	lua_settop(L, 2);
@@ -122,7 +125,7 @@ static int ltxn_set_priv(lua_State *L)
 	return 0;
 }
 
-static int ltxn_get_priv(lua_State *L)
+HLP_PRIVATE int hlp_lua_get_priv(lua_State *L)
 {
 	hlp_lua_txn_sess(L, 1);
 	lua_rawgeti(L, 1, 0);
@@ -194,8 +197,8 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ "done", ltxn_done },
 		{ "log", ltxn_log },
 		{ "deflog", ltxn_deflog },
-		{ "set_priv", ltxn_set_priv },
-		{ "get_priv", ltxn_get_priv },
+		{ "set_priv", hlp_lua_set_priv },
+		{ "get_priv", hlp_lua_get_priv },
 		{ "set_var", ltxn_set_var },
 		{ "set_loglevel", ltxn_set_loglevel },
 		{ "set_tos", ltxn_set_tos },

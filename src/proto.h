@@ -175,6 +175,8 @@ HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
 
 /* lua_txn.c */
 HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx);
+HLP_PRIVATE int hlp_lua_set_priv(lua_State *L);
+HLP_PRIVATE int hlp_lua_get_priv(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
