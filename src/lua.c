@@ -394,7 +394,7 @@ HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s)
 			return 0;
 		nargs = s->rule->nargs + 1;
 	} else {
-		if (s->run.wake > h->ev.now)
+		if (s->run.wake > h->ev.now && !(s->run.flags & HLP_RUN_EVWAIT))
 			return 1;
 		nargs = 0;
 	}

@@ -46,6 +46,7 @@ static int app_wait(lua_State *L, struct hlp_sess *s, uint64_t wake, lua_KContex
 	if (!r || L != r->co || !lua_isyieldable(L))
 		return luaL_error(L, "AppletTCP: cannot wait here (only the service's own coroutine may)");
 	r->wake = wake;
+	r->flags |= HLP_RUN_EVWAIT;
 	return lua_yieldk(L, 0, ctx, k);
 }
 
@@ -239,7 +240,7 @@ HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
 	if (!s->started) {
 		s->started = 1;
 		nargs = 1;
-	} else if (s->run.wake > h->ev.now)
+	} else if (s->run.wake > h->ev.now && !(s->run.flags & HLP_RUN_EVWAIT))
 		return 1;
 	rc = hlp_lua_resume(h, &s->run, nargs);
 	if (rc == LUA_YIELD && !(s->run.flags & HLP_RUN_DONE)) {

@@ -81,6 +81,7 @@ static int chn_can_wait(lua_State *L, struct hlp_sess *s, int d)
 		r->wake = s->rules_exp;
 	} else
 		r->wake = 0;
+	r->flags |= HLP_RUN_EVWAIT;
 	return 1;
 }
 

@@ -84,6 +84,7 @@ HLP_PRIVATE int hlp_lua_resume(struct hlp *h, struct hlp_lua_run *r, int nargs)
 	h->lua.cur = r;
 	r->start = hlp_ev_clock();
 	r->wake = 0;
+	r->flags &= ~HLP_RUN_EVWAIT;
 	if (!(r->flags & HLP_RUN_TIMEOUT))
 		lua_sethook(r->co, run_hook, LUA_MASKCOUNT, h->lua.forced_yield > 0 ? h->lua.forced_yield : 10000);
 	rc = lua_resume(r->co, NULL, nargs);

@@ -299,6 +299,7 @@ enum hlp_lua_ctx {
 
 #define HLP_RUN_DONE    1u       /* core.done(): finished, not an error */
 #define HLP_RUN_TIMEOUT 2u       /* past its execution time limit */
+#define HLP_RUN_EVWAIT  4u       /* waits for I/O: any event resumes it, <wake> is only a deadline */
 
 /*
 ** One top-level Lua execution (an action, a task, the body of a file...):
