@@ -183,20 +183,23 @@ HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp)
 
 /*
 ** The variable methods shared by TXN and the applets: obj:set_var(name,
-** value [, ifexist]), obj:unset_var(name), obj:get_var(name). A bad name
-** is a Lua error; get_var gives nil for a variable that is not set.
+** value [, ifexist]) (true when stored), obj:unset_var(name) (true),
+** obj:get_var(name) (nil when not set). A bad name is a Lua error.
 */
 HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s)
 {
 	const char *name = luaL_checkstring(L, 2);
 	struct hlp_smp smp;
 	char err[256];
+	int rc;
 
 	luaL_checkany(L, 3);
 	hlp_lua_to_smp(L, 3, &smp);
-	if (hlp_vars_set(s->h, s, name, &smp, lua_toboolean(L, 4), err, sizeof(err)) < 0)
+	rc = hlp_vars_set(s->h, s, name, &smp, lua_toboolean(L, 4), err, sizeof(err));
+	if (rc < 0)
 		return luaL_error(L, "set_var: %s", err);
-	return 0;
+	lua_pushboolean(L, rc > 0);
+	return 1;
 }
 
 HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
@@ -206,7 +209,8 @@ HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
 
 	if (hlp_vars_unset(s->h, s, name, err, sizeof(err)) < 0)
 		return luaL_error(L, "unset_var: %s", err);
-	return 0;
+	lua_pushboolean(L, 1);
+	return 1;
 }
 
 HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s)

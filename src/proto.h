@@ -123,6 +123,7 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full, struct hlp_smp *smp);
 HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen);
 HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s);
+HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s);
 HLP_PRIVATE void hlp_vars_free(struct hlp *h);
 HLP_PRIVATE int hlp_vars_tune(struct hlp *h, const char *kw, unsigned long v);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n);

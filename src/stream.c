@@ -597,6 +597,9 @@ static int sess_rules_done(struct hlp_sess *s)
 	struct hlp_proxy *be = s->be ? s->be : s->fe->be;
 
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
+		/* HAProxy's "L": the session was ended locally, by Lua */
+		if (s->flags & HLP_SF_DONE)
+			sess_set_term(s, 'L', 'R');
 		s->state = HLP_SS_FLUSH;
 		s->side[0].fl |= HLP_SD_SHUTR;   /* ignore what the client sends */
 		if (s->buf[0]) {
@@ -638,6 +641,8 @@ static void sess_res_close(struct hlp_sess *s)
 {
 	struct hlp_buf *b = s->buf[1];
 
+	if (s->flags & HLP_SF_DONE)
+		sess_set_term(s, 'L', 'D');
 	if (b)
 		b->data = s->out[1];
 	sess_rules_over(s, 1);
@@ -903,6 +908,7 @@ static void sess_process(struct hlp_sess *s)
 				s->t_est = h->ev.now;
 				s->side[1].t_act = h->ev.now;
 				s->side[1].fl |= HLP_SD_RDY;
+				hlp_vars_req_end(s);
 				if (s->be->tcpres)
 					hlp_rules_start(s, 1, s->be);
 				progress = 1;

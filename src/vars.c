@@ -32,7 +32,7 @@ static const char *const vars_scopes[HLP_VS_COUNT] = { "proc", "sess", "txn", "r
 /*
 ** Split "scope.name": the scope's index, and the name after the dot in
 ** *name. Returns -1 with a message in <err> when the scope is unknown or
-** the name empty or not made of letters, digits, '.', '_' and '-'.
+** the name empty or not made of letters, digits, '.' and '_'.
 */
 static int vars_split(const char *full, const char **name, char *err, size_t errlen)
 {
@@ -52,7 +52,7 @@ static int vars_split(const char *full, const char **name, char *err, size_t err
 	}
 	for (p = dot + 1; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-')) {
+		      *p == '.' || *p == '_')) {
 			snprintf(err, errlen, "invalid variable name '%s': character '%c' is not allowed", full, *p);
 			return -1;
 		}
@@ -121,9 +121,10 @@ static int vars_account(struct hlp *h, struct hlp_sess *s, int scope, int64_t de
 
 /*
 ** Set variable <full> to <smp> for session <s> (NULL: only proc works).
-** With <ifexist>, only a variable that exists or that the configuration
-** names is set, and a proc variable is never created. Returns 0, or -1
-** with a message in <err>.
+** With <ifexist>, a proc variable is set only if it exists or the
+** configuration names it (HAProxy's rule; other scopes are always set).
+** Returns 1 when stored, 0 when not (ifexist, a tune.vars limit, a res
+** variable during the request), or -1 with a message in <err>.
 */
 HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full, const struct hlp_smp *smp,
                              int ifexist, char *err, size_t errlen)
@@ -140,13 +141,16 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		return -1;
 	}
 	pv = vars_find(head, name);
-	if (ifexist && !pv) {
+	/* as HAProxy, a response variable cannot be set while the request is processed */
+	if (scope == HLP_VS_RES && s && s->state == HLP_SS_RULES)
+		return 0;
+	if (ifexist && !pv && scope == HLP_VS_PROC) {
 		struct hlp_varname *vn;
 
 		for (vn = h->varnames; vn; vn = vn->next)
 			if (strcmp(vn->name, full) == 0)
 				break;
-		if (!vn || scope == HLP_VS_PROC)
+		if (!vn)
 			return 0;
 	}
 	v = malloc(sizeof(*v) + strlen(name));
@@ -189,7 +193,7 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		v->next = *head;
 		*head = v;
 	}
-	return 0;
+	return 1;
 oom:
 	snprintf(err, errlen, "out of memory");
 	return -1;
@@ -251,6 +255,15 @@ static void vars_free_list(struct hlp *h, struct hlp_var **head, size_t *used)
 	}
 	h->vars_used_all -= *used;
 	*used = 0;
+}
+
+/*
+** The server is connected and the response begins: as in HAProxy, the
+** req variables are gone.
+*/
+HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s)
+{
+	vars_free_list(s->h, &s->vars[HLP_VS_REQ - 1], &s->vars_used[HLP_VS_REQ - 1]);
 }
 
 /* The session is over: its sess, txn, req and res variables go. */
