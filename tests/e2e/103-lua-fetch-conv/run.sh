@@ -47,6 +47,32 @@ expect_grep "Lua sample-fetch 'spin': execution timeout." "$T/hlp.log" "fetch ti
 kill -0 "$HLP_PID" || fail "the proxy died"
 stop_hlp
 
+# Lua fetches and converters feeding set-var rules, read back from Lua and
+# from the log; binary data (a NUL byte) survives the converter
+r=$(free_port)
+cat >sv.cfg <<CONF
+global
+   lua-load smp.lua
+   log stderr format raw local0
+
+listen sv
+   bind 127.0.0.1:$r
+   log global
+   log-format "SV num=%[var(txn.num)] hello=%[var(txn.hello)] wrapped=%[var(txn.wrapped)] failed=%[var(txn.failed)] nul=%[var(txn.nul),length]"
+   tcp-request content set-var(txn.num) lua.num,add(1)
+   tcp-request content set-var(txn.hello) lua.hello(a,b)
+   tcp-request content set-var(txn.wrapped) str(x),lua.wrap(<),upper
+   tcp-request content set-var(txn.failed) lua.fail
+   tcp-request content set-var(txn.nul) lua.nul,lua.wrap
+   tcp-request content lua.report
+CONF
+start_hlp sv.cfg "$r"
+out=$(timeout 10 nc 127.0.0.1 "$r" </dev/null)
+expect_eq "$out" "num=43:number hello=hi-ab wrapped=<X] failed=nil nul=5" "set-var from Lua samples, read from Lua"
+for _ in $(seq 100); do grep -q "^SV " "$T/hlp.log" && break; sleep 0.05; done
+expect_eq "$(grep '^SV ' "$T/hlp.log" | tail -1)" "SV num=43 hello=hi-ab wrapped=<X] failed=- nul=5" "set-var from Lua samples, in the log"
+stop_hlp
+
 # unknown keywords are configuration errors at their line
 cat >bad.cfg <<CONF
 global
