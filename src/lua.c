@@ -420,5 +420,4 @@ HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s)
 {
 	hlp_lua_run_release(s->h, &s->run);
 	hlp_lua_txn_detach(s);
-	hlp_lua_applet_end(s);
 }

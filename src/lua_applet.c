@@ -77,52 +77,71 @@ static int lapp_getline(lua_State *L)
 	return lapp_getline_k(L, LUA_OK, 0);
 }
 
+/* Replace the chunk table at stack slot 4 by their concatenation. */
+static int app_receive_done(lua_State *L)
+{
+	luaL_Buffer lb;
+	lua_Integer i, n = (lua_Integer)lua_rawlen(L, 4);
+
+	luaL_buffinit(L, &lb);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, 4, i);
+		luaL_addvalue(&lb);
+	}
+	luaL_pushresult(&lb);
+	return 1;
+}
+
 /*
 ** applet:receive([size [, timeout_ms]]): <size> bytes, or everything until
 ** the client closes when no size is given. Less comes back when the client
 ** closes first (an empty string when nothing came), nil when the timeout
-** expires with nothing received. The data gathered so far waits at stack
-** slot 4 across yields; ctx holds the deadline (+1, 0 for none).
+** expires with nothing received. Across yields, the chunks gathered wait
+** in a table at stack slot 4 and their total length at slot 5; ctx holds
+** the deadline (+1, 0 for none).
 */
 static int lapp_receive_k(lua_State *L, int status, lua_KContext ctx)
 {
 	struct hlp_sess *s = app_sess(L);
 	lua_Integer size = luaL_optinteger(L, 2, -1);
-	size_t have, in, take;
+	size_t have = (size_t)lua_tointeger(L, 5), in, take;
 	uint64_t deadline = (uint64_t)ctx;
 
 	(void)status;
-	have = lua_rawlen(L, 4);
 	in = hlp_chn_input(s, 0);
 	take = size < 0 ? in : HLP_MIN(in, (size_t)size - have);
 	if (take) {
 		app_take(L, s, take);
-		lua_concat(L, 2);
+		lua_rawseti(L, 4, (lua_Integer)lua_rawlen(L, 4) + 1);
 		have += take;
+		lua_pushinteger(L, (lua_Integer)have);
+		lua_replace(L, 5);
 	}
 	if ((size < 0 || have < (size_t)size) && !app_closed(s)) {
 		if (deadline && hlp_ev_clock() + 1 >= deadline) {
-			if (have == 0)
+			if (have == 0) {
 				lua_pushnil(L);
-			return 1;
+				return 1;
+			}
+			return app_receive_done(L);
 		}
 		return app_wait(L, s, deadline ? deadline - 1 : 0, ctx, lapp_receive_k);
 	}
-	return 1;
+	return app_receive_done(L);
 }
 
 static int lapp_receive(lua_State *L)
 {
-	lua_Integer size = luaL_optinteger(L, 2, -1);
 	lua_Integer tmo = luaL_optinteger(L, 3, -1);
 	uint64_t deadline = 0;
 
-	(void)size;
+	luaL_optinteger(L, 2, -1);
 	app_sess(L);
 	if (tmo >= 0)
 		deadline = hlp_ev_clock() + (uint64_t)tmo + 1;
 	lua_settop(L, 3);
-	lua_pushliteral(L, "");
+	lua_newtable(L);
+	lua_pushinteger(L, 0);
 	return lapp_receive_k(L, LUA_OK, (lua_KContext)deadline);
 }
 
@@ -173,43 +192,33 @@ static int lapp_set_var(lua_State *L) { return hlp_lua_set_var(L, app_sess(L)); 
 static int lapp_unset_var(lua_State *L) { return hlp_lua_unset_var(L, app_sess(L)); }
 static int lapp_get_var(lua_State *L) { return hlp_lua_get_var(L, app_sess(L)); }
 
-/* Protected: build the AppletTCP object for <s> and move it to the coroutine. */
+/*
+** Protected: build the AppletTCP object for <s> and move it to the
+** coroutine. It shares the TXN's userdata (slot [0]): the same session
+** pointer, cleared when the session ends, and the same private value, so
+** that what an action set_priv()s the service can get_priv().
+*/
 static int app_new_p(lua_State *L)
 {
 	struct hlp_sess *s = lua_touserdata(L, 1);
-	struct hlp_sess **u;
 
 	lua_createtable(L, 1, 4);
-	u = lua_newuserdata(L, sizeof(*u));
-	*u = s;
-	s->appobj = u;
-	lua_rawseti(L, -2, 0);
+	hlp_lua_push_txn(L, s);
+	lua_rawgeti(L, -1, 0);
+	lua_rawseti(L, -3, 0);
+	lua_pop(L, 1);
 	hlp_lua_smp_objects(L, lua_gettop(L));
 	luaL_setmetatable(L, HLP_LUA_APPLET_TCP);
-	lua_pushvalue(L, -1);
-	s->appref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_xmove(L, s->run.co, 1);
 	return 0;
 }
 
-static void app_detach(struct hlp_sess *s)
-{
-	if (s->appobj)
-		*(struct hlp_sess **)s->appobj = NULL;
-	s->appobj = NULL;
-	if (s->appref != LUA_NOREF)
-		luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, s->appref);
-	s->appref = LUA_NOREF;
-}
-
-/* Start the service of s->rule. Returns 0, or -1 (logged) when it cannot. */
-HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s)
+/* Start service <a>. Returns 0, or -1 (logged) when it cannot. */
+HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a)
 {
 	struct hlp *h = s->h;
 	lua_State *L = h->lua.L;
-	const struct hlp_lua_action *a = s->rule->svc;
 
-	s->appref = LUA_NOREF;
 	if (hlp_lua_run_new(h, &s->run, HLP_CTX_SERVICE, a->ref, a->name) < 0)
 		return -1;
 	lua_pushcfunction(L, app_new_p);
@@ -256,14 +265,7 @@ HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
 		hlp_alert(NULL, "%s", msg);
 	}
 	hlp_lua_run_release(h, &s->run);
-	app_detach(s);
 	return 0;
-}
-
-/* The session ends: the object a script may keep no longer reaches it. */
-HLP_PRIVATE void hlp_lua_applet_end(struct hlp_sess *s)
-{
-	app_detach(s);
 }
 
 HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)

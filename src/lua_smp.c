@@ -183,7 +183,8 @@ HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp)
 
 /*
 ** The variable methods shared by TXN and the applets: obj:set_var(name,
-** value [, ifexist]) (true when stored), obj:unset_var(name) (true),
+** value [, ifexist]) (true when stored), obj:unset_var(name) (true, false
+** when its scope is not available now),
 ** obj:get_var(name) (nil when not set). A bad name is a Lua error.
 */
 HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s)
@@ -207,9 +208,11 @@ HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
 	const char *name = luaL_checkstring(L, 2);
 	char err[256];
 
-	if (hlp_vars_unset(s->h, s, name, err, sizeof(err)) < 0)
+	int rc = hlp_vars_unset(s->h, s, name, err, sizeof(err));
+
+	if (rc < 0)
 		return luaL_error(L, "unset_var: %s", err);
-	lua_pushboolean(L, 1);
+	lua_pushboolean(L, rc > 0);
 	return 1;
 }
 

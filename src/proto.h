@@ -186,10 +186,9 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 HLP_PRIVATE void hlp_lua_chn_register(lua_State *L);
 
 /* lua_applet.c */
-HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_applet_register(lua_State *L);
-HLP_PRIVATE void hlp_lua_applet_end(struct hlp_sess *s);
 
 /* hlp.c */
 HLP_PRIVATE struct hlp *hlp_alloc(void);

@@ -94,7 +94,6 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->term[0] = s->term[1] = '-';
 	s->run.ref = LUA_NOREF;
 	s->txnref = LUA_NOREF;
-	s->appref = LUA_NOREF;
 	s->loglevel = -1;
 	s->uid = h->cum_conn++;
 	hlp_rules_start(s, 0, fe);
@@ -618,6 +617,13 @@ static int sess_rules_done(struct hlp_sess *s)
 			return 0;
 		}
 	}
+	if (s->svc_next) {
+		if (hlp_lua_applet_start(s, s->svc_next) < 0)
+			return -1;
+		s->t_conn = s->t_est = s->h->ev.now;
+		s->state = HLP_SS_APPLET;
+		return 0;
+	}
 	if (!be || be->nsrv == 0) {
 		sess_set_term(s, 'S', 'C');
 		return -1;
@@ -858,14 +864,12 @@ static void sess_process(struct hlp_sess *s)
 				sess_set_term(s, 'P', 'R');
 				goto end;
 			}
+			/* use-service ends this rule set only: a backend's rules may follow */
 			if (rc == HLP_RULES_SERVICE) {
-				if (hlp_lua_applet_start(s) < 0)
-					goto end;
-				sess_rules_over(s, 0);
-				s->t_conn = s->t_est = h->ev.now;
-				s->state = HLP_SS_APPLET;
-				progress = 1;
-			} else if (rc == HLP_RULES_DONE) {
+				s->svc_next = s->rule->svc;
+				rc = HLP_RULES_DONE;
+			}
+			if (rc == HLP_RULES_DONE) {
 				sess_rules_over(s, 0);
 				if (sess_rules_done(s) < 0)
 					goto end;

@@ -400,8 +400,8 @@ struct hlp_sess {
 	void *txn;               /* its userdata, cleared at the end */
 	const struct hlp_lua_action *svc; /* the service answering, if any */
 	int started;             /* the service got its AppletTCP object */
-	int appref;              /* registry ref of the AppletTCP object */
-	void *appobj;            /* its userdata, cleared at the end */
+	const struct hlp_lua_action *svc_next; /* use-service seen: runs after the backend's rules */
+	int resp_vars;           /* the response began: req variables are gone */
 	int loglevel;            /* txn:set_loglevel(), -1 = the default */
 };
 

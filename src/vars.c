@@ -99,6 +99,22 @@ static struct hlp_var **vars_find(struct hlp_var **head, const char *name)
 	return NULL;
 }
 
+/*
+** As in HAProxy, req variables exist until the response begins (the
+** server connected) and res variables only from then on; a service
+** answers within the request.
+*/
+static int vars_in_phase(const struct hlp_sess *s, int scope)
+{
+	if (!s)
+		return 1;
+	if (scope == HLP_VS_REQ)
+		return !s->resp_vars;
+	if (scope == HLP_VS_RES)
+		return s->resp_vars;
+	return 1;
+}
+
 /* Bytes a variable's value counts against the tune.vars limits. */
 static size_t vars_cost(const struct hlp_var *v)
 {
@@ -141,8 +157,7 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		return -1;
 	}
 	pv = vars_find(head, name);
-	/* as HAProxy, a response variable cannot be set while the request is processed */
-	if (scope == HLP_VS_RES && s && s->state == HLP_SS_RULES)
+	if (!vars_in_phase(s, scope))
 		return 0;
 	if (ifexist && !pv && scope == HLP_VS_PROC) {
 		struct hlp_varname *vn;
@@ -224,7 +239,10 @@ HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full
 	return 0;
 }
 
-/* Remove variable <full>. Returns 0 (also when it did not exist) or -1 on a bad name. */
+/*
+** Remove variable <full>. Returns 1 (also when it did not exist), 0 when
+** its scope is not available now, or -1 on a bad name.
+*/
 HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen)
 {
 	struct hlp_var **head, **pv, *v;
@@ -233,6 +251,8 @@ HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *fu
 
 	if (scope < 0)
 		return -1;
+	if (!vars_in_phase(s, scope))
+		return 0;
 	head = vars_head(h, s, scope);
 	if (head && (pv = vars_find(head, name)) != NULL) {
 		v = *pv;
@@ -241,7 +261,7 @@ HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *fu
 		free(v->data);
 		free(v);
 	}
-	return 0;
+	return 1;
 }
 
 static void vars_free_list(struct hlp *h, struct hlp_var **head, size_t *used)
@@ -263,6 +283,7 @@ static void vars_free_list(struct hlp *h, struct hlp_var **head, size_t *used)
 */
 HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s)
 {
+	s->resp_vars = 1;
 	vars_free_list(s->h, &s->vars[HLP_VS_REQ - 1], &s->vars_used[HLP_VS_REQ - 1]);
 }
 
