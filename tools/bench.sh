@@ -2,7 +2,8 @@
 # tools/bench.sh: figures, not tests. Prints the stripped size of hlproxy,
 # its idle RSS with the hello-world config, and TCP forwarding throughput
 # next to HAProxy (Debian's haproxy package, if installed) with the same
-# configuration. Loopback only; everything started is stopped by PID.
+# configuration, and Lua TCP services and actions (connections/s).
+# Loopback only; everything started is stopped by PID.
 #   tools/bench.sh [MB per stream, default 2000] [parallel streams, default 4]
 set -u
 cd "$(dirname "$0")/.."
@@ -87,3 +88,88 @@ measure() {   # name binary-args...
 echo "== TCP forwarding throughput (loopback, socat source and sink)"
 measure hlproxy ./hlproxy -db
 [ -x "$HAPROXY" ] && measure "haproxy $($HAPROXY -v | head -1 | awk '{print $3}')" "$HAPROXY" -db
+
+# Lua in TCP mode: a service answering one line per connection, and an
+# action rewriting the request line in front of a Lua echo service. The
+# client (python3) opens CONNS connections per worker, WORKERS at once.
+CONNS=${CONNS:-2000}
+WORKERS=${WORKERS:-4}
+if command -v python3 >/dev/null; then
+	SVC=$(port); ACT=$((SVC + 1)); ECHO=$((SVC + 2))
+	cat >"$T/tcp.lua" <<'LUA'
+core.register_service("hello", "tcp", function(applet)
+	local line = applet:getline()
+	applet:send("hello " .. line)
+end)
+core.register_service("echo", "tcp", function(applet)
+	local line = applet:getline()
+	applet:send(line)
+end)
+core.register_action("upper", { "tcp-req" }, function(txn)
+	local line = txn.req:getline()
+	if line then txn.req:prepend(line:upper()) end
+end)
+LUA
+	cat >"$T/lua.conf" <<CONF
+global
+    maxconn 256
+    lua-load $T/tcp.lua
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+listen svc
+    bind 127.0.0.1:$SVC
+    tcp-request inspect-delay 5s
+    tcp-request content use-service lua.hello
+listen act
+    bind 127.0.0.1:$ACT
+    tcp-request inspect-delay 5s
+    tcp-request content lua.upper
+    server echo 127.0.0.1:$ECHO
+listen echo
+    bind 127.0.0.1:$ECHO
+    tcp-request inspect-delay 5s
+    tcp-request content use-service lua.echo
+CONF
+	cat >"$T/client.py" <<'PY'
+import socket, sys, time, threading
+port, conns, workers = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+errors = []
+def work():
+    for _ in range(conns):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"abc\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            d = s.recv(100)
+            if not d:
+                break
+            data += d
+        if not data.endswith(b"\n"):
+            errors.append(data)
+        s.close()
+t0 = time.time()
+th = [threading.Thread(target=work) for _ in range(workers)]
+for t in th: t.start()
+for t in th: t.join()
+dt = time.time() - t0
+print("%d connections in %.2f s: %.0f connections/s%s" % (conns * workers, dt, conns * workers / dt,
+      (", %d errors" % len(errors)) if errors else ""))
+PY
+	lua_measure() {   # name binary-args...
+		local name=$1 p
+		shift
+		"$@" -f "$T/lua.conf" >/dev/null 2>&1 &
+		p=$!; PIDS="$PIDS $p"
+		waitp $SVC || { echo "$name: did not start"; return; }
+		waitp $ACT
+		echo "$name: service:  $(python3 "$T/client.py" $SVC $CONNS $WORKERS)"
+		echo "$name: action -> server: $(python3 "$T/client.py" $ACT $CONNS $WORKERS)"
+		kill $p; wait $p 2>/dev/null
+	}
+	echo "== Lua in TCP mode (connections/s, $WORKERS workers x $CONNS connections)"
+	lua_measure hlproxy ./hlproxy -db
+	[ -x "$HAPROXY" ] && lua_measure "haproxy $($HAPROXY -v | head -1 | awk '{print $3}')" "$HAPROXY" -db
+fi
