@@ -369,9 +369,10 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 
 /*
 ** Parse one "name(arg,arg)" step starting at *pp; <conv> selects the
-** converter tables. An argument may be quoted with '"' or "'", and a
-** backslash escapes the next character, so that commas and parentheses
-** can be passed. Fills <st> and advances *pp. Returns 0, or -1 with a
+** converter tables. An argument may be quoted with '"' or "'", and
+** outside single quotes a backslash escapes a backslash, a quote, a comma,
+** a parenthesis or a space (before anything else it stays, as in HAProxy,
+** so that "\d" reaches a regex). Fills <st> and advances *pp. Returns 0, or -1 with a
 ** message in <err>.
 */
 static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_expr_step *st,
@@ -427,7 +428,8 @@ static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_e
 				snprintf(err, errlen, "missing closing ')' after arguments to '%s'", kw_name);
 				return -1;
 			}
-			if (*p == '\\' && p[1]) {
+			if (*p == '\\' && p[1] && quote != '\'' && strchr("\\\"',() ", p[1])) {
+				/* an escaped special character; "\d" keeps its backslash */
 				*o++ = p[1];
 				p += 2;
 			} else if (quote && *p == quote) {

@@ -217,3 +217,72 @@ HLP_PRIVATE char *hlp_strdup(const char *s)
 		memcpy(d, s, n);
 	return d;
 }
+
+/*
+** regcomp() with POSIX extended syntax, after turning the PCRE shorthands
+** HAProxy configurations use (\d \D \w \W \s \S) into bracket
+** expressions, so that "(foo)(\d)" means what it means to HAProxy.
+** Returns regcomp()'s code; REG_ESPACE when out of memory.
+*/
+HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase)
+{
+	static const struct { char c; const char *out, *in_bracket; } sh[] = {
+		{ 'd', "[0-9]", "0-9" }, { 'D', "[^0-9]", NULL },
+		{ 'w', "[[:alnum:]_]", "[:alnum:]_" }, { 'W', "[^[:alnum:]_]", NULL },
+		{ 's', "[[:space:]]", "[:space:]" }, { 'S', "[^[:space:]]", NULL },
+	};
+	size_t len = strlen(pat), o = 0, i, k;
+	char *buf = malloc(len * 7 + 1);
+	int bracket = 0, rc;
+
+	if (!buf)
+		return REG_ESPACE;
+	for (i = 0; i < len; i++) {
+		if (pat[i] == '\\' && i + 1 < len) {
+			for (k = 0; k < HLP_COUNTOF(sh); k++)
+				if (sh[k].c == pat[i + 1] && (bracket ? sh[k].in_bracket != NULL : 1))
+					break;
+			if (k < HLP_COUNTOF(sh)) {
+				const char *rep = bracket ? sh[k].in_bracket : sh[k].out;
+
+				memcpy(buf + o, rep, strlen(rep));
+				o += strlen(rep);
+			} else {
+				buf[o++] = pat[i];
+				buf[o++] = pat[i + 1];
+			}
+			i++;
+			continue;
+		}
+		if (!bracket && pat[i] == '[') {
+			bracket = 1;
+			buf[o++] = pat[i];
+			/* "[]..." and "[^]..." hold a literal ']' */
+			if (i + 1 < len && pat[i + 1] == '^')
+				buf[o++] = pat[++i];
+			if (i + 1 < len && pat[i + 1] == ']')
+				buf[o++] = pat[++i];
+			continue;
+		}
+		if (bracket && pat[i] == '[' && i + 1 < len && (pat[i + 1] == ':' || pat[i + 1] == '.' || pat[i + 1] == '=')) {
+			/* a class like [:alpha:] inside a bracket expression */
+			const char *end = strstr(pat + i + 2, pat[i + 1] == ':' ? ":]" : pat[i + 1] == '.' ? ".]" : "=]");
+
+			if (end) {
+				size_t n = (size_t)(end + 2 - (pat + i));
+
+				memcpy(buf + o, pat + i, n);
+				o += n;
+				i += n - 1;
+				continue;
+			}
+		}
+		if (bracket && pat[i] == ']')
+			bracket = 0;
+		buf[o++] = pat[i];
+	}
+	buf[o] = 0;
+	rc = regcomp(re, buf, REG_EXTENDED | (icase ? REG_ICASE : 0));
+	free(buf);
+	return rc;
+}
