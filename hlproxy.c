@@ -28,10 +28,12 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +62,14 @@
 #define HLP_PRIVATE static
 #else
 #define HLP_PRIVATE
+#endif
+
+/*
+** SO_MARK is hidden by glibc under strict POSIX; its value is 36 on every
+** Linux architecture hlproxy targets (generic, arm, aarch64, mips).
+*/
+#if defined(__linux__) && !defined(SO_MARK)
+#define SO_MARK 36
 #endif
 
 /* send() flag that stops SIGPIPE on a closed peer, where it exists. */
@@ -225,12 +235,24 @@ struct hlp_listener {
 	struct hlp_listener *next;
 };
 
-enum hlp_rule_kind { HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT };
+enum hlp_rule_kind {
+	HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT, HLP_RULE_ACCEPT, HLP_RULE_REJECT,
+	HLP_RULE_SET_VAR, HLP_RULE_UNSET_VAR, HLP_RULE_SERVICE
+};
 
-/* A "tcp-request content" rule. */
+/* what hlp_rules_run() says */
+#define HLP_RULES_DONE    0
+#define HLP_RULES_WAIT    1
+#define HLP_RULES_REJECT  2
+#define HLP_RULES_SERVICE 3
+
+/* A "tcp-request content" or "tcp-response content" rule. */
 struct hlp_rule {
 	enum hlp_rule_kind kind;
-	char *name;              /* Lua function or action name */
+	char *name;              /* Lua function, action or service name */
+	struct hlp_expr *expr;   /* set-var */
+	char *var;               /* set-var, unset-var */
+	struct hlp_lua_action *svc; /* use-service */
 	int ref;                 /* registry ref of the Lua function */
 	int nargs;
 	char **args;
@@ -313,6 +335,7 @@ struct hlp_expr {
 	int nconv;
 	char *file;              /* where the configuration wrote it */
 	int line;
+	struct hlp_proxy *px;    /* in which proxy */
 	struct hlp_list link;    /* h->exprs: names resolved after parsing */
 };
 
@@ -353,12 +376,20 @@ struct hlp_proxy {
 	char *defbe_file;
 	int defbe_line;
 	struct hlp_proxy *be;    /* resolved default backend */
-	struct hlp_rule *tcpreq;
+	struct hlp_rule *tcpreq, *tcpres;
+	int inspect_delay[2];    /* ms, 0 = none; request, response */
 	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
+	char *logformat_str;     /* defaults only: the text each proxy parses */
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
 };
+
+/* Lua class names (metatables in the registry) */
+#define HLP_LUA_TXN "TXN"
+#define HLP_LUA_CHANNEL "Channel"
+#define HLP_LUA_FETCHES "Fetches"
+#define HLP_LUA_CONVERTERS "Converters"
 
 enum hlp_lua_ctx {
 	HLP_CTX_BODY, HLP_CTX_INIT, HLP_CTX_TASK, HLP_CTX_ACTION,
@@ -367,6 +398,7 @@ enum hlp_lua_ctx {
 
 #define HLP_RUN_DONE    1u       /* core.done(): finished, not an error */
 #define HLP_RUN_TIMEOUT 2u       /* past its execution time limit */
+#define HLP_RUN_EVWAIT  4u       /* waits for I/O: any event resumes it, <wake> is only a deadline */
 
 /*
 ** One top-level Lua execution (an action, a task, the body of a file...):
@@ -421,6 +453,7 @@ enum hlp_sstate {
 	HLP_SS_TURN,             /* waiting before a connect retry */
 	HLP_SS_CONN,             /* connect() in progress */
 	HLP_SS_EST,              /* forwarding */
+	HLP_SS_APPLET,           /* a Lua service answers the client */
 	HLP_SS_FLUSH,            /* no server: send what is left, then close */
 	HLP_SS_END
 };
@@ -454,12 +487,21 @@ struct hlp_sess {
 	unsigned bq_pos;         /* sessions ahead in the backend queue */
 	char term[3];            /* termination state, "--" when normal */
 	unsigned long uid;
-	/* Lua action state */
+	/* rules and Lua action state */
+	int rdir;                /* direction of the rules running */
+	int ana[2];              /* direction d's rules are not over: hold its input */
+	uint64_t rules_exp;      /* end of the inspect-delay, 0 = none */
 	struct hlp_rule *rule;   /* rule running or next to run */
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
+	size_t vars_used[HLP_VS_COUNT - 1];
 	void *txn;               /* its userdata, cleared at the end */
+	const struct hlp_lua_action *svc; /* the service answering, if any */
+	int started;             /* the service got its AppletTCP object */
+	const struct hlp_lua_action *svc_next; /* use-service seen: runs after the backend's rules */
+	int resp_vars;           /* the response began: req variables are gone */
+	int loglevel;            /* txn:set_loglevel(), -1 = the default */
 };
 
 struct hlp_lua {
@@ -475,6 +517,7 @@ struct hlp_lua {
 	struct hlp_list tasks;   /* tasks pending or running */
 	int started;             /* the reactor runs: tasks start at once */
 	int forced_yield;        /* instructions between forced yields */
+	int bool_as_int;         /* booleans reach Lua as integers (HAProxy < 3.1) */
 	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
 };
 
@@ -533,6 +576,9 @@ struct hlp {
 	char *trash[2];                  /* scratch buffers for samples */
 	struct hlp_list exprs;           /* every configured sample expression */
 	struct hlp_var *proc_vars;       /* variables of the proc scope */
+	size_t vars_used, vars_used_all; /* string bytes: proc scope, everything */
+	size_t vars_max[HLP_VS_COUNT];   /* tune.vars.*-max-size, 0 = no limit */
+	size_t vars_max_global;
 	struct hlp_varname *varnames;    /* variable names the configuration uses */
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
@@ -603,12 +649,15 @@ HLP_PRIVATE const char *hlp_addr_str(const struct sockaddr_storage *ss, char *ou
 HLP_PRIVATE int hlp_parse_time(const char *s, int *ms, unsigned defunit_ms);
 HLP_PRIVATE int hlp_parse_uint(const char *s, unsigned long max, unsigned long *out);
 HLP_PRIVATE char *hlp_strdup(const char *s);
+HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase);
 
 /* buf.c */
 HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
 HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
 HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd);
-HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd);
+HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max);
+HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b);
+HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len);
 
 /* pool.c */
 HLP_PRIVATE int hlp_pool_init(struct hlp_pool *p, unsigned count, size_t bufsize);
@@ -692,9 +741,15 @@ HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *pat
 HLP_PRIVATE int hlp_lua_prepend_path(struct hlp *h, const char *path, const char *type, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref, char *err, size_t errlen);
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs, int *ref, char *err, size_t errlen);
-HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
+
+/* rules.c */
+HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
+HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px);
+HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
@@ -706,7 +761,9 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full, struct hlp_smp *smp);
 HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen);
 HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s);
+HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s);
 HLP_PRIVATE void hlp_vars_free(struct hlp *h);
+HLP_PRIVATE int hlp_vars_tune(struct hlp *h, const char *kw, unsigned long v);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n);
 
 /* smp.c */
@@ -715,7 +772,7 @@ HLP_PRIVATE int hlp_smp_cast(struct hlp *h, struct hlp_smp *smp, enum hlp_smp_ty
 HLP_PRIVATE void hlp_smp_set_str(struct hlp *h, struct hlp_smp *smp, const char *p, size_t len);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_find(int conv, const char *name);
-HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw, const char *const *argv, const size_t *lens, int n, int defer, char *err, size_t errlen);
+HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw, const char *const *argv, const size_t *lens, int n, struct hlp_proxy *cur, int defer, char *err, size_t errlen);
 HLP_PRIVATE void hlp_smp_step_free(struct hlp_expr_step *st);
 HLP_PRIVATE int hlp_smp_resolve_all(struct hlp *h);
 HLP_PRIVATE int hlp_smp_fetch(struct hlp_sess *s, const struct hlp_expr_step *st, struct hlp_smp *smp);
@@ -743,6 +800,8 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_smp.c */
 HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
+HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_smp_register(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str);
 HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp);
 HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s);
@@ -754,9 +813,20 @@ HLP_PRIVATE int hlp_lua_smp_conv(struct hlp_sess *s, const struct hlp_arg *args,
 HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
 
 /* lua_txn.c */
+HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx);
+HLP_PRIVATE int hlp_lua_set_priv(lua_State *L);
+HLP_PRIVATE int hlp_lua_get_priv(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
+
+/* lua_chn.c */
+HLP_PRIVATE void hlp_lua_chn_register(lua_State *L);
+
+/* lua_applet.c */
+HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
+HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_applet_register(lua_State *L);
 
 /* hlp.c */
 HLP_PRIVATE struct hlp *hlp_alloc(void);
@@ -986,6 +1056,75 @@ HLP_PRIVATE char *hlp_strdup(const char *s)
 		memcpy(d, s, n);
 	return d;
 }
+
+/*
+** regcomp() with POSIX extended syntax, after turning the PCRE shorthands
+** HAProxy configurations use (\d \D \w \W \s \S) into bracket
+** expressions, so that "(foo)(\d)" means what it means to HAProxy.
+** Returns regcomp()'s code; REG_ESPACE when out of memory.
+*/
+HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase)
+{
+	static const struct { char c; const char *out, *in_bracket; } sh[] = {
+		{ 'd', "[0-9]", "0-9" }, { 'D', "[^0-9]", NULL },
+		{ 'w', "[[:alnum:]_]", "[:alnum:]_" }, { 'W', "[^[:alnum:]_]", NULL },
+		{ 's', "[[:space:]]", "[:space:]" }, { 'S', "[^[:space:]]", NULL },
+	};
+	size_t len = strlen(pat), o = 0, i, k;
+	char *buf = malloc(len * 7 + 1);
+	int bracket = 0, rc;
+
+	if (!buf)
+		return REG_ESPACE;
+	for (i = 0; i < len; i++) {
+		if (pat[i] == '\\' && i + 1 < len) {
+			for (k = 0; k < HLP_COUNTOF(sh); k++)
+				if (sh[k].c == pat[i + 1] && (bracket ? sh[k].in_bracket != NULL : 1))
+					break;
+			if (k < HLP_COUNTOF(sh)) {
+				const char *rep = bracket ? sh[k].in_bracket : sh[k].out;
+
+				memcpy(buf + o, rep, strlen(rep));
+				o += strlen(rep);
+			} else {
+				buf[o++] = pat[i];
+				buf[o++] = pat[i + 1];
+			}
+			i++;
+			continue;
+		}
+		if (!bracket && pat[i] == '[') {
+			bracket = 1;
+			buf[o++] = pat[i];
+			/* "[]..." and "[^]..." hold a literal ']' */
+			if (i + 1 < len && pat[i + 1] == '^')
+				buf[o++] = pat[++i];
+			if (i + 1 < len && pat[i + 1] == ']')
+				buf[o++] = pat[++i];
+			continue;
+		}
+		if (bracket && pat[i] == '[' && i + 1 < len && (pat[i + 1] == ':' || pat[i + 1] == '.' || pat[i + 1] == '=')) {
+			/* a class like [:alpha:] inside a bracket expression */
+			const char *end = strstr(pat + i + 2, pat[i + 1] == ':' ? ":]" : pat[i + 1] == '.' ? ".]" : "=]");
+
+			if (end) {
+				size_t n = (size_t)(end + 2 - (pat + i));
+
+				memcpy(buf + o, pat + i, n);
+				o += n;
+				i += n - 1;
+				continue;
+			}
+		}
+		if (bracket && pat[i] == ']')
+			bracket = 0;
+		buf[o++] = pat[i];
+	}
+	buf[o] = 0;
+	rc = regcomp(re, buf, REG_EXTENDED | (icase ? REG_ICASE : 0));
+	free(buf);
+	return rc;
+}
 /**** End file util.c ****/
 
 /**** Begin file buf.c ****/
@@ -1037,21 +1176,62 @@ HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len)
 	return done;
 }
 
-/* Fill <iov> with the pending data of <b>; returns the number of segments. */
-static int buf_data_iov(struct hlp_buf *b, struct iovec *iov)
+/* Fill <iov> with the first <max> pending bytes of <b>; returns the number of segments. */
+static int buf_data_iov(struct hlp_buf *b, struct iovec *iov, size_t max)
 {
-	size_t first;
+	size_t first, len = HLP_MIN(b->data, max);
 
-	if (b->data == 0)
+	if (len == 0)
 		return 0;
-	first = HLP_MIN(b->data, b->size - b->head);
+	first = HLP_MIN(len, b->size - b->head);
 	iov[0].iov_base = b->area + b->head;
 	iov[0].iov_len = first;
-	if (first == b->data)
+	if (first == len)
 		return 1;
 	iov[1].iov_base = b->area;
-	iov[1].iov_len = b->data - first;
+	iov[1].iov_len = len - first;
 	return 2;
+}
+
+static void buf_reverse(char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		char c = p[i];
+
+		p[i] = p[n - 1 - i];
+		p[n - 1 - i] = c;
+	}
+}
+
+/* Make the data of <b> contiguous from the start of its area, in place. */
+HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b)
+{
+	if (b->head == 0)
+		return;
+	/* rotating left by <head> is three reversals */
+	buf_reverse(b->area, b->head);
+	buf_reverse(b->area + b->head, b->size - b->head);
+	buf_reverse(b->area, b->size);
+	b->head = 0;
+}
+
+/*
+** Replace <del> bytes at offset <off> of the data of <b> by the <len>
+** bytes of <src>. Returns 0, or -1 (nothing changed) when the result does
+** not fit in the buffer or the range is outside the data.
+*/
+HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len)
+{
+	if (off > b->data || del > b->data - off || b->data - del + len > b->size)
+		return -1;
+	hlp_buf_linearize(b);
+	memmove(b->area + off + len, b->area + off + del, b->data - off - del);
+	if (len)
+		memcpy(b->area + off, src, len);
+	b->data = b->data - del + len;
+	return 0;
 }
 
 /*
@@ -1078,11 +1258,11 @@ HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd)
 }
 
 /*
-** Write pending data of <b> to <fd>. Returns the byte count written (>= 0),
+** Write the first <max> pending bytes of <b> to <fd>. Returns the byte count written (>= 0),
 ** or -1 with errno set (EAGAIN when the socket is full). Uses sendmsg()
 ** so that a closed peer gives EPIPE instead of SIGPIPE where possible.
 */
-HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd)
+HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max)
 {
 	struct iovec iov[2];
 	struct msghdr msg;
@@ -1090,7 +1270,7 @@ HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd)
 
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
-	msg.msg_iovlen = buf_data_iov(b, iov);
+	msg.msg_iovlen = buf_data_iov(b, iov, max);
 	if (msg.msg_iovlen == 0)
 		return 0;
 	do
@@ -2320,6 +2500,21 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
 			return -1;
 		h->lua.maxmem = (size_t)v * 1024 * 1024;
+	} else if (strncmp(kw, "tune.vars.", 10) == 0) {
+		if (hlp_vars_tune(h, kw, 0) < 0) {
+			hlp_cfg_err(c, "unknown keyword '%s' in 'global' section", kw);
+			return -1;
+		}
+		if (hlp_cfg_uint(c, args, n, 1, UINT_MAX, &v) < 0)
+			return -1;
+		hlp_vars_tune(h, kw, v);
+	} else if (strcmp(kw, "tune.lua.bool-sample-conversion") == 0) {
+		/* "pre-3.1-bug": HAProxy before 3.1 gave boolean samples to Lua as integers */
+		if (n != 2 || (strcmp(args[1], "normal") != 0 && strcmp(args[1], "pre-3.1-bug") != 0)) {
+			hlp_cfg_err(c, "'%s' expects 'normal' or 'pre-3.1-bug'.", kw);
+			return -1;
+		}
+		h->lua.bool_as_int = args[1][0] == 'p';
 	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
 		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
 	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||
@@ -2502,9 +2697,7 @@ static void cfg_proxy_reset(struct hlp_proxy *p)
 HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 {
 	struct hlp_listener *l, *ln;
-	struct hlp_rule *r, *rn;
 	unsigned i;
-	int k;
 
 	for (l = p->listeners; l; l = ln) {
 		ln = l->next;
@@ -2518,15 +2711,8 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 		free(p->srv[i]->file);
 		free(p->srv[i]);
 	}
-	for (r = p->tcpreq; r; r = rn) {
-		rn = r->next;
-		free(r->name);
-		free(r->file);
-		for (k = 0; k < r->nargs; k++)
-			free(r->args[k]);
-		free(r->args);
-		free(r);
-	}
+	hlp_rules_free(p->tcpreq);
+	hlp_rules_free(p->tcpres);
 	free(p->srv);
 	free(p->srvmap);
 	hlp_lf_free(p->logformat);
@@ -2576,8 +2762,10 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 				c->section = HLP_SEC_SKIP;
 				return;
 			}
-		} else
+		} else {
 			free(h->defproxy->logs);
+			free(h->defproxy->logformat_str);
+		}
 		cfg_proxy_reset(h->defproxy);
 		c->section = HLP_SEC_DEFAULTS;
 		c->cur = h->defproxy;
@@ -2620,6 +2808,14 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 		p->nlogs = 0;
 		for (i = 0; i < d->nlogs; i++)
 			hlp_cfg_addlog(&p->logs, &p->nlogs, d->logs[i]);
+		p->logformat_str = NULL;
+		if (d->logformat_str) {
+			char err[512];
+
+			p->logformat = hlp_lf_parse(h, d->logformat_str, err, sizeof(err));
+			if (!p->logformat)
+				hlp_cfg_err(c, "log-format from 'defaults': %s", err);
+		}
 	} else
 		cfg_proxy_reset(p);
 	hlp_list_init(&p->queue);
@@ -2989,6 +3185,13 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 				p->opts &= ~cfg_options[i].bit;
 			else
 				p->opts |= cfg_options[i].bit;
+			/* as in HAProxy, the last of log-format and option tcplog/httplog wins */
+			if (!neg && (cfg_options[i].bit & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) {
+				hlp_lf_free(p->logformat);
+				p->logformat = NULL;
+				free(p->logformat_str);
+				p->logformat_str = NULL;
+			}
 			return 0;
 		}
 	}
@@ -3039,98 +3242,10 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 	return 0;
 }
 
-/* "tcp-request content lua <fn>" (1.6) and "tcp-request content lua.<name> [args]". */
-static int cfg_tcpreq(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
-{
-	struct hlp_rule *r, **tail;
-	char err[512];
-	int i;
-
-	if (n < 2) {
-		hlp_cfg_err(c, "'tcp-request' expects 'connection', 'session', 'content' or 'inspect-delay'.");
-		return -1;
-	}
-	if (strcmp(args[1], "content") != 0) {
-		if (strcmp(args[1], "inspect-delay") == 0 || strcmp(args[1], "connection") == 0 ||
-		    strcmp(args[1], "session") == 0)
-			hlp_cfg_err(c, "'tcp-request %s' is not implemented yet in hlproxy.", args[1]);
-		else
-			hlp_cfg_err(c, "'tcp-request' expects 'connection', 'session', 'content' or 'inspect-delay', but got '%s'.", args[1]);
-		return -1;
-	}
-	if (!(p->cap & HLP_CAP_FE)) {
-		hlp_cfg_err(c, "'tcp-request content' in a backend is not implemented yet in hlproxy.");
-		return -1;
-	}
-	if (n < 3) {
-		hlp_cfg_err(c, "'tcp-request content' expects an action.");
-		return -1;
-	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		hlp_cfg_err(c, "out of memory");
-		return -1;
-	}
-	r->ref = LUA_NOREF;
-	if (strcmp(args[2], "lua") == 0) {
-		if (n < 4) {
-			hlp_cfg_err(c, "'tcp-request content lua' expects a Lua function name.");
-			goto fail;
-		}
-		if (n > 4) {
-			hlp_cfg_err(c, "'tcp-request content lua %s' cannot handle unexpected argument '%s'.", args[3], args[4]);
-			goto fail;
-		}
-		r->kind = HLP_RULE_LUA_FN;
-		r->name = hlp_cfg_dup(c, args[3]);
-		if (hlp_lua_ref_global(c->h, args[3], &r->ref, err, sizeof(err)) < 0) {
-			hlp_cfg_err(c, "'tcp-request content lua': %s", err);
-			goto fail;
-		}
-	} else if (strncmp(args[2], "lua.", 4) == 0) {
-		r->kind = HLP_RULE_LUA_ACT;
-		r->name = hlp_cfg_dup(c, args[2] + 4);
-		if (hlp_lua_ref_action(c->h, args[2] + 4, HLP_ACT_TCP_REQ, n - 3, &r->ref, err, sizeof(err)) < 0) {
-			hlp_cfg_err(c, "'tcp-request content %s': %s", args[2], err);
-			goto fail;
-		}
-		if (n > 3) {
-			r->args = calloc((size_t)(n - 3), sizeof(char *));
-			if (!r->args) {
-				hlp_cfg_err(c, "out of memory");
-				goto fail;
-			}
-			for (i = 3; i < n; i++)
-				r->args[r->nargs++] = hlp_cfg_dup(c, args[i]);
-		}
-	} else if (strcmp(args[2], "accept") == 0 || strcmp(args[2], "reject") == 0 ||
-	           strcmp(args[2], "set-var") == 0 || strncmp(args[2], "set-var(", 8) == 0 ||
-	           strncmp(args[2], "unset-var(", 10) == 0 || strcmp(args[2], "use-service") == 0 ||
-	           strcmp(args[2], "capture") == 0 || strcmp(args[2], "track-sc0") == 0 ||
-	           strcmp(args[2], "set-dst") == 0 || strcmp(args[2], "silent-drop") == 0 ||
-	           strcmp(args[2], "do-resolve") == 0 || strcmp(args[2], "send-spoe-group") == 0) {
-		hlp_cfg_err(c, "'tcp-request content %s' is not implemented yet in hlproxy.", args[2]);
-		goto fail;
-	} else {
-		hlp_cfg_err(c, "'tcp-request content' expects 'accept', 'reject', 'lua.<action>' or 'lua <function>', but got '%s'.", args[2]);
-		goto fail;
-	}
-	r->file = hlp_cfg_dup(c, c->file);
-	r->line = c->line;
-	for (tail = &p->tcpreq; *tail; tail = &(*tail)->next)
-		;
-	*tail = r;
-	return 0;
-fail:
-	free(r->name);
-	free(r);
-	return -1;
-}
-
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
 	"acl", "use_backend", "use-server", "http-request", "http-response",
-	"http-after-response", "tcp-response", "stick-table", "stick",
+	"http-after-response", "stick-table", "stick",
 	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
 	"http-check", "tcp-check", "external-check", "errorfile", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
@@ -3249,11 +3364,13 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 		p->defbe = hlp_cfg_dup(c, args[1]);
 		p->defbe_file = hlp_cfg_dup(c, c->file);
 		p->defbe_line = c->line;
-	} else if (strcmp(kw, "tcp-request") == 0) {
-		if (c->section == HLP_SEC_DEFAULTS)
-			hlp_cfg_err(c, "'tcp-request' in a 'defaults' section is not implemented yet in hlproxy.");
+	} else if (strcmp(kw, "tcp-request") == 0 || strcmp(kw, "tcp-response") == 0) {
+		if (c->section == HLP_SEC_DEFAULTS && n > 1 && strcmp(args[1], "inspect-delay") == 0)
+			hlp_cfg_tcp_rule(c, p, args, n);
+		else if (c->section == HLP_SEC_DEFAULTS)
+			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
-			cfg_tcpreq(c, p, args, n);
+			hlp_cfg_tcp_rule(c, p, args, n);
 	} else if (strcmp(kw, "log-format") == 0) {
 		struct hlp_lf_node *lf;
 		char err[512];
@@ -3267,9 +3384,12 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'log-format': %s", err);
 			return;
 		}
+		p->opts &= ~(HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG);
 		if (c->section == HLP_SEC_DEFAULTS) {
+			/* each proxy parses its own copy, so that it owns its expressions */
 			hlp_lf_free(lf);
-			hlp_cfg_err(c, "'log-format' in a 'defaults' section is not implemented yet in hlproxy.");
+			free(p->logformat_str);
+			p->logformat_str = hlp_cfg_dup(c, args[1]);
 			return;
 		}
 		hlp_lf_free(p->logformat);
@@ -3761,8 +3881,9 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->term[0] = s->term[1] = '-';
 	s->run.ref = LUA_NOREF;
 	s->txnref = LUA_NOREF;
+	s->loglevel = -1;
 	s->uid = h->cum_conn++;
-	s->rule = fe->tcpreq;
+	hlp_rules_start(s, 0, fe);
 	s->state = HLP_SS_RULES;
 	if (fe->opts & (HLP_OPT_CLIKA | HLP_OPT_TCPKA)) {
 		int one = 1;
@@ -3780,7 +3901,7 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 		fe->feconn--;
 		return -1;
 	}
-	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && fe->nlogs) {
+	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && !fe->logformat && fe->nlogs) {
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
 
 		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/TCP)",
@@ -3806,6 +3927,7 @@ static char sess_phase(const struct hlp_sess *s)
 	switch (s->state) {
 	case HLP_SS_RULES: return 'R';
 	case HLP_SS_QUEUE: return 'Q';
+	case HLP_SS_APPLET: return 'D';
 	case HLP_SS_TURN:
 	case HLP_SS_CONN: return 'C';
 	default: return 'D';
@@ -3846,6 +3968,8 @@ static void sess_log_var(struct hlp_sess *s, const char *name, char *out, size_t
 		snprintf(out, len, "%s", fe->name);
 	else if (strcmp(name, "b") == 0)
 		snprintf(out, len, "%s", s->be ? s->be->name : fe->name);
+	else if (strcmp(name, "s") == 0 && s->svc)
+		snprintf(out, len, "<lua.%s>", s->svc->name);
 	else if (strcmp(name, "s") == 0)
 		snprintf(out, len, "%s", s->srv ? s->srv->name : "<NOSRV>");
 	else if (strcmp(name, "Tw") == 0) {
@@ -3915,7 +4039,9 @@ static void sess_log(struct hlp_sess *s)
 			struct hlp_smp smp;
 
 			if (nd->expr) {
-				if (hlp_expr_eval(s, nd->expr, &smp) == 0 && hlp_smp_cast(h, &smp, HLP_SMP_STR) == 0)
+				/* as HAProxy, an empty string shows as "-" too */
+				if (hlp_expr_eval(s, nd->expr, &smp) == 0 && hlp_smp_cast(h, &smp, HLP_SMP_STR) == 0 &&
+				    smp.u.str.n)
 					SESS_APPEND(smp.u.str.p, smp.u.str.n);
 				else
 					SESS_APPEND("-", 1);
@@ -3936,7 +4062,7 @@ static void sess_log(struct hlp_sess *s)
 	}
 #undef SESS_APPEND
 	msg[o] = 0;
-	hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
+	hlp_log_send(h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel : 6, msg);
 }
 
 /*
@@ -3983,7 +4109,6 @@ static void sess_end(struct hlp_sess *s)
 	int i;
 
 	hlp_lua_sess_end(s);
-	hlp_vars_sess_end(s);
 	sess_unqueue(s);
 	hlp_timer_del(&h->ev, &s->tmr);
 	for (i = 0; i < 2; i++) {
@@ -4004,6 +4129,7 @@ static void sess_end(struct hlp_sess *s)
 	if (s->be)
 		s->be->beconn--;
 	sess_log(s);
+	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
 	s->fe->feconn--;
@@ -4085,14 +4211,20 @@ static int sess_xfer(struct hlp_sess *s, int d)
 			sess_buf_release(s, d);
 	}
 	b = s->buf[d];
-	if (b && b->data > 0 && sess_side_ready(s, 1 - d) && !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
-		r = hlp_buf_send(b, to->fdh.fd);
+	/* while rules inspect a direction, only what they forwarded leaves */
+	if (b && b->data > 0 && (!s->ana[d] || s->out[d]) && sess_side_ready(s, 1 - d) &&
+	    !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
+		size_t max = s->ana[d] ? s->out[d] : SIZE_MAX;
+
+		r = hlp_buf_send(b, to->fdh.fd, max);
 		if (r > 0) {
 			to->t_act = h->ev.now;
 			progress = 1;
-			if (b->data > 0)
+			if (s->ana[d])
+				s->out[d] -= (size_t)r;
+			if (b->data > 0 && (size_t)r < max)
 				to->fl |= HLP_SD_WBLK;
-			else
+			else if (b->data == 0)
 				sess_buf_release(s, d);
 		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			to->fl |= HLP_SD_WBLK;
@@ -4101,7 +4233,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 			return -1;
 		}
 	}
-	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && sess_side_ready(s, 1 - d) &&
+	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && !s->ana[d] && sess_side_ready(s, 1 - d) &&
 	    !(to->fl & HLP_SD_SHUTW)) {
 		shutdown(to->fdh.fd, SHUT_WR);
 		to->fl |= HLP_SD_SHUTW;
@@ -4248,9 +4380,12 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 /* The rules are done: close on txn:close(), else head for a server. */
 static int sess_rules_done(struct hlp_sess *s)
 {
-	struct hlp_proxy *be = s->fe->be;
+	struct hlp_proxy *be = s->be ? s->be : s->fe->be;
 
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
+		/* HAProxy's "L": the session was ended locally, by Lua */
+		if (s->flags & HLP_SF_DONE)
+			sess_set_term(s, 'L', 'R');
 		s->state = HLP_SS_FLUSH;
 		s->side[0].fl |= HLP_SD_SHUTR;   /* ignore what the client sends */
 		if (s->buf[0]) {
@@ -4259,17 +4394,91 @@ static int sess_rules_done(struct hlp_sess *s)
 		}
 		return 0;
 	}
-	if (!be || be->nsrv == 0) {
+	if (!s->be && be) {
 		s->be = be;
-		if (be)
-			be->beconn++;
+		be->beconn++;
+		be->be_cum_conn++;
+		/* a backend's own tcp-request content rules run after the frontend's */
+		if (be != s->fe && be->tcpreq) {
+			hlp_rules_start(s, 0, be);
+			return 0;
+		}
+	}
+	if (s->svc_next) {
+		if (hlp_lua_applet_start(s, s->svc_next) < 0)
+			return -1;
+		s->t_conn = s->t_est = s->h->ev.now;
+		s->state = HLP_SS_APPLET;
+		return 0;
+	}
+	if (!be || be->nsrv == 0) {
 		sess_set_term(s, 'S', 'C');
 		return -1;
 	}
-	s->be = be;
-	be->beconn++;
-	be->be_cum_conn++;
 	return sess_assign(s);
+}
+
+/* The rules of direction <d> are over: what they left goes out as it is. */
+static void sess_rules_over(struct hlp_sess *s, int d)
+{
+	s->ana[d] = 0;
+	s->out[d] = 0;
+	s->rule = NULL;
+}
+
+/*
+** txn:done() or txn:close() during the response rules: the server is
+** dropped, what the rules sent reaches the client, and the session closes.
+*/
+static void sess_res_close(struct hlp_sess *s)
+{
+	struct hlp_buf *b = s->buf[1];
+
+	if (s->flags & HLP_SF_DONE)
+		sess_set_term(s, 'L', 'D');
+	if (b)
+		b->data = s->out[1];
+	sess_rules_over(s, 1);
+	sess_buf_release(s, 1);
+	sess_release_server(s);
+	s->srv = NULL;
+	sess_close_side(s, 1);
+	s->side[1].fl = 0;
+	if (s->buf[0]) {
+		s->buf[0]->data = 0;
+		sess_buf_release(s, 0);
+	}
+	s->side[0].fl |= HLP_SD_SHUTR;
+	s->state = HLP_SS_FLUSH;
+}
+
+/*
+** Run the tcp-response rules once the server answered something (or
+** closed, or the inspect-delay ran out). Returns 0, or -1 when the
+** session must end.
+*/
+static int sess_res_rules(struct hlp_sess *s)
+{
+	int rc;
+
+	if (!s->ana[1])
+		return 0;
+	if (!s->run.co && hlp_chn_input(s, 1) == 0 && !(s->side[1].fl & HLP_SD_SHUTR) &&
+	    !(s->rules_exp && s->rules_exp <= s->h->ev.now))
+		return 0;
+	rc = hlp_rules_run(s);
+	if (rc == HLP_RULES_WAIT)
+		return 0;
+	if (rc == HLP_RULES_REJECT) {
+		sess_set_term(s, 'P', 'D');
+		return -1;
+	}
+	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
+		sess_res_close(s);
+		return 0;
+	}
+	sess_rules_over(s, 1);
+	return 0;
 }
 
 /* Deadline of the current state, 0 if none. Sets who and when for the term state. */
@@ -4282,6 +4491,7 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 #define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
 	switch (s->state) {
 	case HLP_SS_RULES:
+	case HLP_SS_APPLET:
 	case HLP_SS_FLUSH:
 		if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
 			SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', sess_phase(s));
@@ -4433,10 +4643,34 @@ static void sess_process(struct hlp_sess *s)
 		}
 		switch (s->state) {
 		case HLP_SS_RULES:
-			rc = hlp_lua_run_rules(s);
-			if (rc == 0) {
+			/* the rules see what the client sent already */
+			if (sess_xfer(s, 0) < 0)
+				goto end;
+			rc = hlp_rules_run(s);
+			if (rc == HLP_RULES_REJECT) {
+				sess_set_term(s, 'P', 'R');
+				goto end;
+			}
+			/* use-service ends this rule set only: a backend's rules may follow */
+			if (rc == HLP_RULES_SERVICE) {
+				s->svc_next = s->rule->svc;
+				rc = HLP_RULES_DONE;
+			}
+			if (rc == HLP_RULES_DONE) {
+				sess_rules_over(s, 0);
 				if (sess_rules_done(s) < 0)
 					goto end;
+				progress = 1;
+			}
+			break;
+		case HLP_SS_APPLET:
+			if (hlp_lua_applet_step(s) == 0) {
+				s->state = HLP_SS_FLUSH;
+				s->side[0].fl |= HLP_SD_SHUTR;
+				if (s->buf[0]) {
+					s->buf[0]->data = 0;
+					sess_buf_release(s, 0);
+				}
 				progress = 1;
 			}
 			break;
@@ -4465,7 +4699,20 @@ static void sess_process(struct hlp_sess *s)
 				s->t_est = h->ev.now;
 				s->side[1].t_act = h->ev.now;
 				s->side[1].fl |= HLP_SD_RDY;
+				hlp_vars_req_end(s);
+				if (s->be->tcpres)
+					hlp_rules_start(s, 1, s->be);
 				progress = 1;
+			}
+			break;
+		case HLP_SS_EST:
+			if (s->ana[1]) {
+				/* the rules see what the server sent already */
+				if (sess_xfer(s, 1) < 0)
+					goto end;
+				if (sess_res_rules(s) < 0)
+					goto end;
+				progress = !s->ana[1] || s->state != HLP_SS_EST;
 			}
 			break;
 		default:
@@ -4526,8 +4773,10 @@ static void sess_process(struct hlp_sess *s)
 			goto end;
 		}
 	}
-	if (s->state == HLP_SS_RULES && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
+	if (s->run.co && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
 		dl = hlp_lua_sess_wake(s);
+	if (s->ana[1] && !s->run.co && s->rules_exp && (!dl || s->rules_exp < dl))
+		dl = s->rules_exp;
 	if (loops > 64)
 		hlp_timer_in(&h->ev, &s->tmr, 0);
 	else if (dl)
@@ -4579,35 +4828,407 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 }
 /**** End file stream.c ****/
 
-/**** Begin file smp_fetch.c ****/
+/**** Begin file rules.c ****/
 /*
-** smp_fetch.c: the internal and layer-4 sample fetches (str(), src,
-** be_conn...) and the buffer fetches (req.len, req.payload...).
+** rules.c: "tcp-request content" and "tcp-response content" rules, parsed
+** from the configuration and run per session. A rule list is run in
+** order until an accept, a reject, a service or its end; a Lua action
+** runs in the session's coroutine and may suspend the list (sleep,
+** channel waits), which then resumes on the session's next event.
 */
 
 
-static int smp_f_str(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 {
-	(void)s; (void)n; (void)priv;
-	smp->type = HLP_SMP_STR;
-	smp->u.str.p = a[0].str;
-	smp->u.str.n = a[0].len;
+	while (r) {
+		struct hlp_rule *next = r->next;
+		int k;
+
+		free(r->name);
+		free(r->file);
+		free(r->var);
+		hlp_expr_free(r->expr);
+		for (k = 0; k < r->nargs; k++)
+			free(r->args[k]);
+		free(r->args);
+		free(r);
+		r = next;
+	}
+}
+
+/* "set-var(name)" or "unset-var(name)": the name, checked. NULL on error (reported). */
+static char *rules_var_name(struct cfg_ctx *c, const char *what, const char *word)
+{
+	const char *open = strchr(word, '('), *close = open ? strchr(open, ')') : NULL;
+	char name[256], err[256];
+
+	if (!open || !close || close[1] || close == open + 1 || (size_t)(close - open) > sizeof(name)) {
+		hlp_cfg_err(c, "'%s' expects a variable name between parentheses, as '%s(txn.name)'.", what, what);
+		return NULL;
+	}
+	memcpy(name, open + 1, (size_t)(close - open - 1));
+	name[close - open - 1] = 0;
+	if (hlp_vars_check_name(c->h, name, err, sizeof(err)) < 0) {
+		hlp_cfg_err(c, "'%s': %s.", what, err);
+		return NULL;
+	}
+	return hlp_cfg_dup(c, name);
+}
+
+/*
+** Parse the action of a tcp-request/tcp-response content rule, args[i]
+** onwards, into <r>. <dir> is 0 for requests, 1 for responses. Returns 0
+** or -1 (reported).
+*/
+static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, int dir)
+{
+	const char *pfx = dir ? "tcp-response content" : "tcp-request content";
+	char err[512];
+	int k;
+
+	if (strcmp(args[i], "accept") == 0 || strcmp(args[i], "reject") == 0) {
+		r->kind = args[i][0] == 'a' ? HLP_RULE_ACCEPT : HLP_RULE_REJECT;
+		i++;
+	} else if (strncmp(args[i], "set-var(", 8) == 0) {
+		const char *p;
+
+		r->kind = HLP_RULE_SET_VAR;
+		r->var = rules_var_name(c, "set-var", args[i]);
+		if (!r->var)
+			return -1;
+		if (i + 1 >= n) {
+			hlp_cfg_err(c, "'%s %s' expects a sample expression.", pfx, args[i]);
+			return -1;
+		}
+		p = args[i + 1];
+		r->expr = hlp_expr_parse(c->h, &p, 0, err, sizeof(err));
+		if (!r->expr) {
+			hlp_cfg_err(c, "'%s %s': %s.", pfx, args[i], err);
+			return -1;
+		}
+		i += 2;
+	} else if (strncmp(args[i], "unset-var(", 10) == 0) {
+		r->kind = HLP_RULE_UNSET_VAR;
+		r->var = rules_var_name(c, "unset-var", args[i]);
+		if (!r->var)
+			return -1;
+		i++;
+	} else if (strcmp(args[i], "use-service") == 0) {
+		struct hlp_lua_action *a;
+
+		if (dir) {
+			hlp_cfg_err(c, "'tcp-response content use-service' is not allowed: services answer requests.");
+			return -1;
+		}
+		if (i + 1 >= n || strncmp(args[i + 1], "lua.", 4) != 0) {
+			hlp_cfg_err(c, "'%s use-service' expects 'lua.<service>'.", pfx);
+			return -1;
+		}
+		a = hlp_lua_find_fn(c->h, &c->h->lua.services, args[i + 1] + 4);
+		if (!a) {
+			hlp_cfg_err(c, "'%s use-service %s': Lua service '%s' is not registered (use core.register_service() in a lua-load file).",
+			            pfx, args[i + 1], args[i + 1] + 4);
+			return -1;
+		}
+		if (a->where != 0) {
+			hlp_cfg_err(c, "'%s use-service %s': '%s' is an HTTP service, only 'http-request use-service' can use it.",
+			            pfx, args[i + 1], args[i + 1] + 4);
+			return -1;
+		}
+		r->kind = HLP_RULE_SERVICE;
+		r->name = hlp_cfg_dup(c, args[i + 1] + 4);
+		r->svc = a;
+		i += 2;
+	} else if (strcmp(args[i], "lua") == 0) {
+		/* HAProxy 1.6: "lua <global function>", no arguments */
+		if (i + 1 >= n) {
+			hlp_cfg_err(c, "'%s lua' expects a Lua function name.", pfx);
+			return -1;
+		}
+		r->kind = HLP_RULE_LUA_FN;
+		r->name = hlp_cfg_dup(c, args[i + 1]);
+		if (hlp_lua_ref_global(c->h, args[i + 1], &r->ref, err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "'%s lua': %s", pfx, err);
+			return -1;
+		}
+		i += 2;
+	} else if (strncmp(args[i], "lua.", 4) == 0) {
+		r->kind = HLP_RULE_LUA_ACT;
+		r->name = hlp_cfg_dup(c, args[i] + 4);
+		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, n - i - 1,
+		                       &r->ref, err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "'%s %s': %s", pfx, args[i], err);
+			return -1;
+		}
+		if (n - i - 1 > 0) {
+			r->args = calloc((size_t)(n - i - 1), sizeof(char *));
+			if (!r->args) {
+				hlp_cfg_err(c, "out of memory");
+				return -1;
+			}
+			for (k = i + 1; k < n; k++)
+				r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
+		}
+		i = n;
+	} else {
+		static const char *const notyet[] = {
+			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
+			"set-src", "set-src-port", "silent-drop", "do-resolve", "send-spoe-group",
+			"sc-inc-gpc0", "sc-set-gpt0", "set-priority-class", "set-priority-offset",
+			"switch-mode", "close", "set-log-level", "set-tos", "set-mark", "set-nice",
+			"set-var-fmt", "attach-srv", NULL
+		};
+
+		if (hlp_cfg_in(notyet, args[i]) || strncmp(args[i], "set-var-fmt(", 12) == 0)
+			hlp_cfg_err(c, "'%s %s' is not implemented yet in hlproxy.", pfx, args[i]);
+		else
+			hlp_cfg_err(c, "'%s' expects 'accept', 'reject', 'set-var(<name>)', 'unset-var(<name>)', %s'lua.<action>' or 'lua <function>', but got '%s'.",
+			            pfx, dir ? "" : "'use-service lua.<name>', ", args[i]);
+		return -1;
+	}
+	if (i < n) {
+		if (strcmp(args[i], "if") == 0 || strcmp(args[i], "unless") == 0)
+			hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", pfx, args[i - 1], args[i]);
+		else
+			hlp_cfg_err(c, "'%s %s' cannot handle unexpected argument '%s'.", pfx, args[i - 1], args[i]);
+		return -1;
+	}
 	return 0;
 }
 
+/*
+** "tcp-request inspect-delay|content ..." and "tcp-response
+** inspect-delay|content ..." for proxy <p>.
+*/
+HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int dir = strcmp(args[0], "tcp-response") == 0;
+	struct hlp_rule *r, **tail;
+
+	if (n < 2) {
+		hlp_cfg_err(c, dir ? "'tcp-response' expects 'content' or 'inspect-delay'."
+		                   : "'tcp-request' expects 'connection', 'session', 'content' or 'inspect-delay'.");
+		return -1;
+	}
+	if (strcmp(args[1], "inspect-delay") == 0) {
+		int ms;
+
+		if (n != 3 || hlp_parse_time(args[2], &ms, 1) < 0) {
+			hlp_cfg_err(c, "'%s inspect-delay' expects a time, e.g. '5s'.", args[0]);
+			return -1;
+		}
+		p->inspect_delay[dir] = ms;
+		return 0;
+	}
+	if (strcmp(args[1], "content") != 0) {
+		if (!dir && (strcmp(args[1], "connection") == 0 || strcmp(args[1], "session") == 0))
+			hlp_cfg_err(c, "'tcp-request %s' is not implemented yet in hlproxy.", args[1]);
+		else
+			hlp_cfg_err(c, "'%s' expects %s'content' or 'inspect-delay', but got '%s'.", args[0],
+			            dir ? "" : "'connection', 'session', ", args[1]);
+		return -1;
+	}
+	if (dir && !(p->cap & HLP_CAP_BE)) {
+		hlp_cfg_err(c, "'tcp-response content' is only allowed in 'backend' and 'listen' sections.");
+		return -1;
+	}
+	if (n < 3) {
+		hlp_cfg_err(c, "'%s content' expects an action.", args[0]);
+		return -1;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	r->ref = LUA_NOREF;
+	if (rules_parse_action(c, r, args, n, 2, dir) < 0) {
+		hlp_rules_free(r);
+		return -1;
+	}
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	for (tail = dir ? &p->tcpres : &p->tcpreq; *tail; tail = &(*tail)->next)
+		;
+	*tail = r;
+	return 0;
+}
+
+/* Start the rules of direction <dir> (0 tcp-request, 1 tcp-response) of proxy <px>. */
+HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px)
+{
+	s->rdir = dir;
+	s->rule = dir ? px->tcpres : px->tcpreq;
+	s->ana[dir] = 1;
+	s->rules_exp = px->inspect_delay[dir] > 0 ? s->h->ev.now + (uint64_t)px->inspect_delay[dir] : 0;
+}
+
+/*
+** Run the rules of the direction started last, from s->rule on. Returns
+** HLP_RULES_DONE when they are over, HLP_RULES_WAIT when a Lua action is
+** suspended, HLP_RULES_REJECT on a reject, HLP_RULES_SERVICE when a
+** service takes over (s->rule is then its rule).
+*/
+HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
+{
+	char err[256];
+	int rc;
+
+	while (s->rule) {
+		struct hlp_rule *r = s->rule;
+		struct hlp_smp smp;
+
+		switch (r->kind) {
+		case HLP_RULE_ACCEPT:
+			s->rule = NULL;
+			continue;
+		case HLP_RULE_REJECT:
+			s->rule = NULL;
+			return HLP_RULES_REJECT;
+		case HLP_RULE_SERVICE:
+			return HLP_RULES_SERVICE;
+		case HLP_RULE_SET_VAR:
+			/* a sample that fails leaves the variable alone */
+			if (hlp_expr_eval(s, r->expr, &smp) == 0)
+				hlp_vars_set(s->h, s, r->var, &smp, 0, err, sizeof(err));
+			break;
+		case HLP_RULE_UNSET_VAR:
+			hlp_vars_unset(s->h, s, r->var, err, sizeof(err));
+			break;
+		case HLP_RULE_LUA_FN:
+		case HLP_RULE_LUA_ACT:
+			rc = hlp_lua_action_step(s);
+			if (rc > 0)
+				return HLP_RULES_WAIT;
+			if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+				s->rule = NULL;
+				continue;
+			}
+			break;
+		}
+		s->rule = r->next;
+	}
+	return HLP_RULES_DONE;
+}
+/**** End file rules.c ****/
+
+/**** Begin file smp_fetch.c ****/
+/*
+** smp_fetch.c: the sample fetches of HAProxy's internal, proxy, layer-4
+** and buffer sets: constants (str(), int()...), env(), date(), rand(),
+** proxy and server counters (nbsrv, be_conn...), names and ids, the
+** connection's addresses, and the channel contents (req.len,
+** req.payload, req.payload_lv...). Arguments are checked when the
+** configuration is parsed, so a sample only fails on what the traffic
+** brings.
+*/
+
+
+/*
+** A non-NULL <priv> marks the second variant of a keyword: the response
+** channel, dst rather than src, always_true, bool() rather than int().
+*/
+static const char fetch_alt = 1;
+
+/* ---- constants and the process ---- */
+
+static int smp_f_always(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)a; (void)n;
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = priv != NULL;
+	return 0;
+}
+
+/* str(): a missing argument is the empty string, as in HAProxy. */
+static int smp_f_str(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)priv;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = n ? a[0].str : "";
+	smp->u.str.n = n ? a[0].len : 0;
+	return 0;
+}
+
+/* int(), bool(): the value the check parsed into <sint>. */
 static int smp_f_int(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
-	(void)s; (void)n; (void)priv;
-	smp->type = HLP_SMP_SINT;
+	(void)s; (void)n;
+	smp->type = priv ? HLP_SMP_BOOL : HLP_SMP_SINT;
 	smp->u.sint = a[0].sint;
 	return 0;
 }
 
+static int fetch_check_bool(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h; (void)n;
+	if (strcasecmp(a[0].str, "true") == 0 || strcmp(a[0].str, "1") == 0)
+		a[0].sint = 1;
+	else if (strcasecmp(a[0].str, "false") == 0 || strcmp(a[0].str, "0") == 0)
+		a[0].sint = 0;
+	else {
+		snprintf(err, errlen, "expects 'true', 'false', '0' or '1', got '%s'", a[0].str);
+		return -1;
+	}
+	return 0;
+}
+
+static int smp_f_ipv4(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)n; (void)priv;
+	smp->type = HLP_SMP_IPV4;
+	smp->u.ipv4.s_addr = htonl((uint32_t)a[0].sint);
+	return 0;
+}
+
+/* ipv4(): the address is kept in <sint>, host order. */
+static int fetch_check_ipv4(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	struct in_addr in;
+
+	(void)h; (void)n;
+	if (inet_pton(AF_INET, a[0].str, &in) != 1) {
+		snprintf(err, errlen, "'%s' is not an IPv4 address", a[0].str);
+		return -1;
+	}
+	a[0].sint = (int64_t)ntohl(in.s_addr);
+	return 0;
+}
+
+static int smp_f_ipv6(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)n; (void)priv;
+	smp->type = HLP_SMP_IPV6;
+	memcpy(&smp->u.ipv6, a[0].ptr, sizeof(smp->u.ipv6));
+	return 0;
+}
+
+/* ipv6(): the address is kept in an allocated struct in6_addr. */
+static int fetch_check_ipv6(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	struct in6_addr in6;
+
+	(void)h; (void)n;
+	if (inet_pton(AF_INET6, a[0].str, &in6) != 1) {
+		snprintf(err, errlen, "'%s' is not an IPv6 address", a[0].str);
+		return -1;
+	}
+	a[0].ptr = malloc(sizeof(in6));
+	if (!a[0].ptr) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(a[0].ptr, &in6, sizeof(in6));
+	a[0].release = free;
+	return 0;
+}
+
+/* env(): fails when the variable is not set (or no name is given). */
 static int smp_f_env(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
-	const char *v = getenv(a[0].str);
+	const char *v = n ? getenv(a[0].str) : NULL;
 
-	(void)s; (void)n; (void)priv;
+	(void)s; (void)priv;
 	if (!v)
 		return -1;
 	smp->type = HLP_SMP_STR;
@@ -4616,47 +5237,430 @@ static int smp_f_env(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	return 0;
 }
 
-static int smp_f_fe_name(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+/*
+** date([offset[,unit]]): the time since the epoch in the unit (s, ms or
+** us), plus <offset> counted in that unit. The check turns the unit into
+** its multiplier in args[1].sint.
+*/
+static int smp_f_date(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
-	(void)a; (void)n; (void)priv;
-	smp->type = HLP_SMP_STR;
-	smp->u.str.p = s->fe->name;
-	smp->u.str.n = strlen(s->fe->name);
+	struct timeval tv;
+	int64_t mult = n > 1 ? a[1].sint : 1;
+
+	(void)s; (void)priv;
+	gettimeofday(&tv, NULL);
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = (int64_t)tv.tv_sec * mult + (int64_t)tv.tv_usec / (1000000 / mult);
+	if (n > 0)
+		smp->u.sint += a[0].sint;
 	return 0;
 }
 
-static int smp_f_src(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+static int fetch_check_date(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h;
+	if (n < 2)
+		return 0;
+	if (strcmp(a[1].str, "s") == 0)
+		a[1].sint = 1;
+	else if (strcmp(a[1].str, "ms") == 0)
+		a[1].sint = 1000;
+	else if (strcmp(a[1].str, "us") == 0)
+		a[1].sint = 1000000;
+	else {
+		snprintf(err, errlen, "expects 's', 'ms' or 'us', got '%s'", a[1].str);
+		return -1;
+	}
+	return 0;
+}
+
+/* The process-wide generator of rand(): xorshift64*, seeded on first use. */
+static uint64_t fetch_rng_state;
+
+static uint32_t fetch_random32(void)
+{
+	uint64_t x = fetch_rng_state;
+
+	if (!x) {
+		struct timeval tv;
+
+		gettimeofday(&tv, NULL);
+		x = ((uint64_t)tv.tv_sec << 32) ^ (uint64_t)tv.tv_usec ^ ((uint64_t)getpid() << 16) ^
+		    (uint64_t)(uintptr_t)&tv;
+		if (!x)
+			x = 0x9e3779b97f4a7c15ull;
+	}
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	fetch_rng_state = x;
+	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+/*
+** rand([range]): a 32-bit random integer, or one scaled into
+** [0, range) as HAProxy does ((r * range) >> 32 on 64 unsigned bits, so
+** a negative range gives what HAProxy gives).
+*/
+static int smp_f_rand(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	uint64_t r = fetch_random32();
+
+	(void)s; (void)priv;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = n ? (int64_t)((r * (uint64_t)a[0].sint) >> 32) : (int64_t)r;
+	return 0;
+}
+
+static int smp_f_hostname(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t size;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)a; (void)n; (void)priv;
+	if (gethostname(buf, size) < 0)
+		return -1;
+	buf[size - 1] = 0;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = strlen(buf);
+	return 0;
+}
+
+static int smp_f_pid(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)a; (void)n; (void)priv;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = (int64_t)getpid();
+	return 0;
+}
+
+static int smp_f_uptime(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	(void)a; (void)n; (void)priv;
-	if (s->src.ss_family == AF_INET) {
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = (int64_t)(time(NULL) - s->h->start_time);
+	return 0;
+}
+
+/* ---- proxies and servers ---- */
+
+/*
+** HAProxy resolves a missing backend or frontend argument to the proxy
+** the expression is written in, so a frontend cannot omit the backend
+** (nor a backend the frontend). At run time the session's proxy stands
+** for it (see fetch_be()).
+*/
+static int fetch_check_cur(struct hlp *h, int n, unsigned cap, char *err, size_t errlen)
+{
+	const struct cfg_ctx *c = h ? h->cfgc : NULL;
+
+	if (n > 0 || !c || !c->cur || c->section == HLP_SEC_DEFAULTS || (c->cur->cap & cap))
+		return 0;
+	snprintf(err, errlen, "no %s named, and %s '%s' has no %s capability",
+	         cap == HLP_CAP_BE ? "backend" : "frontend", cap == HLP_CAP_BE ? "frontend" : "backend",
+	         c->cur->name, cap == HLP_CAP_BE ? "backend" : "frontend");
+	return -1;
+}
+
+static int fetch_check_cur_be(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)a;
+	return fetch_check_cur(h, n, HLP_CAP_BE, err, errlen);
+}
+
+static int fetch_check_cur_fe(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)a;
+	return fetch_check_cur(h, n, HLP_CAP_FE, err, errlen);
+}
+
+/*
+** The session's current backend as HAProxy sees it: the frontend itself
+** until a backend is chosen (be_name, be_id).
+*/
+static struct hlp_proxy *fetch_cur_be(const struct hlp_sess *s)
+{
+	return s->be ? s->be : s->fe;
+}
+
+/*
+** The backend a counter looks at: the argument, else the current backend,
+** else (a pure frontend) its default backend. NULL when there is none.
+*/
+static struct hlp_proxy *fetch_be(const struct hlp_sess *s, const struct hlp_arg *a, int n)
+{
+	struct hlp_proxy *px;
+
+	if (n > 0)
+		return a[0].ptr;
+	px = fetch_cur_be(s);
+	return px->cap & HLP_CAP_BE ? px : px->be;
+}
+
+static int fetch_srv_up(const struct hlp_server *sv)
+{
+	return !sv->disabled && sv->weight > 0;
+}
+
+/*
+** HAProxy's count of usable servers: the active ones, else the backup
+** ones, of which only the first serves without "option allbackups".
+*/
+static unsigned fetch_usable_srv(const struct hlp_proxy *be)
+{
+	unsigned act = hlp_lb_active(be), bck = 0, i;
+
+	if (act)
+		return act;
+	for (i = 0; i < be->nsrv; i++)
+		if (be->srv[i]->backup && fetch_srv_up(be->srv[i]))
+			bck++;
+	return bck && !(be->opts & HLP_OPT_ALLBACKUPS) ? 1 : bck;
+}
+
+static int fetch_set_sint(struct hlp_smp *smp, int64_t v)
+{
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = v;
+	return 0;
+}
+
+static int smp_f_nbsrv(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_proxy *be = fetch_be(s, a, n);
+
+	(void)priv;
+	return be ? fetch_set_sint(smp, fetch_usable_srv(be)) : -1;
+}
+
+/* be_conn: sessions assigned to the backend, queued ones included. */
+static int smp_f_be_conn(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_proxy *be = fetch_be(s, a, n);
+
+	(void)priv;
+	return be ? fetch_set_sint(smp, be->beconn) : -1;
+}
+
+static int smp_f_fe_conn(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_proxy *fe = n ? a[0].ptr : s->fe;
+
+	(void)priv;
+	return fe ? fetch_set_sint(smp, fe->feconn) : -1;
+}
+
+static int smp_f_queue(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_proxy *be = fetch_be(s, a, n);
+
+	(void)priv;
+	return be ? fetch_set_sint(smp, be->nqueue) : -1;
+}
+
+/* avg_queue: the queue divided among the usable servers, rounded up. */
+static int smp_f_avg_queue(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_proxy *be = fetch_be(s, a, n);
+	unsigned nb;
+
+	(void)priv;
+	if (!be)
+		return -1;
+	nb = fetch_usable_srv(be);
+	return fetch_set_sint(smp, nb ? ((int64_t)be->nqueue + nb - 1) / nb : (int64_t)be->nqueue);
+}
+
+/*
+** connslots: HAProxy's sum over the servers not in maintenance of the
+** free connection and queue slots, or -1 when one of them has no maxconn
+** or no maxqueue. hlproxy servers have no maxqueue (an unbounded queue),
+** so any server in service gives -1, as it does in HAProxy.
+*/
+static int smp_f_connslots(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_proxy *be = fetch_be(s, a, n);
+	unsigned i;
+
+	(void)priv;
+	if (!be)
+		return -1;
+	for (i = 0; i < be->nsrv; i++)
+		if (!be->srv[i]->disabled)
+			return fetch_set_sint(smp, -1);
+	return fetch_set_sint(smp, 0);
+}
+
+static int smp_f_srv_conn(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_server *sv = a[0].ptr;
+
+	(void)s; (void)n; (void)priv;
+	return sv ? fetch_set_sint(smp, sv->cur_conn) : -1;
+}
+
+/* srv_is_up: without health checks, a server is up unless disabled. */
+static int smp_f_srv_is_up(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct hlp_server *sv = a[0].ptr;
+
+	(void)s; (void)n; (void)priv;
+	if (!sv)
+		return -1;
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = !sv->disabled;
+	return 0;
+}
+
+static int fetch_set_name(struct hlp_smp *smp, const char *name)
+{
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = name;
+	smp->u.str.n = strlen(name);
+	return 0;
+}
+
+static int smp_f_fe_name(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	return fetch_set_name(smp, s->fe->name);
+}
+
+static int smp_f_be_name(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	return fetch_set_name(smp, fetch_cur_be(s)->name);
+}
+
+/* srv_name, srv_id: fail until a server is assigned. */
+static int smp_f_srv_name(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	return s->srv ? fetch_set_name(smp, s->srv->name) : -1;
+}
+
+static int smp_f_fe_id(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	return fetch_set_sint(smp, s->fe->id);
+}
+
+static int smp_f_be_id(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	return fetch_set_sint(smp, fetch_cur_be(s)->id);
+}
+
+static int smp_f_srv_id(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	return s->srv ? fetch_set_sint(smp, s->srv->id) : -1;
+}
+
+/* ---- the connection ---- */
+
+/* src, dst: the client's address and the address it connected to. */
+static int smp_f_addr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct sockaddr_storage *ss = priv ? &s->dst : &s->src;
+
+	(void)a; (void)n;
+	if (ss->ss_family == AF_INET) {
 		smp->type = HLP_SMP_IPV4;
-		smp->u.ipv4 = ((struct sockaddr_in *)&s->src)->sin_addr;
-	} else if (s->src.ss_family == AF_INET6) {
+		smp->u.ipv4 = ((const struct sockaddr_in *)ss)->sin_addr;
+	} else if (ss->ss_family == AF_INET6) {
 		smp->type = HLP_SMP_IPV6;
-		smp->u.ipv6 = ((struct sockaddr_in6 *)&s->src)->sin6_addr;
+		smp->u.ipv6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
 	} else
 		return -1;
 	return 0;
 }
 
+/* src_port, dst_port: fail when there is no port (not an IP socket). */
+static int smp_f_port(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int port = hlp_addr_port(priv ? &s->dst : &s->src);
+
+	(void)a; (void)n;
+	return port ? fetch_set_sint(smp, port) : -1;
+}
+
+/*
+** Whether <ss> belongs to this host, tested as HAProxy does by binding a
+** UDP socket to it: 1 yes, 0 no, -1 unknown. Non-IP addresses are local.
+*/
+static int fetch_addr_is_local(const struct sockaddr_storage *ss)
+{
+	struct sockaddr_storage tmp = *ss;
+	socklen_t len;
+	int fd, ret = -1;
+
+	if (ss->ss_family == AF_INET)
+		len = sizeof(struct sockaddr_in);
+	else if (ss->ss_family == AF_INET6)
+		len = sizeof(struct sockaddr_in6);
+	else
+		return 1;
+	hlp_addr_set_port(&tmp, 0);
+	fd = socket(ss->ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&tmp, len) == 0)
+		ret = 1;
+	else if (errno == EADDRNOTAVAIL)
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
+static int smp_f_is_local(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int r = fetch_addr_is_local(priv ? &s->dst : &s->src);
+
+	(void)a; (void)n;
+	if (r < 0)
+		return -1;
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = r;
+	return 0;
+}
+
+/* ---- the channels ---- */
+
 /* req.len / res.len: the input bytes waiting in the channel. */
 static int smp_f_len(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	(void)a; (void)n;
-	smp->type = HLP_SMP_SINT;
-	smp->u.sint = (int64_t)hlp_chn_input(s, priv != NULL);
+	return fetch_set_sint(smp, (int64_t)hlp_chn_input(s, priv != NULL));
+}
+
+/*
+** Copy <len> input bytes of channel <d> from <off> as a binary sample.
+** Fails when they are not all there yet, or could never fit a buffer.
+*/
+static int fetch_chn_block(struct hlp_sess *s, int d, uint64_t off, uint64_t len, struct hlp_smp *smp)
+{
+	size_t size;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	if (len > size || off > size - len || off + len > hlp_chn_input(s, d))
+		return -1;
+	hlp_chn_copy(s, d, (size_t)off, buf, (size_t)len);
+	smp->type = HLP_SMP_BIN;
+	smp->u.str.p = buf;
+	smp->u.str.n = (size_t)len;
 	return 0;
 }
 
 /*
 ** req.payload(off,len) / res.payload: <len> bytes from <off>; len 0 means
-** up to the end. Fails when the channel does not hold them yet.
+** up to the end of what is there.
 */
 static int smp_f_payload(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	int d = priv != NULL;
-	size_t in = hlp_chn_input(s, d), off = (size_t)a[0].sint, len = (size_t)a[1].sint, size;
-	char *buf;
+	uint64_t off = (uint64_t)a[0].sint, len = (uint64_t)a[1].sint, in = hlp_chn_input(s, d);
 
 	(void)n;
 	if (len == 0) {
@@ -4664,19 +5668,10 @@ static int smp_f_payload(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 			return -1;
 		len = in - off;
 	}
-	if (off + len > in)
-		return -1;
-	buf = hlp_smp_trash(s->h, &size);
-	if (len > size)
-		return -1;
-	hlp_chn_copy(s, d, off, buf, len);
-	smp->type = HLP_SMP_BIN;
-	smp->u.str.p = buf;
-	smp->u.str.n = len;
-	return 0;
+	return fetch_chn_block(s, d, off, len, smp);
 }
 
-static int smp_check_payload(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+static int fetch_check_payload(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
 {
 	(void)h; (void)n;
 	if (a[0].sint < 0 || a[1].sint < 0) {
@@ -4686,19 +5681,124 @@ static int smp_check_payload(struct hlp *h, struct hlp_arg *a, int n, char *err,
 	return 0;
 }
 
-static const char smp_res_tag = 1;
+/*
+** req.payload_lv(off1,len[,off2]) / res.payload_lv: the block whose size
+** is the <len>-byte big-endian integer at <off1> (kept to 32 bits, as
+** HAProxy), starting right after it, or at <off2>: absolute, or relative
+** to the end of the size when written with a sign. A zero size fails.
+*/
+static int smp_f_payload_lv(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int d = priv != NULL;
+	uint64_t off1 = (uint64_t)a[0].sint, lsz = (uint64_t)a[1].sint, i, off;
+	size_t bufsize = s->h->g.bufsize;
+	uint32_t size = 0;
+	char tmp[16];
+
+	if (off1 + lsz > hlp_chn_input(s, d))
+		return -1;
+	for (i = 0; i < lsz; i += sizeof(tmp)) {
+		size_t k, got = hlp_chn_copy(s, d, (size_t)(off1 + i), tmp, (size_t)HLP_MIN(lsz - i, sizeof(tmp)));
+
+		for (k = 0; k < got; k++)
+			size = size << 8 | (unsigned char)tmp[k];
+	}
+	off = off1 + lsz;
+	if (n > 2 && a[2].len) {
+		if (a[2].sint > (int64_t)bufsize)
+			return -1;
+		if (a[2].str[0] == '+' || a[2].str[0] == '-')
+			off = (uint64_t)((int64_t)off + a[2].sint);
+		else
+			off = (uint64_t)a[2].sint;
+	}
+	if (!size)
+		return -1;
+	return fetch_chn_block(s, d, off, size, smp);
+}
+
+/*
+** payload_lv's arguments: <off1> >= 0, <len> > 0, and <off2> an integer,
+** signed when relative, that does not point before the channel's start.
+*/
+static int fetch_check_payload_lv(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h;
+	if (a[0].sint < 0) {
+		snprintf(err, errlen, "payload offset1 must be positive");
+		return -1;
+	}
+	if (a[1].sint <= 0) {
+		snprintf(err, errlen, "payload length must be > 0");
+		return -1;
+	}
+	if (n > 2 && a[2].len) {
+		const char *p = a[2].str;
+		int neg = *p == '-';
+		uint64_t v = 0;
+
+		if (*p == '+' || *p == '-')
+			p++;
+		for (; *p >= '0' && *p <= '9' && v <= INT64_MAX / 10; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		if (*p || v > INT64_MAX) {
+			snprintf(err, errlen, "payload offset2 is not a number");
+			return -1;
+		}
+		if (neg && v > (uint64_t)a[0].sint + (uint64_t)a[1].sint) {
+			snprintf(err, errlen, "payload offset2 too negative");
+			return -1;
+		}
+		a[2].sint = neg ? -(int64_t)v : (int64_t)v;
+	}
+	return 0;
+}
 
 static const struct hlp_smp_kw smp_fetch_kws[] = {
+	/* constants and the process */
+	{ "always_false", smp_f_always, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "always_true", smp_f_always, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, &fetch_alt, NULL },
+	{ "str", smp_f_str, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "int", smp_f_int, "i", 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "bool", smp_f_int, "s", 1, HLP_SMP_ANY, HLP_SMP_BOOL, &fetch_alt, fetch_check_bool },
+	{ "ipv4", smp_f_ipv4, "s", 1, HLP_SMP_ANY, HLP_SMP_IPV4, NULL, fetch_check_ipv4 },
+	{ "ipv6", smp_f_ipv6, "s", 1, HLP_SMP_ANY, HLP_SMP_IPV6, NULL, fetch_check_ipv6 },
+	{ "env", smp_f_env, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "date", smp_f_date, "is", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_date },
+	{ "rand", smp_f_rand, "i", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "hostname", smp_f_hostname, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "pid", smp_f_pid, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "uptime", smp_f_uptime, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	/* proxies and servers */
+	{ "nbsrv", smp_f_nbsrv, "b", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_cur_be },
+	{ "be_conn", smp_f_be_conn, "b", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_cur_be },
+	{ "fe_conn", smp_f_fe_conn, "f", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_cur_fe },
+	{ "connslots", smp_f_connslots, "b", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_cur_be },
+	{ "queue", smp_f_queue, "b", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_cur_be },
+	{ "avg_queue", smp_f_avg_queue, "b", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, fetch_check_cur_be },
+	{ "srv_conn", smp_f_srv_conn, "r", 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "srv_is_up", smp_f_srv_is_up, "r", 1, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "fe_name", smp_f_fe_name, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "be_name", smp_f_be_name, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "srv_name", smp_f_srv_name, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "fe_id", smp_f_fe_id, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "be_id", smp_f_be_id, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "srv_id", smp_f_srv_id, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	/* the connection (addresses are IPv4 or IPv6: declared IPv4, as HAProxy) */
+	{ "src", smp_f_addr, "", 0, HLP_SMP_ANY, HLP_SMP_IPV4, NULL, NULL },
+	{ "dst", smp_f_addr, "", 0, HLP_SMP_ANY, HLP_SMP_IPV4, &fetch_alt, NULL },
+	{ "src_port", smp_f_port, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "dst_port", smp_f_port, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &fetch_alt, NULL },
+	{ "src_is_local", smp_f_is_local, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "dst_is_local", smp_f_is_local, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, &fetch_alt, NULL },
+	/* the channels */
 	{ "req.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "req_len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
-	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &smp_res_tag, NULL },
-	{ "req.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, NULL, smp_check_payload },
-	{ "res.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, &smp_res_tag, smp_check_payload },
-	{ "str", smp_f_str, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "int", smp_f_int, "i", 1, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
-	{ "env", smp_f_env, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "fe_name", smp_f_fe_name, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "src", smp_f_src, "", 0, HLP_SMP_ANY, HLP_SMP_IPV4, NULL, NULL },
+	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &fetch_alt, NULL },
+	{ "req.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, NULL, fetch_check_payload },
+	{ "res.payload", smp_f_payload, "ii", 2, HLP_SMP_ANY, HLP_SMP_BIN, &fetch_alt, fetch_check_payload },
+	{ "req.payload_lv", smp_f_payload_lv, "iis", 2, HLP_SMP_ANY, HLP_SMP_BIN, NULL, fetch_check_payload_lv },
+	{ "res.payload_lv", smp_f_payload_lv, "iis", 2, HLP_SMP_ANY, HLP_SMP_BIN, &fetch_alt, fetch_check_payload_lv },
 };
 
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n)
@@ -4710,9 +5810,73 @@ HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n)
 
 /**** Begin file smp_conv.c ****/
 /*
-** smp_conv.c: the sample converters (lower, base64, crc32, regsub...).
+** smp_conv.c: the sample converters (lower, base64, crc32, regsub...),
+** with HAProxy 2.6's names, arguments and results. A converter gets its
+** input already cast to the type it wants and writes its output into a
+** scratch buffer of tune.bufsize bytes (the input may live in the other
+** one). Strings are pointer + length: NUL bytes go through. Arguments are
+** checked (and regexes compiled) when the configuration is parsed.
 */
 
+#if HLP_ENABLE_TLS
+#include <mbedtls/md.h>
+#endif
+
+static const char conv_hexdig[] = "0123456789ABCDEF";
+
+/* The value of hex digit <c>, or -1. */
+static int conv_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+** Write the text of sample <v> (any type) into <dst>, at most <room>
+** bytes. Returns the length written. Uses no scratch buffer, so the
+** caller's output buffer stays the current one.
+*/
+static size_t conv_smp_text(const struct hlp_smp *v, char *dst, size_t room)
+{
+	char tmp[INET6_ADDRSTRLEN + 24];
+	const char *p = tmp;
+	size_t n;
+
+	switch (v->type) {
+	case HLP_SMP_STR:
+	case HLP_SMP_BIN:
+		p = v->u.str.p;
+		n = v->u.str.n;
+		break;
+	case HLP_SMP_IPV4:
+	case HLP_SMP_IPV6:
+		if (!inet_ntop(v->type == HLP_SMP_IPV4 ? AF_INET : AF_INET6,
+		               v->type == HLP_SMP_IPV4 ? (const void *)&v->u.ipv4 : (const void *)&v->u.ipv6,
+		               tmp, sizeof(tmp)))
+			return 0;
+		n = strlen(tmp);
+		break;
+	default:
+		n = (size_t)snprintf(tmp, sizeof(tmp), "%lld", (long long)v->u.sint);
+		break;
+	}
+	n = HLP_MIN(n, room);
+	memcpy(dst, p, n);
+	return n;
+}
+
+static void conv_free_regex(void *p)
+{
+	regfree(p);
+	free(p);
+}
+
+/* ---- lower, upper, length ---- */
 
 static int smp_c_case(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
@@ -4744,12 +5908,1300 @@ static int smp_c_length(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	return 0;
 }
 
+/* ---- base64, b64dec, hex, hex2i ---- */
+
+static const char conv_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* The value of a base64 character: 0-63, 64 for '=', -1 if invalid. */
+static int conv_b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return c == '=' ? 64 : -1;
+}
+
+/*
+** Decode base64 <in> into <out> (<room> bytes) as HAProxy does: whole
+** quads only; in a quad, padding never starts at the first character and
+** nothing but padding follows it, so a quad gives 0 to 3 bytes, and
+** decoding goes on after a padded quad. <out> may be <in>: a quad is read
+** before its bytes are written. Returns the length, or -1.
+*/
+static long conv_b64_decode(const char *in, size_t n, char *out, size_t room)
+{
+	size_t i, o = 0;
+
+	if (n % 4)
+		return -1;
+	for (i = 0; i < n; i += 4) {
+		int v[4], k, pad = 0;
+		uint32_t w = 0;
+
+		for (k = 0; k < 4; k++) {
+			v[k] = conv_b64val((unsigned char)in[i + k]);
+			if (v[k] < 0 || (pad && v[k] != 64) || (k == 1 && v[0] == 64))
+				return -1;
+			if (v[k] == 64)
+				pad++;
+			w = (w << 6) | (uint32_t)(v[k] & 63);
+		}
+		if (o + (size_t)(3 - pad) > room)
+			return -1;
+		for (k = 0; k < 3 - pad; k++)
+			out[o++] = (char)(w >> (16 - 8 * k));
+	}
+	return (long)o;
+}
+
+static int smp_c_base64(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const unsigned char *in = (const unsigned char *)smp->u.str.p;
+	size_t len = smp->u.str.n, i, o = 0, size;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)a; (void)n; (void)priv;
+	if ((len + 2) / 3 * 4 > size)
+		return -1;
+	for (i = 0; i < len; i += 3) {
+		uint32_t w = (uint32_t)in[i] << 16;
+
+		if (i + 1 < len)
+			w |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < len)
+			w |= in[i + 2];
+		buf[o++] = conv_b64[(w >> 18) & 63];
+		buf[o++] = conv_b64[(w >> 12) & 63];
+		buf[o++] = i + 1 < len ? conv_b64[(w >> 6) & 63] : '=';
+		buf[o++] = i + 2 < len ? conv_b64[w & 63] : '=';
+	}
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+static int smp_c_b64dec(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t size;
+	char *buf = hlp_smp_trash(s->h, &size);
+	long len = conv_b64_decode(smp->u.str.p, smp->u.str.n, buf, size);
+
+	(void)a; (void)n; (void)priv;
+	if (len < 0)
+		return -1;
+	smp->type = HLP_SMP_BIN;
+	smp->u.str.p = buf;
+	smp->u.str.n = (size_t)len;
+	return 0;
+}
+
+/* hex: two upper-case digits per byte, cut at the buffer's size. */
+static int smp_c_hex(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t i, o = 0, size;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)a; (void)n; (void)priv;
+	for (i = 0; i < smp->u.str.n && o + 2 <= size; i++) {
+		unsigned char c = (unsigned char)smp->u.str.p[i];
+
+		buf[o++] = conv_hexdig[c >> 4];
+		buf[o++] = conv_hexdig[c & 15];
+	}
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+/* hex2i: the hex digits as a 64-bit integer; any other byte fails. */
+static int smp_c_hex2i(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	(void)s; (void)a; (void)n; (void)priv;
+	for (i = 0; i < smp->u.str.n; i++) {
+		int d = conv_hexval((unsigned char)smp->u.str.p[i]);
+
+		if (d < 0)
+			return -1;
+		v = (v << 4) | (uint64_t)d;
+	}
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = v <= (uint64_t)INT64_MAX ? (int64_t)v : -(int64_t)~v - 1;
+	return 0;
+}
+
+/* ---- bytes, field, word ---- */
+
+/*
+** bytes(off[,len]). As in HAProxy, whose comparisons are unsigned, a
+** negative offset gives an empty sample and a negative length no limit.
+*/
+static int smp_c_bytes(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)s; (void)priv;
+	if (a[0].sint < 0 || (uint64_t)a[0].sint >= smp->u.str.n) {
+		smp->u.str.n = 0;
+		return 0;
+	}
+	smp->u.str.p += a[0].sint;
+	smp->u.str.n -= (size_t)a[0].sint;
+	if (n > 1 && a[1].sint >= 0 && (uint64_t)a[1].sint < smp->u.str.n)
+		smp->u.str.n = (size_t)a[1].sint;
+	return 0;
+}
+
+static int conv_check_field(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h; (void)n;
+	if (a[0].sint == 0) {
+		snprintf(err, errlen, "argument 1: the index counts from 1 (or -1 from the end), 0 is invalid");
+		return -1;
+	}
+	if (a[1].len == 0) {
+		snprintf(err, errlen, "argument 2: empty list of delimiters");
+		return -1;
+	}
+	return 0;
+}
+
+static int conv_is_delim(const struct hlp_arg *d, char c)
+{
+	return memchr(d->str, c, d->len) != NULL;
+}
+
+/*
+** field(idx,delims[,count]): fields are what lies between delimiters
+** (possibly empty), numbered from 1, or from -1 at the end. <count>
+** fields are kept with their delimiters; 0 (or less) keeps all the rest.
+** A missing field fails.
+*/
+static int smp_c_field(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const char *p = smp->u.str.p;
+	size_t len = smp->u.str.n, start = 0, end = len, i;
+	int64_t want = a[0].sint, f, count = n > 2 ? a[2].sint : 1;
+
+	(void)s; (void)priv;
+	if (want > 0) {
+		for (f = 1, i = 0; i < len; i++) {
+			if (!conv_is_delim(&a[1], p[i]))
+				continue;
+			if (f != want) {
+				f++;
+				start = i + 1;
+			} else if (count == 1) {
+				end = i;
+				break;
+			} else if (count > 1)
+				count--;
+		}
+	} else {
+		for (f = -1, i = len; i > 0; i--) {
+			if (!conv_is_delim(&a[1], p[i - 1]))
+				continue;
+			if (f != want) {
+				f--;
+				end = i - 1;
+			} else if (count == 1) {
+				start = i;
+				break;
+			} else if (count > 1)
+				count--;
+		}
+	}
+	if (f != want)
+		return -1;
+	smp->u.str.p = p + start;
+	smp->u.str.n = end - start;
+	return 0;
+}
+
+/*
+** word(idx,delims[,count]): like field() but words are the non-empty runs
+** between delimiters, so delimiters at either end and repeated ones do
+** not count. A missing word gives an empty string (HAProxy 2.6 does).
+*/
+static int smp_c_word(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const char *p = smp->u.str.p;
+	size_t len = smp->u.str.n, start = 0, end = len, i;
+	int64_t want = a[0].sint, w = 0, count = n > 2 ? a[2].sint : 1;
+	int inword = 0;
+
+	(void)s; (void)priv;
+	for (i = 0; i < len; i++) {
+		size_t at = want > 0 ? i : len - 1 - i;
+		int sep = conv_is_delim(&a[1], p[at]);
+
+		if (!inword && !sep) {
+			if (w != want) {
+				w += want > 0 ? 1 : -1;
+				if (want > 0)
+					start = at;
+				else
+					end = at + 1;
+			}
+			inword = 1;
+		} else if (inword && sep) {
+			inword = 0;
+			if (w != want)
+				continue;
+			if (count == 1) {
+				if (want > 0)
+					end = at;
+				else
+					start = at + 1;
+				break;
+			}
+			if (count > 1)
+				count--;
+		}
+	}
+	if (w != want)
+		start = end = 0;
+	smp->u.str.p = p + start;
+	smp->u.str.n = end - start;
+	return 0;
+}
+
+/* ---- regsub ---- */
+
+#define CONV_RE_GLOBAL 1
+#define CONV_RE_ICASE  2
+
+/* Check a substitution: a backslash must be followed by something, \x by two characters. */
+static int conv_check_subst(const struct hlp_arg *a, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < a->len; i++) {
+		if (a->str[i] != '\\')
+			continue;
+		if (i + 1 >= a->len || (a->str[i + 1] == 'x' && i + 3 >= a->len)) {
+			snprintf(err, errlen, "argument 2: incomplete escape sequence at the end of '%.60s'", a->str);
+			return -1;
+		}
+		i += a->str[i + 1] == 'x' ? 3 : 1;
+	}
+	return 0;
+}
+
+/* regsub(regex,subst[,flags]): compile the extended POSIX regex into args[0].ptr. */
+static int conv_check_regsub(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	regex_t *re;
+	int flags = 0, rc;
+	size_t i;
+
+	(void)h;
+	for (i = 0; n > 2 && i < a[2].len; i++) {
+		if (a[2].str[i] == 'g')
+			flags |= CONV_RE_GLOBAL;
+		else if (a[2].str[i] == 'i')
+			flags |= CONV_RE_ICASE;
+		else {
+			snprintf(err, errlen, "argument 3: invalid regex flag '%c', only 'i' and 'g' are supported",
+			         a[2].str[i]);
+			return -1;
+		}
+	}
+	if (conv_check_subst(&a[1], err, errlen) < 0)
+		return -1;
+	re = malloc(sizeof(*re));
+	if (!re) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = hlp_regcomp(re, a[0].str, (flags & CONV_RE_ICASE) != 0);
+	if (rc != 0) {
+		char why[96];
+
+		regerror(rc, re, why, sizeof(why));
+		free(re);
+		snprintf(err, errlen, "argument 1: invalid regex '%.60s': %s", a[0].str, why);
+		return -1;
+	}
+	a[0].ptr = re;
+	a[0].release = conv_free_regex;
+	a[0].sint = flags;
+	return 0;
+}
+
+/* Append <len> bytes to <buf> at *o, as many as fit in <size>. */
+static void conv_put(char *buf, size_t size, size_t *o, const char *p, size_t len)
+{
+	len = HLP_MIN(len, size - *o);
+	memcpy(buf + *o, p, len);
+	*o += len;
+}
+
+/* Append substitution <sub> for a match in <in>: \0-\9 groups, \xHH a byte, \c the character c. */
+static void conv_put_subst(char *buf, size_t size, size_t *o, const struct hlp_arg *sub,
+                           const char *in, const regmatch_t *pm)
+{
+	const char *p = sub->str, *e = sub->str + sub->len;
+
+	while (p < e) {
+		char c = *p++;
+
+		if (c == '\\' && p < e) {
+			c = *p++;
+			if (c >= '0' && c <= '9') {
+				const regmatch_t *m = &pm[c - '0'];
+
+				if (m->rm_so >= 0 && m->rm_eo >= m->rm_so)
+					conv_put(buf, size, o, in + m->rm_so, (size_t)(m->rm_eo - m->rm_so));
+				continue;
+			}
+			if (c == 'x' && e - p >= 2) {
+				int hi = conv_hexval((unsigned char)p[0]), lo = conv_hexval((unsigned char)p[1]);
+
+				c = (char)(((hi < 0 ? 0 : hi) << 4) | (lo < 0 ? 0 : lo));
+				p += 2;
+			}
+		}
+		conv_put(buf, size, o, &c, 1);
+	}
+}
+
+/*
+** regsub: replace the first match (every match with 'g') like sed's s///.
+** An empty match copies the character it stands before, then moves on.
+** The input is copied NUL-terminated into one scratch buffer (regexec()
+** and sanitizers want the NUL even with REG_STARTEND, which lets the
+** regex see past a NUL byte) and the result is built in the other one.
+*/
+static int smp_c_regsub(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const regex_t *re = a[0].ptr;
+	int global = (a[0].sint & CONV_RE_GLOBAL) != 0, found = 0, eflags = 0;
+	size_t size, o = 0, pos = 0, len;
+	char *in = hlp_smp_trash(s->h, &size), *buf;
+	regmatch_t pm[10];
+
+	(void)n; (void)priv;
+#ifdef REG_STARTEND
+	eflags = REG_STARTEND;
+#endif
+	len = HLP_MIN(smp->u.str.n, size - 1);
+	memcpy(in, smp->u.str.p, len);
+	in[len] = 0;
+	buf = hlp_smp_trash(s->h, &size);
+	while (pos <= len) {
+		size_t so;
+
+		if (found && !global) {
+			conv_put(buf, size, &o, in + pos, len - pos);
+			break;
+		}
+		pm[0].rm_so = 0;
+		pm[0].rm_eo = (regoff_t)(len - pos);
+		found = regexec(re, in + pos, HLP_COUNTOF(pm), pm, eflags) == 0;
+		so = found ? (size_t)pm[0].rm_so : len - pos;
+		conv_put(buf, size, &o, in + pos, so);
+		if (!found)
+			break;
+		conv_put_subst(buf, size, &o, &a[1], in + pos, pm);
+		if (pos >= len)
+			break;
+		if (pm[0].rm_eo == 0) {
+			conv_put(buf, size, &o, in + pos, 1);
+			pos++;
+		} else
+			pos += (size_t)pm[0].rm_eo;
+		eflags |= REG_NOTBOL;
+	}
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+/* ---- djb2, crc32, sdbm, wt6 ---- */
+
+/*
+** Bob Jenkins' 32-bit full avalanche mix, then a product by a large
+** prime, as HAProxy's hash converters apply it.
+*/
+static uint32_t conv_avalanche(uint32_t a)
+{
+	a = (a + 0x7ed55d16u) + (a << 12);
+	a = (a ^ 0xc761c23cu) ^ (a >> 19);
+	a = (a + 0x165667b1u) + (a << 5);
+	a = (a + 0xd3a2646cu) ^ (a << 9);
+	a = (a + 0xfd7046c5u) + (a << 3);
+	a = (a ^ 0xb55a4f09u) ^ (a >> 16);
+	return a * 3221225473u;
+}
+
+static uint32_t conv_rotl(uint32_t v, unsigned r)
+{
+	r &= 31;
+	return r ? (v << r) | (v >> (32 - r)) : v;
+}
+
+/* The hashes of HAProxy's hash-type: 'd'jb2, 'c'rc32, 's'dbm or 'w't6. */
+static uint32_t conv_hash(char kind, const unsigned char *p, size_t len)
+{
+	uint32_t h, h1, t;
+	unsigned s0 = 6, s1 = 18;
+	int bit;
+
+	switch (kind) {
+	case 'd':
+		for (h = 5381; len; len--)
+			h = h * 33 + *p++;
+		return h;
+	case 'c':
+		for (h = 0xffffffffu; len; len--) {
+			h ^= *p++;
+			for (bit = 0; bit < 8; bit++)
+				h = (h >> 1) ^ ((h & 1) ? 0xedb88320u : 0);
+		}
+		return ~h;
+	case 's':
+		for (h = 0; len; len--)
+			h = *p++ + (h << 6) + (h << 16) - h;
+		return h;
+	default:
+		/* wt6 */
+		for (h = 0xa53c965au, h1 = 0x5ca6953au; len; len--) {
+			t = *p++;
+			h = ~(h ^ t);
+			h1 = ~(h1 + t);
+			t = conv_rotl(h1, s0);
+			h1 = conv_rotl(h, s1);
+			h = t;
+			t = ((h >> 16) ^ h1) & 0xffff;
+			s0 = t & 0x1f;
+			s1 = t >> 11;
+		}
+		return h ^ h1;
+	}
+}
+
+static int smp_c_hash(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	uint32_t h = conv_hash(*(const char *)priv, (const unsigned char *)smp->u.str.p, smp->u.str.n);
+
+	(void)s;
+	if (n > 0 && a[0].sint)
+		h = conv_avalanche(h);
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = h;
+	return 0;
+}
+
+/* ---- json ---- */
+
+enum { CONV_JSON_ASCII, CONV_JSON_UTF8, CONV_JSON_UTF8S, CONV_JSON_UTF8P, CONV_JSON_UTF8PS };
+
+static int conv_check_json(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	static const char *const names[] = { "ascii", "utf8", "utf8s", "utf8p", "utf8ps" };
+	unsigned i;
+
+	(void)h;
+	if (n == 0 || a[0].len == 0)
+		return 0;
+	for (i = 0; i < HLP_COUNTOF(names); i++)
+		if (strcmp(a[0].str, names[i]) == 0) {
+			a[0].sint = i;
+			return 0;
+		}
+	snprintf(err, errlen, "argument 1: unknown input encoding '%.40s' (expects 'ascii', 'utf8', 'utf8s', 'utf8p' or 'utf8ps')",
+	         a[0].str);
+	return -1;
+}
+
+#define CONV_U8_BAD      1   /* bad sequence */
+#define CONV_U8_RANGE    2   /* surrogate, U+FFFE or U+FFFF */
+#define CONV_U8_OVERLONG 4
+
+/*
+** Decode one UTF-8 character (old 6-byte form included) from <p>, <len>
+** > 0 bytes, into *c. Returns the CONV_U8_* problems and sets *used to the
+** bytes consumed: 1 for a bad lead byte or a truncated sequence, the
+** bytes before the first bad continuation byte otherwise.
+*/
+static unsigned conv_utf8_next(const unsigned char *p, size_t len, uint32_t *c, size_t *used)
+{
+	size_t need, i;
+	unsigned ret = 0;
+
+	*used = 1;
+	*c = p[0];
+	if (p[0] < 0x80)
+		return 0;
+	if (p[0] < 0xc0 || p[0] >= 0xfe)
+		return CONV_U8_BAD;
+	need = p[0] < 0xe0 ? 1 : p[0] < 0xf0 ? 2 : p[0] < 0xf8 ? 3 : p[0] < 0xfc ? 4 : 5;
+	if (len < need + 1)
+		return CONV_U8_BAD;
+	*c = p[0] & (0x3fu >> need);
+	for (i = 1; i <= need; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*used = i;
+			return CONV_U8_BAD;
+		}
+		*c = (*c << 6) | (p[i] & 0x3fu);
+	}
+	*used = need + 1;
+	if ((*c <= 0x7f && need >= 1) || (*c <= 0x7ff && need >= 2) || (*c <= 0xffff && need >= 3))
+		ret |= CONV_U8_OVERLONG;
+	if ((*c >= 0xd800 && *c <= 0xdfff) || *c == 0xfffe || *c == 0xffff)
+		ret |= CONV_U8_RANGE;
+	return ret;
+}
+
+/*
+** json([enc]): escape for a JSON string, output in ASCII. Characters
+** outside 0x20-0x7e and above 0xff become \uXXXX. The utf8 decoders fail
+** on errors ("s" drops the character instead; "p" accepts overlong forms);
+** characters above U+FFFF count as errors.
+*/
+static int smp_c_json(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const unsigned char *p = (const unsigned char *)smp->u.str.p, *e = p + smp->u.str.n;
+	int mode = n > 0 ? (int)a[0].sint : CONV_JSON_ASCII;
+	int skip = mode == CONV_JSON_UTF8S || mode == CONV_JSON_UTF8PS;
+	unsigned fatal = CONV_U8_BAD | CONV_U8_RANGE;
+	size_t size, o = 0;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)priv;
+	if (mode == CONV_JSON_UTF8 || mode == CONV_JSON_UTF8S)
+		fatal |= CONV_U8_OVERLONG;
+	while (p < e) {
+		char esc[8];
+		const char *out = esc;
+		size_t olen = 2, used = 1;
+		uint32_t c = *p;
+
+		if (mode != CONV_JSON_ASCII) {
+			unsigned bad = conv_utf8_next(p, (size_t)(e - p), &c, &used);
+
+			p += used;
+			if ((bad & fatal) || c > 0xffff) {
+				if (skip)
+					continue;
+				return -1;
+			}
+		} else
+			p++;
+		switch (c) {
+		case '"': out = "\\\""; break;
+		case '\\': out = "\\\\"; break;
+		case '/': out = "\\/"; break;
+		case '\b': out = "\\b"; break;
+		case '\f': out = "\\f"; break;
+		case '\r': out = "\\r"; break;
+		case '\n': out = "\\n"; break;
+		case '\t': out = "\\t"; break;
+		default:
+			if (c >= 0x20 && c <= 0x7e) {
+				esc[0] = (char)c;
+				olen = 1;
+			} else
+				olen = (size_t)snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)c);
+		}
+		if (o + olen > size)
+			return -1;
+		memcpy(buf + o, out, olen);
+		o += olen;
+	}
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+/* ---- ltime, utime ---- */
+
+/* ltime/utime(fmt[,offset]): strftime() of the date in local time or UTC. */
+static int smp_c_time(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	/* as HAProxy: 55 bits keep the date positive, the offset wraps */
+	uint64_t u = ((uint64_t)smp->u.sint & 0x007fffffffffffffull) + (uint64_t)(n > 1 ? a[1].sint : 0);
+	int64_t v = u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)~u - 1;
+	time_t t = (time_t)v;
+	struct tm tm;
+	size_t size;
+	char *buf;
+
+	if ((int64_t)t != v || !(priv ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)))
+		return -1;
+	buf = hlp_smp_trash(s->h, &size);
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = strftime(buf, size, a[0].str, &tm);
+	return 0;
+}
+
+/* ---- language ---- */
+
+/* Does Accept-Language range <r> match list entry <t>? "fr-FR" matches "fr". */
+static int conv_lang_match(const char *r, size_t rn, const char *t, size_t tn)
+{
+	size_t i;
+
+	for (i = 0; i < rn; i++) {
+		if (r[i] == '-' && i == tn)
+			return 1;
+		if (i == tn || r[i] != t[i])
+			return 0;
+	}
+	return i == tn;
+}
+
+/*
+** An HTTP q-value at *pp (before <e>), in thousandths, as HAProxy reads
+** it: a digit, then one more character which must be '.', then up to
+** three digits; that extra character is consumed even when it is not a
+** dot. Advances *pp. No digit gives 1000.
+*/
+static int conv_qvalue(const char **pp, const char *e)
+{
+	const char *p = *pp;
+	int q = 1000, mul;
+
+	if (p < e && *p >= '0' && *p <= '9') {
+		q = (*p++ - '0') * 1000;
+		if (p < e && *p++ == '.')
+			for (mul = 100; mul && p < e && *p >= '0' && *p <= '9'; mul /= 10)
+				q += (*p++ - '0') * mul;
+	}
+	*pp = p;
+	return q > 1000 ? 1000 : q;
+}
+
+static const char *conv_skip_sp(const char *p, const char *e)
+{
+	while (p < e && *p == ' ')
+		p++;
+	return p;
+}
+
+/* The entry of the ';'-separated list <l> that range <r> matches, its length in *wn, or NULL. */
+static const char *conv_lang_find(const struct hlp_arg *l, const char *r, size_t rn, size_t *wn)
+{
+	const char *w = l->str, *e = l->str + l->len, *we;
+
+	for (;; w = we + 1) {
+		we = memchr(w, ';', (size_t)(e - w));
+		if (!we)
+			we = e;
+		if (conv_lang_match(r, rn, w, (size_t)(we - w))) {
+			*wn = (size_t)(we - w);
+			return w;
+		}
+		if (we == e)
+			return NULL;
+	}
+}
+
+/*
+** language(list[,default]): the entry of the ';'-separated <list> that the
+** Accept-Language input prefers (highest q, the first one on a tie, q=0
+** never). Fails when nothing matches and there is no default.
+*/
+static int smp_c_language(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const char *p = smp->u.str.p, *e = p + smp->u.str.n, *best = NULL;
+	size_t bestn = 0;
+	int bestq = 0;
+
+	(void)s; (void)priv;
+	while (p < e) {
+		const char *tok, *w;
+		size_t wn;
+		int q = 1000;
+
+		p = conv_skip_sp(p, e);
+		if (p >= e)
+			break;
+		for (tok = p; p < e && *p != ';' && *p != ',' && *p != ' '; p++)
+			;
+		w = p > tok ? conv_lang_find(&a[0], tok, (size_t)(p - tok), &wn) : NULL;
+		if (w) {
+			/* an optional ";q=value", spaces allowed around each part */
+			p = conv_skip_sp(p, e);
+			if (p < e && *p == ';') {
+				p = conv_skip_sp(p + 1, e);
+				if (p < e && *p == 'q') {
+					p = conv_skip_sp(p + 1, e);
+					if (p < e && *p == '=') {
+						p = conv_skip_sp(p + 1, e);
+						if (p < e)
+							q = conv_qvalue(&p, e);
+					}
+				}
+			} else if (p < e && *p != ',')
+				q = 0;
+			if (q > bestq) {
+				best = w;
+				bestn = wn;
+				if (q >= 1000)
+					break;
+				bestq = q;
+			}
+		}
+		while (p < e && *p != ',')
+			p++;
+		if (p < e)
+			p++;
+	}
+	if (!bestn && n > 1) {
+		best = a[1].str;
+		bestn = a[1].len;
+	}
+	if (!bestn)
+		return -1;
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = best;
+	smp->u.str.n = bestn;
+	return 0;
+}
+
+/* ---- ipmask ---- */
+
+/* A mask as a prefix length (0 to <bits>) or an address. Returns 0 or -1. */
+static int conv_parse_mask(const struct hlp_arg *a, int family, unsigned char *out)
+{
+	int bits = family == AF_INET ? 32 : 128, i;
+	char *end;
+	long v;
+
+	if (a->len && strspn(a->str, "0123456789") == a->len) {
+		errno = 0;
+		v = strtol(a->str, &end, 10);
+		if (errno || v > bits)
+			return -1;
+		for (i = 0; i < bits / 8; i++, v -= 8)
+			out[i] = v >= 8 ? 0xff : v <= 0 ? 0 : (unsigned char)(0xff << (8 - v));
+		return 0;
+	}
+	return inet_pton(family, a->str, out) == 1 ? 0 : -1;
+}
+
+/* ipmask(mask4[,mask6]): the IPv4 mask in args[0].sint, the IPv6 one in args[1].ptr. */
+static int conv_check_ipmask(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	unsigned char m4[4], *m6;
+
+	(void)h;
+	if (conv_parse_mask(&a[0], AF_INET, m4) < 0) {
+		snprintf(err, errlen, "argument 1: invalid IPv4 mask '%.50s' (expects a prefix length from 0 to 32 or a dotted mask)",
+		         a[0].str);
+		return -1;
+	}
+	memcpy(&a[0].sint, m4, 4);
+	if (n < 2)
+		return 0;
+	m6 = malloc(16);
+	if (!m6) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	a[1].ptr = m6;
+	a[1].release = free;
+	if (conv_parse_mask(&a[1], AF_INET6, m6) < 0) {
+		snprintf(err, errlen, "argument 2: invalid IPv6 mask '%.50s' (expects a prefix length from 0 to 128 or an address form)",
+		         a[1].str);
+		return -1;
+	}
+	return 0;
+}
+
+/* A v4-mapped IPv6 address becomes IPv4; IPv6 without a mask6 fails. */
+static int smp_c_ipmask(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int i;
+
+	(void)s; (void)priv;
+	if (smp->type == HLP_SMP_IPV6 && IN6_IS_ADDR_V4MAPPED(&smp->u.ipv6)) {
+		struct in_addr v4;
+
+		memcpy(&v4, &smp->u.ipv6.s6_addr[12], 4);
+		smp->u.ipv4 = v4;
+		smp->type = HLP_SMP_IPV4;
+	}
+	if (smp->type == HLP_SMP_IPV4) {
+		uint32_t m;
+
+		memcpy(&m, &a[0].sint, 4);
+		smp->u.ipv4.s_addr &= m;
+		return 0;
+	}
+	if (n < 2)
+		return -1;
+	for (i = 0; i < 16; i++)
+		smp->u.ipv6.s6_addr[i] &= ((const unsigned char *)a[1].ptr)[i];
+	return 0;
+}
+
+/* ---- arithmetic and bitwise ---- */
+
+/*
+** The operand of add, sub, mul, div, mod, and, or, xor: a variable name
+** (the argument's type becomes 'v') or an integer ('i').
+*/
+static int conv_check_operand(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	char *end;
+
+	(void)n;
+	if (hlp_vars_check_name(h, a[0].str, err, errlen) == 0) {
+		a[0].type = 'v';
+		return 0;
+	}
+	errno = 0;
+	a[0].sint = strtoll(a[0].str, &end, 10);
+	if (!a[0].len || *end || errno) {
+		snprintf(err, errlen, "argument 1: expects an integer or a variable name, got '%.60s'", a[0].str);
+		return -1;
+	}
+	a[0].type = 'i';
+	return 0;
+}
+
+/* The operand's value: the integer, or the variable cast to an integer. */
+static int conv_operand(struct hlp_sess *s, const struct hlp_arg *a, int64_t *v)
+{
+	struct hlp_smp tmp;
+
+	if (a->type != 'v') {
+		*v = a->sint;
+		return 0;
+	}
+	if (hlp_vars_get(s->h, s, a->str, &tmp) < 0 || hlp_smp_cast(s->h, &tmp, HLP_SMP_SINT) < 0)
+		return -1;
+	*v = tmp.u.sint;
+	return 0;
+}
+
+static int64_t conv_add_sat(int64_t x, int64_t y)
+{
+	if (y > 0 && x > INT64_MAX - y)
+		return INT64_MAX;
+	if (y < 0 && x < INT64_MIN - y)
+		return INT64_MIN;
+	return x + y;
+}
+
+/* x * y, saturated at the bounds as HAProxy does. */
+static int64_t conv_mul_sat(int64_t x, int64_t y)
+{
+	uint64_t ux, uy, limit, r;
+	int neg = (x < 0) != (y < 0);
+
+	if (x == 0 || y == 0)
+		return 0;
+	ux = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+	uy = y < 0 ? 0 - (uint64_t)y : (uint64_t)y;
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	if (ux > limit / uy)
+		return neg ? INT64_MIN : INT64_MAX;
+	r = ux * uy;
+	if (!neg)
+		return (int64_t)r;
+	return r > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)r;
+}
+
+/*
+** Two-operand integer converters, by tag. Additions and products
+** saturate; a division by 0 gives INT64_MAX and a modulo by 0 gives 0,
+** as in HAProxy.
+*/
+static int smp_c_arith(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int64_t x = smp->u.sint, y;
+
+	(void)n;
+	if (conv_operand(s, &a[0], &y) < 0)
+		return -1;
+	switch (*(const char *)priv) {
+	case '+': x = conv_add_sat(x, y); break;
+	case '-':
+		if (y == INT64_MIN) {
+			x = conv_add_sat(x, INT64_MAX);
+			if (x < INT64_MAX)
+				x++;
+		} else
+			x = conv_add_sat(x, -y);
+		break;
+	case '*': x = conv_mul_sat(x, y); break;
+	case '/': x = y == 0 || (x == INT64_MIN && y == -1) ? INT64_MAX : x / y; break;
+	case '%': x = y == 0 || (x == INT64_MIN && y == -1) ? 0 : x % y; break;
+	case '&': x &= y; break;
+	case '|': x |= y; break;
+	default: x ^= y; break;
+	}
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = x;
+	return 0;
+}
+
+/* One-operand integer converters, by tag: neg, cpl, then bool, not, odd, even (booleans). */
+static int smp_c_unary(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int64_t x = smp->u.sint;
+	char op = *(const char *)priv;
+
+	(void)s; (void)a; (void)n;
+	smp->type = HLP_SMP_BOOL;
+	switch (op) {
+	case 'n':
+		smp->type = HLP_SMP_SINT;
+		x = x == INT64_MIN ? INT64_MAX : -x;
+		break;
+	case '~':
+		smp->type = HLP_SMP_SINT;
+		x = ~x;
+		break;
+	case 'b': x = x != 0; break;
+	case '!': x = x == 0; break;
+	case 'o': x = x & 1; break;
+	default: x = !(x & 1); break;
+	}
+	smp->u.sint = x;
+	return 0;
+}
+
+/* ---- concat ---- */
+
+/* concat([start][,var][,end]): an empty var name means none. */
+static int conv_check_concat(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	char why[160];
+
+	if (n < 2 || a[1].len == 0)
+		return 0;
+	if (hlp_vars_check_name(h, a[1].str, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "argument 2: %s", why);
+		return -1;
+	}
+	a[1].type = 'v';
+	return 0;
+}
+
+/* The input, then <start>, the variable as text (nothing if unset), and <end>. */
+static int smp_c_concat(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t size, o = 0;
+	char *buf = hlp_smp_trash(s->h, &size);
+	struct hlp_smp v;
+
+	(void)priv;
+	conv_put(buf, size, &o, smp->u.str.p, smp->u.str.n);
+	if (n > 0)
+		conv_put(buf, size, &o, a[0].str, a[0].len);
+	if (n > 1 && a[1].type == 'v' && hlp_vars_get(s->h, s, a[1].str, &v) == 0)
+		o += conv_smp_text(&v, buf + o, size - o);
+	if (n > 2)
+		conv_put(buf, size, &o, a[2].str, a[2].len);
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+/* ---- url_dec, url_enc ---- */
+
+/*
+** url_dec([in_form]): %XX decoded, a bad escape fails; '+' becomes a
+** space with <in_form> and after a '?'.
+*/
+static int smp_c_url_dec(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const char *p = smp->u.str.p, *e = p + smp->u.str.n;
+	int form = n > 0 && a[0].sint != 0;
+	size_t size, o = 0;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)priv;
+	for (; p < e && o < size; p++) {
+		char c = *p;
+
+		if (c == '%') {
+			if (e - p < 3 || conv_hexval((unsigned char)p[1]) < 0 || conv_hexval((unsigned char)p[2]) < 0)
+				return -1;
+			c = (char)(conv_hexval((unsigned char)p[1]) << 4 | conv_hexval((unsigned char)p[2]));
+			p += 2;
+		} else if (c == '+' && form)
+			c = ' ';
+		else if (c == '?')
+			form = 1;
+		buf[o++] = c;
+	}
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+static int conv_check_url_enc(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h;
+	if (n > 0 && strcmp(a[0].str, "query") != 0) {
+		snprintf(err, errlen, "argument 1: unknown encoding type '%.50s', only 'query' is supported", a[0].str);
+		return -1;
+	}
+	return 0;
+}
+
+/* url_enc([query]): every byte but A-Z a-z 0-9 - . _ ~ as %XX; cut at the buffer's size. */
+static int smp_c_url_enc(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t size, o = 0, i;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)a; (void)n; (void)priv;
+	for (i = 0; i < smp->u.str.n; i++) {
+		unsigned char c = (unsigned char)smp->u.str.p[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			if (o + 1 > size)
+				break;
+			buf[o++] = (char)c;
+		} else {
+			if (o + 3 > size)
+				break;
+			buf[o++] = '%';
+			buf[o++] = conv_hexdig[c >> 4];
+			buf[o++] = conv_hexdig[c & 15];
+		}
+	}
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+/* ---- sha1, sha2, hmac (mbedTLS) ---- */
+
+/* Digest names hmac() accepts (case-insensitive, as OpenSSL's). */
+static const char *const conv_md_names[] = { "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "ripemd160" };
+
+#if HLP_ENABLE_TLS
+static const mbedtls_md_type_t conv_md_types[] = {
+	MBEDTLS_MD_MD5, MBEDTLS_MD_SHA1, MBEDTLS_MD_SHA224, MBEDTLS_MD_SHA256,
+	MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512, MBEDTLS_MD_RIPEMD160
+};
+
+/* Digest <smp> with digest <idx> of conv_md_names (HMAC when <key>) into <buf>. */
+static int conv_digest(struct hlp_smp *smp, int idx, const char *key, size_t keylen,
+                       char *buf, size_t size)
+{
+	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(conv_md_types[idx]);
+	const unsigned char *in = (const unsigned char *)smp->u.str.p;
+	int rc;
+
+	if (!md || mbedtls_md_get_size(md) > size)
+		return -1;
+	if (key)
+		rc = mbedtls_md_hmac(md, (const unsigned char *)key, keylen, in, smp->u.str.n, (unsigned char *)buf);
+	else
+		rc = mbedtls_md(md, in, smp->u.str.n, (unsigned char *)buf);
+	if (rc != 0)
+		return -1;
+	smp->type = HLP_SMP_BIN;
+	smp->u.str.p = buf;
+	smp->u.str.n = mbedtls_md_get_size(md);
+	return 0;
+}
+
+static int conv_md_usable(int idx)
+{
+	return mbedtls_md_info_from_type(conv_md_types[idx]) != NULL;
+}
+#else
+static int conv_digest(struct hlp_smp *smp, int idx, const char *key, size_t keylen,
+                       char *buf, size_t size)
+{
+	(void)smp; (void)idx; (void)key; (void)keylen; (void)buf; (void)size;
+	return -1;
+}
+
+static int conv_md_usable(int idx)
+{
+	(void)idx;
+	return 0;
+}
+#endif
+
+static int conv_check_tls(char *err, size_t errlen)
+{
+	if (HLP_ENABLE_TLS)
+		return 0;
+	snprintf(err, errlen, "not available: hlproxy was built without TLS support (HLP_ENABLE_TLS=0)");
+	return -1;
+}
+
+static int conv_check_sha1(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h; (void)a; (void)n;
+	return conv_check_tls(err, errlen);
+}
+
+/* sha2([bits]): 224, 256 (the default), 384 or 512. */
+static int conv_check_sha2(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	(void)h;
+	if (conv_check_tls(err, errlen) < 0)
+		return -1;
+	if (n > 0 && a[0].sint != 224 && a[0].sint != 256 && a[0].sint != 384 && a[0].sint != 512) {
+		snprintf(err, errlen, "argument 1: unsupported number of bits %lld (expects 224, 256, 384 or 512)",
+		         (long long)a[0].sint);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+** hmac(alg,key): args[0].sint is the digest's index. The key is a
+** variable name (type 'v'), or base64 text decoded now into args[1].ptr
+** (length in args[1].sint).
+*/
+static int conv_check_hmac(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen)
+{
+	unsigned i;
+	long len;
+
+	(void)n;
+	if (conv_check_tls(err, errlen) < 0)
+		return -1;
+	for (i = 0; i < HLP_COUNTOF(conv_md_names); i++)
+		if (strcasecmp(a[0].str, conv_md_names[i]) == 0)
+			break;
+	if (i == HLP_COUNTOF(conv_md_names) || !conv_md_usable((int)i)) {
+		snprintf(err, errlen, "argument 1: unknown digest algorithm '%.40s' (expects md5, sha1, sha224, sha256, sha384, sha512 or ripemd160)",
+		         a[0].str);
+		return -1;
+	}
+	a[0].sint = i;
+	if (hlp_vars_check_name(h, a[1].str, err, errlen) == 0) {
+		a[1].type = 'v';
+		return 0;
+	}
+	a[1].ptr = malloc(a[1].len / 4 * 3 + 1);
+	if (!a[1].ptr) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	a[1].release = free;
+	len = conv_b64_decode(a[1].str, a[1].len, a[1].ptr, a[1].len / 4 * 3 + 1);
+	if (len < 0) {
+		snprintf(err, errlen, "argument 2: the key must be base64-encoded or a variable name, got '%.50s'", a[1].str);
+		return -1;
+	}
+	a[1].sint = len;
+	return 0;
+}
+
+static int smp_c_sha1(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t size;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)a; (void)n; (void)priv;
+	return conv_digest(smp, 1, NULL, 0, buf, size);
+}
+
+static int smp_c_sha2(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int64_t bits = n > 0 ? a[0].sint : 256;
+	size_t size;
+	char *buf = hlp_smp_trash(s->h, &size);
+
+	(void)priv;
+	return conv_digest(smp, bits == 224 ? 2 : bits == 384 ? 4 : bits == 512 ? 5 : 3, NULL, 0, buf, size);
+}
+
+/*
+** A variable key is base64-decoded at run time into the output buffer
+** after the room kept for the digest (64 bytes); a variable that is unset
+** or not base64 makes the sample fail.
+*/
+static int smp_c_hmac(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	size_t size, klen;
+	char *buf = hlp_smp_trash(s->h, &size), *key;
+	struct hlp_smp v;
+	long len;
+
+	(void)n; (void)priv;
+	if (a[1].type != 'v')
+		return conv_digest(smp, (int)a[0].sint, a[1].ptr, (size_t)a[1].sint, buf, size);
+	if (size <= 64 || hlp_vars_get(s->h, s, a[1].str, &v) < 0)
+		return -1;
+	key = buf + 64;
+	if (v.type == HLP_SMP_STR || v.type == HLP_SMP_BIN)
+		len = conv_b64_decode(v.u.str.p, v.u.str.n, key, size - 64);
+	else {
+		klen = conv_smp_text(&v, key, size - 64);
+		len = conv_b64_decode(key, klen, key, size - 64);
+	}
+	if (len < 0)
+		return -1;
+	return conv_digest(smp, (int)a[0].sint, key, (size_t)len, buf, 64);
+}
+
 static const char smp_upper_tag = 1;
 
 static const struct hlp_smp_kw smp_conv_kws[] = {
 	{ "lower", smp_c_case, "", 0, HLP_SMP_STR, HLP_SMP_STR, NULL, NULL },
 	{ "upper", smp_c_case, "", 0, HLP_SMP_STR, HLP_SMP_STR, &smp_upper_tag, NULL },
 	{ "length", smp_c_length, "", 0, HLP_SMP_STR, HLP_SMP_SINT, NULL, NULL },
+	{ "base64", smp_c_base64, "", 0, HLP_SMP_BIN, HLP_SMP_STR, NULL, NULL },
+	{ "b64dec", smp_c_b64dec, "", 0, HLP_SMP_STR, HLP_SMP_BIN, NULL, NULL },
+	{ "hex", smp_c_hex, "", 0, HLP_SMP_BIN, HLP_SMP_STR, NULL, NULL },
+	{ "hex2i", smp_c_hex2i, "", 0, HLP_SMP_STR, HLP_SMP_SINT, NULL, NULL },
+	{ "bytes", smp_c_bytes, "ii", 1, HLP_SMP_BIN, HLP_SMP_BIN, NULL, NULL },
+	{ "field", smp_c_field, "isi", 2, HLP_SMP_STR, HLP_SMP_STR, NULL, conv_check_field },
+	{ "word", smp_c_word, "isi", 2, HLP_SMP_STR, HLP_SMP_STR, NULL, conv_check_field },
+	{ "regsub", smp_c_regsub, "sss", 2, HLP_SMP_STR, HLP_SMP_STR, NULL, conv_check_regsub },
+	{ "djb2", smp_c_hash, "i", 0, HLP_SMP_BIN, HLP_SMP_SINT, "d", NULL },
+	{ "crc32", smp_c_hash, "i", 0, HLP_SMP_BIN, HLP_SMP_SINT, "c", NULL },
+	{ "sdbm", smp_c_hash, "i", 0, HLP_SMP_BIN, HLP_SMP_SINT, "s", NULL },
+	{ "wt6", smp_c_hash, "i", 0, HLP_SMP_BIN, HLP_SMP_SINT, "w", NULL },
+	{ "json", smp_c_json, "s", 0, HLP_SMP_STR, HLP_SMP_STR, NULL, conv_check_json },
+	{ "ltime", smp_c_time, "si", 1, HLP_SMP_SINT, HLP_SMP_STR, NULL, NULL },
+	{ "utime", smp_c_time, "si", 1, HLP_SMP_SINT, HLP_SMP_STR, "u", NULL },
+	{ "language", smp_c_language, "ss", 1, HLP_SMP_STR, HLP_SMP_STR, NULL, NULL },
+	{ "ipmask", smp_c_ipmask, "ss", 1, HLP_SMP_ADDR, HLP_SMP_ADDR, NULL, conv_check_ipmask },
+	{ "add", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "+", conv_check_operand },
+	{ "sub", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "-", conv_check_operand },
+	{ "mul", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "*", conv_check_operand },
+	{ "div", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "/", conv_check_operand },
+	{ "mod", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "%", conv_check_operand },
+	{ "and", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "&", conv_check_operand },
+	{ "or", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "|", conv_check_operand },
+	{ "xor", smp_c_arith, "s", 1, HLP_SMP_SINT, HLP_SMP_SINT, "^", conv_check_operand },
+	{ "neg", smp_c_unary, "", 0, HLP_SMP_SINT, HLP_SMP_SINT, "n", NULL },
+	{ "cpl", smp_c_unary, "", 0, HLP_SMP_SINT, HLP_SMP_SINT, "~", NULL },
+	{ "bool", smp_c_unary, "", 0, HLP_SMP_SINT, HLP_SMP_BOOL, "b", NULL },
+	{ "not", smp_c_unary, "", 0, HLP_SMP_SINT, HLP_SMP_BOOL, "!", NULL },
+	{ "odd", smp_c_unary, "", 0, HLP_SMP_SINT, HLP_SMP_BOOL, "o", NULL },
+	{ "even", smp_c_unary, "", 0, HLP_SMP_SINT, HLP_SMP_BOOL, "e", NULL },
+	{ "concat", smp_c_concat, "sss", 0, HLP_SMP_STR, HLP_SMP_STR, NULL, conv_check_concat },
+	{ "url_dec", smp_c_url_dec, "i", 0, HLP_SMP_STR, HLP_SMP_STR, NULL, NULL },
+	{ "url_enc", smp_c_url_enc, "s", 0, HLP_SMP_STR, HLP_SMP_STR, NULL, conv_check_url_enc },
+	{ "sha1", smp_c_sha1, "", 0, HLP_SMP_BIN, HLP_SMP_BIN, NULL, conv_check_sha1 },
+	{ "sha2", smp_c_sha2, "i", 0, HLP_SMP_BIN, HLP_SMP_BIN, NULL, conv_check_sha2 },
+	{ "hmac", smp_c_hmac, "ss", 2, HLP_SMP_BIN, HLP_SMP_BIN, NULL, conv_check_hmac },
 };
 
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n)
@@ -4793,7 +7245,7 @@ static const char *const vars_scopes[HLP_VS_COUNT] = { "proc", "sess", "txn", "r
 /*
 ** Split "scope.name": the scope's index, and the name after the dot in
 ** *name. Returns -1 with a message in <err> when the scope is unknown or
-** the name empty or not made of letters, digits, '.', '_' and '-'.
+** the name empty or not made of letters, digits, '.' and '_'.
 */
 static int vars_split(const char *full, const char **name, char *err, size_t errlen)
 {
@@ -4813,7 +7265,7 @@ static int vars_split(const char *full, const char **name, char *err, size_t err
 	}
 	for (p = dot + 1; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-')) {
+		      *p == '.' || *p == '_')) {
 			snprintf(err, errlen, "invalid variable name '%s': character '%c' is not allowed", full, *p);
 			return -1;
 		}
@@ -4861,10 +7313,47 @@ static struct hlp_var **vars_find(struct hlp_var **head, const char *name)
 }
 
 /*
+** As in HAProxy, req variables exist until the response begins (the
+** server connected) and res variables only from then on; a service
+** answers within the request.
+*/
+static int vars_in_phase(const struct hlp_sess *s, int scope)
+{
+	if (!s)
+		return 1;
+	if (scope == HLP_VS_REQ)
+		return !s->resp_vars;
+	if (scope == HLP_VS_RES)
+		return s->resp_vars;
+	return 1;
+}
+
+/* Bytes a variable's value counts against the tune.vars limits. */
+static size_t vars_cost(const struct hlp_var *v)
+{
+	return v->len;
+}
+
+/* Account <delta> bytes to <scope>; -1 (nothing changed) if over a limit. */
+static int vars_account(struct hlp *h, struct hlp_sess *s, int scope, int64_t delta)
+{
+	size_t *used = scope == HLP_VS_PROC ? &h->vars_used : &s->vars_used[scope - 1];
+	size_t lim = h->vars_max[scope];
+
+	if (delta > 0 && ((lim && *used + (size_t)delta > lim) ||
+	                  (h->vars_max_global && h->vars_used_all + (size_t)delta > h->vars_max_global)))
+		return -1;
+	*used = (size_t)((int64_t)*used + delta);
+	h->vars_used_all = (size_t)((int64_t)h->vars_used_all + delta);
+	return 0;
+}
+
+/*
 ** Set variable <full> to <smp> for session <s> (NULL: only proc works).
-** With <ifexist>, only a variable that exists or that the configuration
-** names is set, and a proc variable is never created. Returns 0, or -1
-** with a message in <err>.
+** With <ifexist>, a proc variable is set only if it exists or the
+** configuration names it (HAProxy's rule; other scopes are always set).
+** Returns 1 when stored, 0 when not (ifexist, a tune.vars limit, a res
+** variable during the request), or -1 with a message in <err>.
 */
 HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full, const struct hlp_smp *smp,
                              int ifexist, char *err, size_t errlen)
@@ -4881,13 +7370,15 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		return -1;
 	}
 	pv = vars_find(head, name);
-	if (ifexist && !pv) {
+	if (!vars_in_phase(s, scope))
+		return 0;
+	if (ifexist && !pv && scope == HLP_VS_PROC) {
 		struct hlp_varname *vn;
 
 		for (vn = h->varnames; vn; vn = vn->next)
 			if (strcmp(vn->name, full) == 0)
 				break;
-		if (!vn || scope == HLP_VS_PROC)
+		if (!vn)
 			return 0;
 	}
 	v = malloc(sizeof(*v) + strlen(name));
@@ -4912,6 +7403,12 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		v->u.ipv6 = smp->u.ipv6;
 	else
 		v->u.sint = smp->u.sint;
+	if (vars_account(h, s, scope, (int64_t)vars_cost(v) - (pv ? (int64_t)vars_cost(*pv) : 0)) < 0) {
+		/* over a tune.vars limit: the variable is not set, as in HAProxy */
+		free(v->data);
+		free(v);
+		return 0;
+	}
 	/* the new value is built before the old one goes: it may come from it */
 	if (pv) {
 		struct hlp_var *old = *pv;
@@ -4924,7 +7421,7 @@ HLP_PRIVATE int hlp_vars_set(struct hlp *h, struct hlp_sess *s, const char *full
 		v->next = *head;
 		*head = v;
 	}
-	return 0;
+	return 1;
 oom:
 	snprintf(err, errlen, "out of memory");
 	return -1;
@@ -4955,7 +7452,10 @@ HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full
 	return 0;
 }
 
-/* Remove variable <full>. Returns 0 (also when it did not exist) or -1 on a bad name. */
+/*
+** Remove variable <full>. Returns 1 (also when it did not exist), 0 when
+** its scope is not available now, or -1 on a bad name.
+*/
 HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen)
 {
 	struct hlp_var **head, **pv, *v;
@@ -4964,17 +7464,20 @@ HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *fu
 
 	if (scope < 0)
 		return -1;
+	if (!vars_in_phase(s, scope))
+		return 0;
 	head = vars_head(h, s, scope);
 	if (head && (pv = vars_find(head, name)) != NULL) {
 		v = *pv;
 		*pv = v->next;
+		vars_account(h, s, scope, -(int64_t)vars_cost(v));
 		free(v->data);
 		free(v);
 	}
-	return 0;
+	return 1;
 }
 
-static void vars_free_list(struct hlp_var **head)
+static void vars_free_list(struct hlp *h, struct hlp_var **head, size_t *used)
 {
 	while (*head) {
 		struct hlp_var *v = *head;
@@ -4983,6 +7486,18 @@ static void vars_free_list(struct hlp_var **head)
 		free(v->data);
 		free(v);
 	}
+	h->vars_used_all -= *used;
+	*used = 0;
+}
+
+/*
+** The server is connected and the response begins: as in HAProxy, the
+** req variables are gone.
+*/
+HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s)
+{
+	s->resp_vars = 1;
+	vars_free_list(s->h, &s->vars[HLP_VS_REQ - 1], &s->vars_used[HLP_VS_REQ - 1]);
 }
 
 /* The session is over: its sess, txn, req and res variables go. */
@@ -4991,13 +7506,35 @@ HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s)
 	int i;
 
 	for (i = 0; i < HLP_VS_COUNT - 1; i++)
-		vars_free_list(&s->vars[i]);
+		vars_free_list(s->h, &s->vars[i], &s->vars_used[i]);
+}
+
+/*
+** "tune.vars.<scope>-max-size <bytes>": the most string bytes variables
+** of a scope may hold (per session for sess, txn and reqres; in all for
+** global). A value that would go past it is not stored.
+*/
+HLP_PRIVATE int hlp_vars_tune(struct hlp *h, const char *kw, unsigned long v)
+{
+	if (strcmp(kw, "tune.vars.global-max-size") == 0)
+		h->vars_max_global = v;
+	else if (strcmp(kw, "tune.vars.proc-max-size") == 0)
+		h->vars_max[HLP_VS_PROC] = v;
+	else if (strcmp(kw, "tune.vars.sess-max-size") == 0)
+		h->vars_max[HLP_VS_SESS] = v;
+	else if (strcmp(kw, "tune.vars.txn-max-size") == 0)
+		h->vars_max[HLP_VS_TXN] = v;
+	else if (strcmp(kw, "tune.vars.reqres-max-size") == 0)
+		h->vars_max[HLP_VS_REQ] = h->vars_max[HLP_VS_RES] = v;
+	else
+		return -1;
+	return 0;
 }
 
 /* At exit: the proc variables and the configuration's names. */
 HLP_PRIVATE void hlp_vars_free(struct hlp *h)
 {
-	vars_free_list(&h->proc_vars);
+	vars_free_list(h, &h->proc_vars, &h->vars_used);
 	while (h->varnames) {
 		struct hlp_varname *vn = h->varnames;
 
@@ -5268,7 +7805,7 @@ static void smp_arg_free(struct hlp_arg *a)
 ** message in <err>.
 */
 static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, struct hlp_arg *a,
-                           char *err, size_t errlen)
+                           struct hlp_proxy *cur, char *err, size_t errlen)
 {
 	struct hlp_proxy *px;
 	unsigned k;
@@ -5282,28 +7819,38 @@ static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, st
 		}
 		a->ptr = px;
 	} else if (a->type == 'r') {
-		const char *slash = strchr(a->str, '/');
+		const char *slash = strchr(a->str, '/'), *srvname;
 		char bename[128];
 
-		if (!slash || (size_t)(slash - a->str) >= sizeof(bename)) {
-			snprintf(err, errlen, "%s '%s': argument %d: expects 'backend/server', got '%s'",
+		if (!slash && (!cur || !(cur->cap & HLP_CAP_BE))) {
+			snprintf(err, errlen, "%s '%s': argument %d: expects 'backend/server' (a bare server name needs a backend), got '%s'",
 			         smp_what(kw), kw->name, i + 1, a->str);
 			return -1;
 		}
-		memcpy(bename, a->str, (size_t)(slash - a->str));
-		bename[slash - a->str] = 0;
-		px = hlp_proxy_find(h, bename, HLP_CAP_BE);
+		if (!slash) {
+			/* a bare name: a server of the current backend */
+			px = cur;
+			snprintf(bename, sizeof(bename), "%s", cur->name);
+		} else if ((size_t)(slash - a->str) >= sizeof(bename)) {
+			snprintf(err, errlen, "%s '%s': argument %d: backend name too long", smp_what(kw), kw->name, i + 1);
+			return -1;
+		} else {
+			memcpy(bename, a->str, (size_t)(slash - a->str));
+			bename[slash - a->str] = 0;
+			px = hlp_proxy_find(h, bename, HLP_CAP_BE);
+		}
 		if (!px) {
 			snprintf(err, errlen, "%s '%s': argument %d: no such backend '%s'", smp_what(kw),
 			         kw->name, i + 1, bename);
 			return -1;
 		}
+		srvname = slash ? slash + 1 : a->str;
 		for (k = 0; k < px->nsrv; k++)
-			if (strcmp(px->srv[k]->name, slash + 1) == 0)
+			if (strcmp(px->srv[k]->name, srvname) == 0)
 				break;
 		if (k == px->nsrv) {
 			snprintf(err, errlen, "%s '%s': argument %d: no such server '%s' in backend '%s'",
-			         smp_what(kw), kw->name, i + 1, slash + 1, bename);
+			         smp_what(kw), kw->name, i + 1, srvname, bename);
 			return -1;
 		}
 		a->ptr = px->srv[k];
@@ -5319,8 +7866,8 @@ static int smp_arg_resolve(struct hlp *h, const struct hlp_smp_kw *kw, int i, st
 ** step holds what was allocated either way (free it with the expression).
 */
 HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const struct hlp_smp_kw *kw,
-                                  const char *const *argv, const size_t *lens, int n, int defer,
-                                  char *err, size_t errlen)
+                                  const char *const *argv, const size_t *lens, int n,
+                                  struct hlp_proxy *cur, int defer, char *err, size_t errlen)
 {
 	int maxargs = (int)strlen(kw->argt), i;
 
@@ -5355,9 +7902,10 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 		if (a->type == 'i') {
 			char *end;
 
+			/* as HAProxy: no leading blank, and a value too large saturates */
 			errno = 0;
 			a->sint = strtoll(a->str, &end, 10);
-			if (!*a->str || *end || errno) {
+			if (!*a->str || *end || isspace((unsigned char)*a->str)) {
 				snprintf(err, errlen, "%s '%s': argument %d: expects an integer, got '%s'",
 				         smp_what(kw), kw->name, i + 1, a->str);
 				return -1;
@@ -5373,7 +7921,7 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 		} else if (a->type != 's' && !*a->str) {
 			snprintf(err, errlen, "%s '%s': argument %d: expects a name", smp_what(kw), kw->name, i + 1);
 			return -1;
-		} else if (a->type != 's' && !defer && smp_arg_resolve(h, kw, i, a, err, errlen) < 0)
+		} else if (a->type != 's' && !defer && smp_arg_resolve(h, kw, i, a, cur, err, errlen) < 0)
 			return -1;
 	}
 	if (kw->check) {
@@ -5391,9 +7939,10 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 
 /*
 ** Parse one "name(arg,arg)" step starting at *pp; <conv> selects the
-** converter tables. An argument may be quoted with '"' or "'", and a
-** backslash escapes the next character, so that commas and parentheses
-** can be passed. Fills <st> and advances *pp. Returns 0, or -1 with a
+** converter tables. An argument may be quoted with '"' or "'", and
+** outside single quotes a backslash escapes a backslash, a quote, a comma,
+** a parenthesis or a space (before anything else it stays, as in HAProxy,
+** so that "\d" reaches a regex). Fills <st> and advances *pp. Returns 0, or -1 with a
 ** message in <err>.
 */
 static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_expr_step *st,
@@ -5449,7 +7998,8 @@ static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_e
 				snprintf(err, errlen, "missing closing ')' after arguments to '%s'", kw_name);
 				return -1;
 			}
-			if (*p == '\\' && p[1]) {
+			if (*p == '\\' && p[1] && quote != '\'' && strchr("\\\"',() ", p[1])) {
+				/* an escaped special character; "\d" keeps its backslash */
 				*o++ = p[1];
 				p += 2;
 			} else if (quote && *p == quote) {
@@ -5478,7 +8028,7 @@ static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_e
 				*o++ = *p++;
 		}
 	}
-	rc = hlp_smp_step_init(h, st, kw, argv, lens, n, h->cfgc != NULL, err, errlen);
+	rc = hlp_smp_step_init(h, st, kw, argv, lens, n, NULL, h->cfgc != NULL, err, errlen);
 	free(text);
 	if (rc < 0)
 		return -1;
@@ -5553,6 +8103,7 @@ HLP_PRIVATE struct hlp_expr *hlp_expr_parse(struct hlp *h, const char **pp, char
 	if (h->cfgc) {
 		e->file = hlp_strdup(h->cfgc->file);
 		e->line = h->cfgc->line;
+		e->px = h->cfgc->cur;
 		hlp_list_add_tail(&h->exprs, &e->link);
 	}
 	*pp = p;
@@ -5571,7 +8122,7 @@ static int smp_step_resolve(struct hlp *h, struct hlp_expr *e, struct hlp_expr_s
 		struct hlp_arg *a = &st->args[i];
 
 		if ((a->type == 'b' || a->type == 'f' || a->type == 'r') &&
-		    smp_arg_resolve(h, st->kw, i, a, err, sizeof(err)) < 0) {
+		    smp_arg_resolve(h, st->kw, i, a, e->px, err, sizeof(err)) < 0) {
 			hlp_alert(h, "parsing [%s:%d] : %s.", e->file ? e->file : "?", e->line, err);
 			h->nerr++;
 			return -1;
@@ -5750,8 +8301,6 @@ fail:
 */
 
 
-#define HLP_LUA_TXN "TXN"
-#define HLP_LUA_CHANNEL "Channel"
 
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L)
 {
@@ -5930,6 +8479,8 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 	luaL_openlibs(L);
 	lua_core_register(L);
 	hlp_lua_txn_register(L);
+	hlp_lua_applet_register(L);
+	hlp_lua_smp_register(L);
 	return 0;
 }
 
@@ -6119,44 +8670,34 @@ static int lua_action_start(struct hlp_sess *s)
 }
 
 /*
-** Run the session's tcp-request content rules from s->rule on. An action
-** runs in its own coroutine; when it yields the session waits and this is
-** called again on later events, resuming it once its wake-up time has
-** come. Returns 0 when the rules are over (all ran, or txn:close()/done()
-** stopped them), 1 when one is suspended. A Lua error ends that action
+** Run or resume the Lua action of s->rule. An action runs in its own
+** coroutine; when it yields, the session waits and this is called again
+** on later events, resuming it once its wake-up time has come. Returns 1
+** while it is suspended, 0 once it is over. A Lua error ends that action
 ** only: it is logged and the next rule runs.
 */
-HLP_PRIVATE int hlp_lua_run_rules(struct hlp_sess *s)
+HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s)
 {
 	struct hlp *h = s->h;
 	int rc, nargs;
 
-	while (s->rule) {
-		struct hlp_rule *r = s->rule;
-
-		if (!s->run.co) {
-			if (lua_action_start(s) < 0) {
-				s->rule = r->next;
-				continue;
-			}
-			nargs = r->nargs + 1;
-		} else {
-			if (s->run.wake > h->ev.now)
-				return 1;
-			nargs = 0;
-		}
-		rc = hlp_lua_resume(h, &s->run, nargs);
-		if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE) && !(s->run.flags & HLP_RUN_DONE)) {
-			lua_settop(s->run.co, 0);
+	if (!s->run.co) {
+		if (lua_action_start(s) < 0)
+			return 0;
+		nargs = s->rule->nargs + 1;
+	} else {
+		if (s->run.wake > h->ev.now && !(s->run.flags & HLP_RUN_EVWAIT))
 			return 1;
-		}
-		if (rc != LUA_OK && rc != LUA_YIELD)
-			lua_action_error(s, rc);
-		hlp_lua_run_release(h, &s->run);
-		s->rule = r->next;
-		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE))
-			s->rule = NULL;
+		nargs = 0;
 	}
+	rc = hlp_lua_resume(h, &s->run, nargs);
+	if (rc == LUA_YIELD && !(s->flags & HLP_SF_DONE) && !(s->run.flags & HLP_RUN_DONE)) {
+		lua_settop(s->run.co, 0);
+		return 1;
+	}
+	if (rc != LUA_OK && rc != LUA_YIELD)
+		lua_action_error(s, rc);
+	hlp_lua_run_release(h, &s->run);
 	return 0;
 }
 
@@ -6260,6 +8801,7 @@ HLP_PRIVATE int hlp_lua_resume(struct hlp *h, struct hlp_lua_run *r, int nargs)
 	h->lua.cur = r;
 	r->start = hlp_ev_clock();
 	r->wake = 0;
+	r->flags &= ~HLP_RUN_EVWAIT;
 	if (!(r->flags & HLP_RUN_TIMEOUT))
 		lua_sethook(r->co, run_hook, LUA_MASKCOUNT, h->lua.forced_yield > 0 ? h->lua.forced_yield : 10000);
 	rc = lua_resume(r->co, NULL, nargs);
@@ -6889,7 +9431,10 @@ HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *s
 	}
 	switch (smp->type) {
 	case HLP_SMP_BOOL:
-		lua_pushboolean(L, smp->u.sint != 0);
+		if (h->lua.bool_as_int)
+			lua_pushinteger(L, (lua_Integer)smp->u.sint);
+		else
+			lua_pushboolean(L, smp->u.sint != 0);
 		break;
 	case HLP_SMP_SINT:
 		lua_pushinteger(L, (lua_Integer)smp->u.sint);
@@ -6930,20 +9475,24 @@ HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp)
 
 /*
 ** The variable methods shared by TXN and the applets: obj:set_var(name,
-** value [, ifexist]), obj:unset_var(name), obj:get_var(name). A bad name
-** is a Lua error; get_var gives nil for a variable that is not set.
+** value [, ifexist]) (true when stored), obj:unset_var(name) (true, false
+** when its scope is not available now),
+** obj:get_var(name) (nil when not set). A bad name is a Lua error.
 */
 HLP_PRIVATE int hlp_lua_set_var(lua_State *L, struct hlp_sess *s)
 {
 	const char *name = luaL_checkstring(L, 2);
 	struct hlp_smp smp;
 	char err[256];
+	int rc;
 
 	luaL_checkany(L, 3);
 	hlp_lua_to_smp(L, 3, &smp);
-	if (hlp_vars_set(s->h, s, name, &smp, lua_toboolean(L, 4), err, sizeof(err)) < 0)
+	rc = hlp_vars_set(s->h, s, name, &smp, lua_toboolean(L, 4), err, sizeof(err));
+	if (rc < 0)
 		return luaL_error(L, "set_var: %s", err);
-	return 0;
+	lua_pushboolean(L, rc > 0);
+	return 1;
 }
 
 HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
@@ -6951,9 +9500,12 @@ HLP_PRIVATE int hlp_lua_unset_var(lua_State *L, struct hlp_sess *s)
 	const char *name = luaL_checkstring(L, 2);
 	char err[256];
 
-	if (hlp_vars_unset(s->h, s, name, err, sizeof(err)) < 0)
+	int rc = hlp_vars_unset(s->h, s, name, err, sizeof(err));
+
+	if (rc < 0)
 		return luaL_error(L, "unset_var: %s", err);
-	return 0;
+	lua_pushboolean(L, rc > 0);
+	return 1;
 }
 
 HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s)
@@ -6969,6 +9521,107 @@ HLP_PRIVATE int hlp_lua_get_var(lua_State *L, struct hlp_sess *s)
 	else
 		hlp_lua_push_smp(L, s->h, &smp, 0);
 	return 1;
+}
+
+/*
+** txn.f / txn.sf / txn.c / txn.sc: one method per native fetch or
+** converter, named with '.', '-' and '+' turned into '_'. An object is a
+** table holding the TXN's userdata at [0] and, at [1], whether results
+** are strings ("sf", "sc": "" when the sample fails) or typed values (nil
+** when it fails). A converter's first argument is its input. Arguments
+** are checked as in the configuration; a bad one is a Lua error.
+*/
+static int lsmp_method(lua_State *L)
+{
+	const struct hlp_smp_kw *kw = lua_touserdata(L, lua_upvalueindex(1));
+	int conv = (int)lua_tointeger(L, lua_upvalueindex(2));
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	int as_str, first = conv ? 3 : 2, n = lua_gettop(L) - first + 1, i, rc;
+	const char *argv[16];
+	size_t lens[16];
+	struct hlp_expr_step st;
+	struct hlp_smp smp;
+	char err[256];
+
+	lua_rawgeti(L, 1, 1);
+	as_str = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (n < 0)
+		n = 0;
+	if (n > 16)
+		return luaL_error(L, "%s: too many arguments", kw->name);
+	for (i = 0; i < n; i++) {
+		if (lua_type(L, first + i) == LUA_TNIL) {
+			n = i;
+			break;
+		}
+		argv[i] = luaL_checklstring(L, first + i, &lens[i]);
+	}
+	memset(&st, 0, sizeof(st));
+	if (hlp_smp_step_init(s->h, &st, kw, argv, lens, n, s->be ? s->be : s->fe->be, 0, err, sizeof(err)) < 0) {
+		hlp_smp_step_free(&st);
+		return luaL_error(L, "%s", err);
+	}
+	if (conv) {
+		luaL_checkany(L, 2);
+		hlp_lua_to_smp(L, 2, &smp);
+		rc = hlp_smp_convert(s, &st, &smp);
+	} else
+		rc = hlp_smp_fetch(s, &st, &smp);
+	/* the result may point into the arguments: push it before freeing them */
+	if (rc < 0) {
+		if (as_str)
+			lua_pushliteral(L, "");
+		else
+			lua_pushnil(L);
+	} else
+		hlp_lua_push_smp(L, s->h, &smp, as_str);
+	hlp_smp_step_free(&st);
+	return 1;
+}
+
+/* Set fields f, sf, c and sc of the table at <idx>, which holds the session's userdata at [0]. */
+HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx)
+{
+	static const char *const names[] = { "f", "sf", "c", "sc" };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		lua_createtable(L, 2, 0);
+		lua_rawgeti(L, idx, 0);
+		lua_rawseti(L, -2, 0);
+		lua_pushboolean(L, i & 1);
+		lua_rawseti(L, -2, 1);
+		luaL_setmetatable(L, i < 2 ? HLP_LUA_FETCHES : HLP_LUA_CONVERTERS);
+		lua_setfield(L, idx, names[i]);
+	}
+}
+
+HLP_PRIVATE void hlp_lua_smp_register(lua_State *L)
+{
+	int conv;
+
+	for (conv = 0; conv < 2; conv++) {
+		const struct hlp_smp_kw *kw;
+		unsigned i;
+
+		luaL_newmetatable(L, conv ? HLP_LUA_CONVERTERS : HLP_LUA_FETCHES);
+		lua_newtable(L);
+		for (i = 0; (kw = hlp_smp_kw_at(conv, i)) != NULL; i++) {
+			char name[64];
+			size_t k;
+
+			for (k = 0; kw->name[k] && k < sizeof(name) - 1; k++)
+				name[k] = (char)(kw->name[k] == '.' || kw->name[k] == '-' || kw->name[k] == '+' ? '_' : kw->name[k]);
+			name[k] = 0;
+			lua_pushlightuserdata(L, (void *)(uintptr_t)kw);
+			lua_pushinteger(L, conv);
+			lua_pushcclosure(L, lsmp_method, 2);
+			lua_setfield(L, -2, name);
+		}
+		lua_setfield(L, -2, "__index");
+		lua_pop(L, 1);
+	}
 }
 /**** End file lua_smp.c ****/
 
@@ -7843,7 +10496,7 @@ struct hlp_ltxn {
 	struct hlp_sess *s;
 };
 
-static struct hlp_sess *ltxn_sess(lua_State *L, int idx)
+HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx)
 {
 	struct hlp_ltxn *t;
 
@@ -7882,6 +10535,7 @@ HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s)
 		luaL_setmetatable(L, HLP_LUA_CHANNEL);
 		lua_setfield(L, -2, d == 0 ? "req" : "res");
 	}
+	hlp_lua_smp_objects(L, lua_gettop(L));
 	luaL_setmetatable(L, HLP_LUA_TXN);
 	lua_pushvalue(L, -1);
 	s->txnref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -7900,7 +10554,7 @@ HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s)
 /* txn:close() (HAProxy 1.6): answer what was sent, then close. */
 static int ltxn_close(lua_State *L)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
 
 	s->flags |= HLP_SF_CLOSE;
 	return 0;
@@ -7909,7 +10563,7 @@ static int ltxn_close(lua_State *L)
 /* txn:done(): end the action here and close the session after the reply. */
 static int ltxn_done(lua_State *L)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
 
 	s->flags |= HLP_SF_CLOSE | HLP_SF_DONE;
 	return lua_yield(L, 0);
@@ -7917,7 +10571,7 @@ static int ltxn_done(lua_State *L)
 
 static int ltxn_log_at(lua_State *L, int level, int msgidx)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
 	const char *msg = luaL_checkstring(L, msgidx);
 
 	hlp_lua_sendlog(s->h, s->fe->logs, s->fe->nlogs, level, msg);
@@ -7940,10 +10594,13 @@ static int ltxn_info(lua_State *L) { return ltxn_log_at(L, 6, 2); }
 static int ltxn_warning(lua_State *L) { return ltxn_log_at(L, 4, 2); }
 static int ltxn_alert(lua_State *L) { return ltxn_log_at(L, 1, 2); }
 
-/* txn:set_priv(v) / txn:get_priv(): a value private to this transaction. */
-static int ltxn_set_priv(lua_State *L)
+/*
+** txn:set_priv(v) / txn:get_priv(): a value private to this transaction
+** (or to this applet: any object holding the session's userdata at [0]).
+*/
+HLP_PRIVATE int hlp_lua_set_priv(lua_State *L)
 {
-	ltxn_sess(L, 1);
+	hlp_lua_txn_sess(L, 1);
 	lua_settop(L, 2);
 	lua_rawgeti(L, 1, 0);
 	lua_pushvalue(L, 2);
@@ -7951,25 +10608,442 @@ static int ltxn_set_priv(lua_State *L)
 	return 0;
 }
 
-static int ltxn_get_priv(lua_State *L)
+HLP_PRIVATE int hlp_lua_get_priv(lua_State *L)
 {
-	ltxn_sess(L, 1);
+	hlp_lua_txn_sess(L, 1);
 	lua_rawgeti(L, 1, 0);
 	lua_getuservalue(L, -1);
 	return 1;
 }
 
-static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, ltxn_sess(L, 1)); }
-static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, ltxn_sess(L, 1)); }
-static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, ltxn_sess(L, 1)); }
+/* txn:set_loglevel(level): this session's log line goes out at <level>. */
+static int ltxn_set_loglevel(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	lua_Integer lvl = luaL_checkinteger(L, 2);
+
+	if (lvl < 0 || lvl > 7)
+		return luaL_argerror(L, 2, "Invalid loglevel, expects a value between 0 and 7");
+	s->loglevel = (int)lvl;
+	return 0;
+}
+
+/*
+** txn:set_tos(tos) / txn:set_mark(mark): on the client connection, where
+** the platform has IP_TOS/IPV6_TCLASS and SO_MARK; otherwise nothing, as
+** in HAProxy.
+*/
+static int ltxn_set_tos(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	int tos = (int)luaL_checkinteger(L, 2), fd = s->side[0].fdh.fd;
+
+	if (fd < 0)
+		return 0;
+#ifdef IPV6_TCLASS
+	if (s->src.ss_family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+		return 0;
+	}
+#endif
+#ifdef IP_TOS
+	if (s->src.ss_family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+#endif
+	(void)tos;
+	return 0;
+}
+
+static int ltxn_set_mark(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	int mark = (int)luaL_checkinteger(L, 2);
+
+#ifdef SO_MARK
+	if (s->side[0].fdh.fd >= 0)
+		setsockopt(s->side[0].fdh.fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
+#else
+	(void)s;
+#endif
+	(void)mark;
+	return 0;
+}
+
+static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, hlp_lua_txn_sess(L, 1)); }
+static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, hlp_lua_txn_sess(L, 1)); }
+static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, hlp_lua_txn_sess(L, 1)); }
+
+HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
+{
+	static const luaL_Reg txn[] = {
+		{ "close", ltxn_close },
+		{ "done", ltxn_done },
+		{ "log", ltxn_log },
+		{ "deflog", ltxn_deflog },
+		{ "set_priv", hlp_lua_set_priv },
+		{ "get_priv", hlp_lua_get_priv },
+		{ "set_var", ltxn_set_var },
+		{ "set_loglevel", ltxn_set_loglevel },
+		{ "set_tos", ltxn_set_tos },
+		{ "set_mark", ltxn_set_mark },
+		{ "unset_var", ltxn_unset_var },
+		{ "get_var", ltxn_get_var },
+		{ "Debug", ltxn_debug },
+		{ "Info", ltxn_info },
+		{ "Warning", ltxn_warning },
+		{ "Alert", ltxn_alert },
+		{ NULL, NULL }
+	};
+
+	luaL_newmetatable(L, HLP_LUA_TXN);
+	lua_newtable(L);
+	luaL_setfuncs(L, txn, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+	hlp_lua_chn_register(L);
+}
+/**** End file lua_txn.c ****/
+
+/**** Begin file lua_chn.c ****/
+/*
+** lua_chn.c: the Channel class behind txn.req and txn.res, under both the
+** HAProxy 1.6 names (dup, get, get_line, get_in_length...) and the
+** current ones (data, line, getline, input...).
+**
+** A channel's buffer holds output (scheduled for forwarding, s->out[d]
+** bytes at its start while rules inspect the direction) followed by input
+** (not yet processed). Reading functions see the input only. In an
+** action, reading an empty channel waits, yielding to the reactor, until
+** data comes, the channel closes or the inspect-delay runs out; elsewhere
+** they answer at once. An action may not touch the input of the
+** direction its rules do not inspect.
+*/
+
+
+/* The session and the direction of the Channel at <idx>. */
+static struct hlp_sess *chn_get(lua_State *L, int idx, int *d)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, idx);
+
+	lua_rawgeti(L, idx, 1);
+	*d = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return s;
+}
+
+/* Like chn_get(), for functions that read or change the input. */
+static struct hlp_sess *chn_get_input(lua_State *L, int idx, int *d, const char *fn)
+{
+	struct hlp_sess *s = chn_get(L, idx, d);
+	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
+
+	if (r && r->ctx == HLP_CTX_ACTION && s->rdir != *d)
+		luaL_error(L, "Channel.%s: a %s action cannot use the %s channel's data", fn,
+		           s->rdir ? "response" : "request", *d ? "response" : "request");
+	if (r && r->ctx == HLP_CTX_SERVICE)
+		luaL_error(L, "Channel.%s: not available to a service", fn);
+	return s;
+}
+
+/* Offset of the input in the buffer of direction <d>. */
+static size_t chn_in_off(const struct hlp_sess *s, int d)
+{
+	return s->ana[d] ? s->out[d] : 0;
+}
+
+/* The source of direction <d> has closed: no more input can come. */
+static int chn_closed(const struct hlp_sess *s, int d)
+{
+	const struct hlp_side *src = &s->side[d];
+
+	if (d == 1 && s->state < HLP_SS_CONN)
+		return 0;
+	return (src->fl & HLP_SD_SHUTR) || src->fdh.fd < 0;
+}
+
+/* More input may come and fit. */
+static int chn_may_recv(const struct hlp_sess *s, int d)
+{
+	return !chn_closed(s, d) && (!s->buf[d] || hlp_buf_room(s->buf[d]) > 0);
+}
+
+/*
+** Whether the caller may wait for input: an action or a service on its
+** own coroutine, while the channel may still receive and the
+** inspect-delay has not run out. It then sets the wake-up time.
+*/
+static int chn_can_wait(lua_State *L, struct hlp_sess *s, int d)
+{
+	struct hlp *h = s->h;
+	struct hlp_lua_run *r = h->lua.cur;
+
+	if (!r || (r->ctx != HLP_CTX_ACTION && r->ctx != HLP_CTX_SERVICE) || L != r->co || !lua_isyieldable(L))
+		return 0;
+	if (!chn_may_recv(s, d))
+		return 0;
+	if (r->ctx == HLP_CTX_ACTION && s->rules_exp) {
+		if (s->rules_exp <= hlp_ev_clock())
+			return 0;
+		r->wake = s->rules_exp;
+	} else
+		r->wake = 0;
+	r->flags |= HLP_RUN_EVWAIT;
+	return 1;
+}
+
+/* Normalize (offset, length) against <in> input bytes, HAProxy style. */
+static void chn_range(lua_State *L, int oidx, int lidx, size_t in, size_t *off, size_t *len, int *want)
+{
+	lua_Integer o = luaL_optinteger(L, oidx, 0), l;
+
+	if (o < 0)
+		o = (lua_Integer)in + o < 0 ? 0 : (lua_Integer)in + o;
+	*off = (size_t)o;
+	*want = 0;
+	if (lua_isnoneornil(L, lidx)) {
+		*len = *off < in ? in - *off : 0;
+		return;
+	}
+	l = luaL_checkinteger(L, lidx);
+	if (l < 0) {
+		*len = *off < in ? in - *off : 0;
+		*want = -1;
+	} else {
+		*len = (size_t)l;
+		*want = 1;
+	}
+}
+
+/* Push <len> input bytes from <off> as a string. */
+static void chn_push(lua_State *L, struct hlp_sess *s, int d, size_t off, size_t len)
+{
+	luaL_Buffer lb;
+	char *p;
+
+	p = luaL_buffinitsize(L, &lb, len);
+	len = hlp_chn_copy(s, d, off, p, len);
+	luaL_pushresultsize(&lb, len);
+}
+
+/* Remove <len> input bytes at <off>. */
+static void chn_del(struct hlp_sess *s, int d, size_t off, size_t len)
+{
+	struct hlp_buf *b = s->buf[d];
+
+	if (!b || !len)
+		return;
+	hlp_buf_splice(b, chn_in_off(s, d) + off, len, NULL, 0);
+	hlp_sess_wake(s);
+}
+
+/*
+** data(off, len) / dup(): input bytes, not consumed; get(): consumed.
+** ctx bit 0: consume.
+*/
+static int lchn_data_k(lua_State *L, int status, lua_KContext ctx)
+{
+	int d, want;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, ctx & 1 ? "get" : "data");
+	size_t in = hlp_chn_input(s, d), off, len;
+
+	(void)status;
+	chn_range(L, 2, 3, in, &off, &len, &want);
+	if ((in <= off || (want > 0 && off + len > in) || want < 0) && chn_can_wait(L, s, d))
+		return lua_yieldk(L, 0, ctx, lchn_data_k);
+	if (off >= in) {
+		if (in == 0 || chn_closed(s, d))
+			lua_pushnil(L);
+		else
+			lua_pushliteral(L, "");
+		return 1;
+	}
+	if (off + len > in)
+		len = in - off;
+	chn_push(L, s, d, off, len);
+	if (ctx & 1)
+		chn_del(s, d, off, len);
+	return 1;
+}
+
+static int lchn_data(lua_State *L) { return lchn_data_k(L, LUA_OK, 0); }
+
+static int lchn_dup(lua_State *L)
+{
+	lua_settop(L, 1);
+	return lchn_data_k(L, LUA_OK, 0);
+}
+
+static int lchn_get(lua_State *L)
+{
+	lua_settop(L, 1);
+	return lchn_data_k(L, LUA_OK, 1);
+}
+
+/*
+** line(off, len): the first line from <off> (up to and including '\n'),
+** not consumed; get_line()/getline(): consumed. Without a full line, it
+** waits while more may come, then gives what there is.
+*/
+static int lchn_line_k(lua_State *L, int status, lua_KContext ctx)
+{
+	int d, want;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, ctx & 1 ? "getline" : "line");
+	size_t in = hlp_chn_input(s, d), off, len, i;
+	char c;
+
+	(void)status;
+	chn_range(L, 2, 3, in, &off, &len, &want);
+	if (off + len > in)
+		len = off < in ? in - off : 0;
+	for (i = 0; i < len; i++) {
+		hlp_chn_copy(s, d, off + i, &c, 1);
+		if (c == '\n')
+			break;
+	}
+	if (i == len && chn_can_wait(L, s, d))
+		return lua_yieldk(L, 0, ctx, lchn_line_k);
+	if (len == 0 && (chn_closed(s, d) || in == 0)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	if (i < len)
+		len = i + 1;
+	chn_push(L, s, d, off, len);
+	if (ctx & 1)
+		chn_del(s, d, off, len);
+	return 1;
+}
+
+static int lchn_line(lua_State *L) { return lchn_line_k(L, LUA_OK, 0); }
+
+static int lchn_getline(lua_State *L)
+{
+	lua_settop(L, 1);
+	return lchn_line_k(L, LUA_OK, 1);
+}
+
+/*
+** Replace <del> input bytes at <off> by the string at <sidx>: returns the
+** copied length, or -1 when it does not fit.
+*/
+static int chn_splice(lua_State *L, struct hlp_sess *s, int d, size_t off, size_t del, int sidx)
+{
+	size_t len;
+	const char *str = luaL_checklstring(L, sidx, &len);
+	struct hlp_buf *b = hlp_sess_buf(s, d);
+
+	if (!b || hlp_buf_splice(b, chn_in_off(s, d) + off, del, str, len) < 0) {
+		lua_pushinteger(L, -1);
+		return 1;
+	}
+	hlp_sess_wake(s);
+	lua_pushinteger(L, (lua_Integer)len);
+	return 1;
+}
+
+/* set(str [, off [, len]]): replace the input (or a part of it) by <str>. */
+static int lchn_set(lua_State *L)
+{
+	int d, want;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, "set");
+	size_t in = hlp_chn_input(s, d), off, len;
+
+	luaL_checkstring(L, 2);
+	chn_range(L, 3, 4, in, &off, &len, &want);
+	if (off > in)
+		off = in;
+	if (off + len > in)
+		len = in - off;
+	return chn_splice(L, s, d, off, len, 2);
+}
+
+/* append(str): at the end of the input. */
+static int lchn_append(lua_State *L)
+{
+	int d;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, "append");
+
+	return chn_splice(L, s, d, hlp_chn_input(s, d), 0, 2);
+}
+
+/* prepend(str): at the start of the input. */
+static int lchn_prepend(lua_State *L)
+{
+	int d;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, "prepend");
+
+	return chn_splice(L, s, d, 0, 0, 2);
+}
+
+/* insert(str [, off]): at <off> of the input; a negative one counts from its end. */
+static int lchn_insert(lua_State *L)
+{
+	int d;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, "insert");
+	size_t in = hlp_chn_input(s, d);
+	lua_Integer o = luaL_optinteger(L, 3, 0);
+
+	luaL_checkstring(L, 2);
+	if (o < 0)
+		o = (lua_Integer)in + o;
+	if (o < 0 || (size_t)o > in)
+		return luaL_argerror(L, 3, "offset out of the input data");
+	return chn_splice(L, s, d, (size_t)o, 0, 2);
+}
+
+/* remove([off [, len]]): delete input bytes; the number removed. */
+static int lchn_remove(lua_State *L)
+{
+	int d, want;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, "remove");
+	size_t in = hlp_chn_input(s, d), off, len;
+
+	chn_range(L, 2, 3, in, &off, &len, &want);
+	if (off >= in)
+		len = 0;
+	else if (off + len > in)
+		len = in - off;
+	chn_del(s, d, off, len);
+	lua_pushinteger(L, (lua_Integer)len);
+	return 1;
+}
+
+/*
+** forward(n): move <n> input bytes to the output. Waits while fewer are
+** there and more may come. Returns the number forwarded.
+*/
+static int lchn_forward_k(lua_State *L, int status, lua_KContext ctx)
+{
+	int d;
+	struct hlp_sess *s = chn_get_input(L, 1, &d, "forward");
+	lua_Integer n = luaL_checkinteger(L, 2);
+	size_t done = (size_t)ctx, in, k;
+
+	(void)status;
+	if (n < 0)
+		return luaL_argerror(L, 2, "must not be negative");
+	in = hlp_chn_input(s, d);
+	k = HLP_MIN(in, (size_t)n - done);
+	if (s->ana[d])
+		s->out[d] += k;
+	done += k;
+	if (k)
+		hlp_sess_wake(s);
+	if (done < (size_t)n && chn_can_wait(L, s, d))
+		return lua_yieldk(L, 0, (lua_KContext)done, lchn_forward_k);
+	lua_pushinteger(L, (lua_Integer)done);
+	return 1;
+}
+
+static int lchn_forward(lua_State *L) { return lchn_forward_k(L, LUA_OK, 0); }
 
 static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 
 /*
-** Channel:send(data): queue <data> towards the channel's consumer (the
-** client for txn.res). Waits, yielding to the reactor, while the buffer is
-** full or the arena is empty. Returns the number of bytes sent, or -1 if
-** the channel is closed.
+** send(data): queue <data> as output, before the input not yet
+** processed, so it leaves at once. Waits, yielding to the reactor, while
+** the buffer is full or the arena is empty. Returns the number of bytes
+** sent, or -1 if the channel's destination is closed.
 */
 static int lchn_send(lua_State *L)
 {
@@ -7981,16 +11055,14 @@ static int lchn_send(lua_State *L)
 
 static int lchn_send_k(lua_State *L, int status, lua_KContext ctx)
 {
-	struct hlp_sess *s = ltxn_sess(L, 1);
-	size_t len, done = (size_t)ctx;
+	int d;
+	struct hlp_sess *s = chn_get(L, 1, &d);
+	struct hlp_lua_run *r = s->h->lua.cur;
+	size_t len, done = (size_t)ctx, k;
 	const char *data = lua_tolstring(L, 2, &len);
 	struct hlp_buf *b;
-	int d;
 
 	(void)status;
-	lua_rawgeti(L, 1, 1);
-	d = (int)lua_tointeger(L, -1);
-	lua_pop(L, 1);
 	if ((s->side[d == 0 ? 1 : 0].fl & HLP_SD_SHUTW) || (d == 1 && s->side[0].fdh.fd < 0)) {
 		lua_pushinteger(L, -1);
 		return 1;
@@ -7999,50 +11071,401 @@ static int lchn_send_k(lua_State *L, int status, lua_KContext ctx)
 		b = hlp_sess_buf(s, d);
 		if (!b || hlp_buf_room(b) == 0)
 			break;
-		done += hlp_buf_put(b, data + done, len - done);
+		k = HLP_MIN(hlp_buf_room(b), len - done);
+		if (s->ana[d]) {
+			hlp_buf_splice(b, s->out[d], 0, data + done, k);
+			s->out[d] += k;
+		} else
+			hlp_buf_put(b, data + done, k);
+		done += k;
+		s->bytes[d] += k;
 	}
 	hlp_sess_wake(s);
-	if (done < len)
+	if (done < len) {
+		if (!r || L != r->co || !lua_isyieldable(L) || r->ctx == HLP_CTX_FETCH || r->ctx == HLP_CTX_CONV) {
+			lua_pushinteger(L, (lua_Integer)done);
+			return 1;
+		}
+		r->wake = 0;
 		return lua_yieldk(L, 0, (lua_KContext)done, lchn_send_k);
+	}
 	lua_pushinteger(L, (lua_Integer)len);
 	return 1;
 }
 
-HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
+static int lchn_input(lua_State *L)
 {
-	static const luaL_Reg txn[] = {
-		{ "close", ltxn_close },
-		{ "done", ltxn_done },
-		{ "log", ltxn_log },
-		{ "deflog", ltxn_deflog },
-		{ "set_priv", ltxn_set_priv },
-		{ "get_priv", ltxn_get_priv },
-		{ "set_var", ltxn_set_var },
-		{ "unset_var", ltxn_unset_var },
-		{ "get_var", ltxn_get_var },
-		{ "Debug", ltxn_debug },
-		{ "Info", ltxn_info },
-		{ "Warning", ltxn_warning },
-		{ "Alert", ltxn_alert },
-		{ NULL, NULL }
-	};
+	int d;
+	struct hlp_sess *s = chn_get(L, 1, &d);
+
+	lua_pushinteger(L, (lua_Integer)hlp_chn_input(s, d));
+	return 1;
+}
+
+static int lchn_output(lua_State *L)
+{
+	int d;
+	struct hlp_sess *s = chn_get(L, 1, &d);
+
+	lua_pushinteger(L, (lua_Integer)(s->ana[d] ? s->out[d] : 0));
+	return 1;
+}
+
+static int lchn_may_recv(lua_State *L)
+{
+	int d;
+	struct hlp_sess *s = chn_get(L, 1, &d);
+
+	lua_pushboolean(L, chn_may_recv(s, d));
+	return 1;
+}
+
+static int lchn_is_full(lua_State *L)
+{
+	int d;
+	struct hlp_sess *s = chn_get(L, 1, &d);
+
+	lua_pushboolean(L, s->buf[d] && hlp_buf_room(s->buf[d]) == 0);
+	return 1;
+}
+
+static int lchn_is_resp(lua_State *L)
+{
+	int d;
+
+	chn_get(L, 1, &d);
+	lua_pushboolean(L, d == 1);
+	return 1;
+}
+
+HLP_PRIVATE void hlp_lua_chn_register(lua_State *L)
+{
 	static const luaL_Reg chn[] = {
+		{ "data", lchn_data },
+		{ "dup", lchn_dup },
+		{ "get", lchn_get },
+		{ "line", lchn_line },
+		{ "getline", lchn_getline },
+		{ "get_line", lchn_getline },
+		{ "set", lchn_set },
+		{ "append", lchn_append },
+		{ "prepend", lchn_prepend },
+		{ "insert", lchn_insert },
+		{ "remove", lchn_remove },
+		{ "forward", lchn_forward },
 		{ "send", lchn_send },
+		{ "input", lchn_input },
+		{ "get_in_len", lchn_input },
+		{ "get_in_length", lchn_input },
+		{ "output", lchn_output },
+		{ "get_out_len", lchn_output },
+		{ "get_out_length", lchn_output },
+		{ "may_recv", lchn_may_recv },
+		{ "is_full", lchn_is_full },
+		{ "is_resp", lchn_is_resp },
 		{ NULL, NULL }
 	};
 
-	luaL_newmetatable(L, HLP_LUA_TXN);
-	lua_newtable(L);
-	luaL_setfuncs(L, txn, 0);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
 	luaL_newmetatable(L, HLP_LUA_CHANNEL);
 	lua_newtable(L);
 	luaL_setfuncs(L, chn, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
 }
-/**** End file lua_txn.c ****/
+/**** End file lua_chn.c ****/
+
+/**** Begin file lua_applet.c ****/
+/*
+** lua_applet.c: TCP services. "tcp-request content use-service lua.NAME"
+** hands the client to the function registered with
+** core.register_service(NAME, "tcp", fn): it runs in the session's
+** coroutine (service context, tune.lua.service-timeout) with an AppletTCP
+** object, reading what the client sends from the request buffer and
+** writing its answer to the response buffer. When it returns, the answer
+** is flushed and the connection closed.
+*/
+
+
+#define HLP_LUA_APPLET_TCP "hlp.AppletTCP"
+
+/* The applet's session, as TXN objects hold it (slot [0], cleared at the end). */
+static struct hlp_sess *app_sess(lua_State *L)
+{
+	return hlp_lua_txn_sess(L, 1);
+}
+
+/* The client closed its side: no more request data can come. */
+static int app_closed(const struct hlp_sess *s)
+{
+	return (s->side[0].fl & HLP_SD_SHUTR) || s->side[0].fdh.fd < 0;
+}
+
+/* Take <len> bytes of the request buffer and push them as a string. */
+static void app_take(lua_State *L, struct hlp_sess *s, size_t len)
+{
+	luaL_Buffer lb;
+	char *p = luaL_buffinitsize(L, &lb, len);
+
+	len = hlp_chn_copy(s, 0, 0, p, len);
+	luaL_pushresultsize(&lb, len);
+	if (len) {
+		hlp_buf_splice(s->buf[0], 0, len, NULL, 0);
+		hlp_sess_wake(s);
+	}
+}
+
+/* Yield until the next event on the session (or <wake>, when not 0). */
+static int app_wait(lua_State *L, struct hlp_sess *s, uint64_t wake, lua_KContext ctx, lua_KFunction k)
+{
+	struct hlp_lua_run *r = s->h->lua.cur;
+
+	if (!r || L != r->co || !lua_isyieldable(L))
+		return luaL_error(L, "AppletTCP: cannot wait here (only the service's own coroutine may)");
+	r->wake = wake;
+	r->flags |= HLP_RUN_EVWAIT;
+	return lua_yieldk(L, 0, ctx, k);
+}
+
+/* applet:getline(): a line up to and including '\n', or what is left at the end. */
+static int lapp_getline_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s = app_sess(L);
+	size_t in = hlp_chn_input(s, 0), i;
+	char c;
+
+	(void)status;
+	for (i = 0; i < in; i++) {
+		hlp_chn_copy(s, 0, i, &c, 1);
+		if (c == '\n') {
+			app_take(L, s, i + 1);
+			return 1;
+		}
+	}
+	if (!app_closed(s) && (!s->buf[0] || hlp_buf_room(s->buf[0]) > 0))
+		return app_wait(L, s, 0, ctx, lapp_getline_k);
+	app_take(L, s, in);
+	return 1;
+}
+
+static int lapp_getline(lua_State *L)
+{
+	lua_settop(L, 1);
+	return lapp_getline_k(L, LUA_OK, 0);
+}
+
+/* Replace the chunk table at stack slot 4 by their concatenation. */
+static int app_receive_done(lua_State *L)
+{
+	luaL_Buffer lb;
+	lua_Integer i, n = (lua_Integer)lua_rawlen(L, 4);
+
+	luaL_buffinit(L, &lb);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, 4, i);
+		luaL_addvalue(&lb);
+	}
+	luaL_pushresult(&lb);
+	return 1;
+}
+
+/*
+** applet:receive([size [, timeout_ms]]): <size> bytes, or everything until
+** the client closes when no size is given. Less comes back when the client
+** closes first (an empty string when nothing came), nil when the timeout
+** expires with nothing received. Across yields, the chunks gathered wait
+** in a table at stack slot 4 and their total length at slot 5; ctx holds
+** the deadline (+1, 0 for none).
+*/
+static int lapp_receive_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s = app_sess(L);
+	lua_Integer size = luaL_optinteger(L, 2, -1);
+	size_t have = (size_t)lua_tointeger(L, 5), in, take;
+	uint64_t deadline = (uint64_t)ctx;
+
+	(void)status;
+	in = hlp_chn_input(s, 0);
+	take = size < 0 ? in : HLP_MIN(in, (size_t)size - have);
+	if (take) {
+		app_take(L, s, take);
+		lua_rawseti(L, 4, (lua_Integer)lua_rawlen(L, 4) + 1);
+		have += take;
+		lua_pushinteger(L, (lua_Integer)have);
+		lua_replace(L, 5);
+	}
+	if ((size < 0 || have < (size_t)size) && !app_closed(s)) {
+		if (deadline && hlp_ev_clock() + 1 >= deadline) {
+			if (have == 0) {
+				lua_pushnil(L);
+				return 1;
+			}
+			return app_receive_done(L);
+		}
+		return app_wait(L, s, deadline ? deadline - 1 : 0, ctx, lapp_receive_k);
+	}
+	return app_receive_done(L);
+}
+
+static int lapp_receive(lua_State *L)
+{
+	lua_Integer tmo = luaL_optinteger(L, 3, -1);
+	uint64_t deadline = 0;
+
+	luaL_optinteger(L, 2, -1);
+	app_sess(L);
+	if (tmo >= 0)
+		deadline = hlp_ev_clock() + (uint64_t)tmo + 1;
+	lua_settop(L, 3);
+	lua_newtable(L);
+	lua_pushinteger(L, 0);
+	return lapp_receive_k(L, LUA_OK, (lua_KContext)deadline);
+}
+
+/* applet:try_receive(): what is there now ("" if nothing yet), nil once closed and empty. */
+static int lapp_try_receive(lua_State *L)
+{
+	struct hlp_sess *s = app_sess(L);
+	size_t in = hlp_chn_input(s, 0);
+
+	if (in == 0 && app_closed(s)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	app_take(L, s, in);
+	return 1;
+}
+
+/* applet:send(data): to the client, waiting while the buffer is full. */
+static int lapp_send_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s = app_sess(L);
+	size_t len, done = (size_t)ctx;
+	const char *data = luaL_checklstring(L, 2, &len);
+	struct hlp_buf *b;
+
+	(void)status;
+	if ((s->side[0].fl & HLP_SD_SHUTW) || s->side[0].fdh.fd < 0)
+		return 0;
+	while (done < len && (b = hlp_sess_buf(s, 1)) != NULL && hlp_buf_room(b) > 0) {
+		size_t k = hlp_buf_put(b, data + done, len - done);
+
+		done += k;
+		s->bytes[1] += k;   /* the log's %B counts what the service answered */
+	}
+	hlp_sess_wake(s);
+	if (done < len)
+		return app_wait(L, s, 0, (lua_KContext)done, lapp_send_k);
+	return 0;
+}
+
+static int lapp_send(lua_State *L)
+{
+	lua_settop(L, 2);
+	return lapp_send_k(L, LUA_OK, 0);
+}
+
+static int lapp_set_var(lua_State *L) { return hlp_lua_set_var(L, app_sess(L)); }
+static int lapp_unset_var(lua_State *L) { return hlp_lua_unset_var(L, app_sess(L)); }
+static int lapp_get_var(lua_State *L) { return hlp_lua_get_var(L, app_sess(L)); }
+
+/*
+** Protected: build the AppletTCP object for <s> and move it to the
+** coroutine. It shares the TXN's userdata (slot [0]): the same session
+** pointer, cleared when the session ends, and the same private value, so
+** that what an action set_priv()s the service can get_priv().
+*/
+static int app_new_p(lua_State *L)
+{
+	struct hlp_sess *s = lua_touserdata(L, 1);
+
+	lua_createtable(L, 1, 4);
+	hlp_lua_push_txn(L, s);
+	lua_rawgeti(L, -1, 0);
+	lua_rawseti(L, -3, 0);
+	lua_pop(L, 1);
+	hlp_lua_smp_objects(L, lua_gettop(L));
+	luaL_setmetatable(L, HLP_LUA_APPLET_TCP);
+	lua_xmove(L, s->run.co, 1);
+	return 0;
+}
+
+/* Start service <a>. Returns 0, or -1 (logged) when it cannot. */
+HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a)
+{
+	struct hlp *h = s->h;
+	lua_State *L = h->lua.L;
+
+	if (hlp_lua_run_new(h, &s->run, HLP_CTX_SERVICE, a->ref, a->name) < 0)
+		return -1;
+	lua_pushcfunction(L, app_new_p);
+	lua_pushlightuserdata(L, s);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua applet tcp '%s': cannot start: %s.", a->name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		hlp_lua_run_release(h, &s->run);
+		return -1;
+	}
+	s->svc = a;
+	s->started = 0;
+	return 0;
+}
+
+/*
+** Run or resume the service. Returns 1 while it runs, 0 once it is over
+** (returned, core.done(), or failed: the error is logged).
+*/
+HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
+{
+	struct hlp *h = s->h;
+	int rc, nargs = 0;
+
+	if (!s->run.co)
+		return 0;
+	if (!s->started) {
+		s->started = 1;
+		nargs = 1;
+	} else if (s->run.wake > h->ev.now && !(s->run.flags & HLP_RUN_EVWAIT))
+		return 1;
+	rc = hlp_lua_resume(h, &s->run, nargs);
+	if (rc == LUA_YIELD && !(s->run.flags & HLP_RUN_DONE)) {
+		lua_settop(s->run.co, 0);
+		return 1;
+	}
+	if (rc != LUA_OK && rc != LUA_YIELD && !hlp_lua_is_done(s->run.co)) {
+		char why[1024], msg[1200];
+
+		hlp_lua_failure(&s->run, rc, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "Lua applet tcp '%s': %s.", s->svc->name, why);
+		hlp_log_send(h, s->fe->logs, s->fe->nlogs, 3, msg);
+		hlp_alert(NULL, "%s", msg);
+	}
+	hlp_lua_run_release(h, &s->run);
+	return 0;
+}
+
+HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)
+{
+	static const luaL_Reg app[] = {
+		{ "getline", lapp_getline },
+		{ "receive", lapp_receive },
+		{ "try_receive", lapp_try_receive },
+		{ "send", lapp_send },
+		{ "set_priv", hlp_lua_set_priv },
+		{ "get_priv", hlp_lua_get_priv },
+		{ "set_var", lapp_set_var },
+		{ "unset_var", lapp_unset_var },
+		{ "get_var", lapp_get_var },
+		{ NULL, NULL }
+	};
+
+	luaL_newmetatable(L, HLP_LUA_APPLET_TCP);
+	lua_newtable(L);
+	luaL_setfuncs(L, app, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+}
+/**** End file lua_applet.c ****/
 
 /**** Begin file hlp.c ****/
 /*
@@ -8264,6 +11687,7 @@ void hlp_free(struct hlp *h)
 	}
 	if (h->defproxy) {
 		free(h->defproxy->logs);
+		free(h->defproxy->logformat_str);
 		free(h->defproxy);
 	}
 	hlp_vars_free(h);
