@@ -7902,10 +7902,10 @@ HLP_PRIVATE int hlp_smp_step_init(struct hlp *h, struct hlp_expr_step *st, const
 		if (a->type == 'i') {
 			char *end;
 
-			/* as HAProxy: no leading blank, and a value too large saturates */
+			/* as HAProxy: empty is 0, no leading blank, a value too large saturates */
 			errno = 0;
 			a->sint = strtoll(a->str, &end, 10);
-			if (!*a->str || *end || isspace((unsigned char)*a->str)) {
+			if (*end || isspace((unsigned char)*a->str)) {
 				snprintf(err, errlen, "%s '%s': argument %d: expects an integer, got '%s'",
 				         smp_what(kw), kw->name, i + 1, a->str);
 				return -1;
@@ -8017,8 +8017,8 @@ static int smp_parse_step(struct hlp *h, const char **pp, int conv, struct hlp_e
 				}
 				lens[n] = (size_t)(o - argv[n]);
 				*o++ = 0;
-				/* "()" is no argument at all */
-				if (!(*p == ')' && n == 0 && lens[0] == 0 && p[-1] == '('))
+				/* "()" is no argument for a keyword without mandatory ones, one empty argument otherwise (as HAProxy) */
+				if (!(*p == ')' && n == 0 && lens[0] == 0 && p[-1] == '(' && kw->minargs == 0))
 					n++;
 				if (*p++ == ')')
 					break;
