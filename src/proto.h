@@ -108,6 +108,13 @@ HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
+/* h1.c: the response, trailer and chunk parsers serve HTTP mode (next
+** issue); until then only tests/unit_h1.c calls them. */
+HLP_PRIVATE int hlp_h1_parse_req(const char *buf, size_t len, struct hlp_h1_msg *m);
+HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m);
+HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
+HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
+
 /* rules.c */
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);

@@ -640,6 +640,38 @@ static int fetch_check_payload_lv(struct hlp *h, struct hlp_arg *a, int n, char 
 	return 0;
 }
 
+/*
+** req.proto_http: true when the request data parse as a valid HTTP/1
+** request head, false when they do not. While the head is incomplete and
+** more may come (the client is still sending, the buffer has room and an
+** inspect-delay runs), the sample fails, so that a later evaluation can
+** decide; without an inspect-delay, incomplete is false, as in HAProxy.
+*/
+static int smp_f_proto_http(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct hlp_h1_hdr hdrs[101];   /* HAProxy's default tune.http.maxhdr */
+	struct hlp_h1_msg m;
+	size_t in = hlp_chn_input(s, 0), size;
+	char *buf = hlp_smp_trash(s->h, &size);
+	int rc, final;
+
+	(void)a; (void)n; (void)priv;
+	if (in > size)
+		in = size;
+	hlp_chn_copy(s, 0, 0, buf, in);
+	memset(&m, 0, sizeof(m));
+	m.hdrs = hdrs;
+	m.maxhdrs = HLP_COUNTOF(hdrs);
+	rc = hlp_h1_parse_req(buf, in, &m);
+	final = (s->side[0].fl & HLP_SD_SHUTR) || !s->rules_exp || s->rules_exp <= s->h->ev.now ||
+	        (s->buf[0] && hlp_buf_room(s->buf[0]) == 0);
+	if (rc == -2 && !final)
+		return -1;
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = rc > 0;
+	return 0;
+}
+
 static const struct hlp_smp_kw smp_fetch_kws[] = {
 	/* constants and the process */
 	{ "always_false", smp_f_always, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
@@ -678,6 +710,8 @@ static const struct hlp_smp_kw smp_fetch_kws[] = {
 	{ "src_is_local", smp_f_is_local, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
 	{ "dst_is_local", smp_f_is_local, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, &fetch_alt, NULL },
 	/* the channels */
+	{ "req.proto_http", smp_f_proto_http, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "req_proto_http", smp_f_proto_http, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
 	{ "req.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "req_len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &fetch_alt, NULL },

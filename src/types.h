@@ -162,6 +162,44 @@ struct hlp_rule {
 	struct hlp_rule *next;
 };
 
+/* A header field of a parsed head, pointing into the parsed buffer. */
+struct hlp_h1_hdr {
+	const char *n;           /* name, as received (case kept) */
+	size_t nl;
+	const char *v;           /* value without surrounding OWS */
+	size_t vl;
+};
+
+/* hlp_h1_msg.flags */
+#define HLP_H1_F_CLEN       0x01u /* a valid Content-Length was seen (clen holds it) */
+#define HLP_H1_F_CHUNKED    0x02u /* Transfer-Encoding is chunked (the only coding accepted) */
+#define HLP_H1_F_CONN_CLOSE 0x04u /* Connection: close */
+#define HLP_H1_F_CONN_KA    0x08u /* Connection: keep-alive */
+#define HLP_H1_F_EXPECT100  0x10u /* Expect: 100-continue */
+#define HLP_H1_F_UPGRADE    0x20u /* Connection: upgrade */
+
+/*
+** A parsed HTTP/1 message head. The caller sets <hdrs> and <maxhdrs>; a
+** parser fills in everything else (the fields of the other direction are
+** left NULL/0).
+*/
+struct hlp_h1_msg {
+	const char *meth;        /* request */
+	size_t meth_len;
+	const char *uri;
+	size_t uri_len;
+	int status;              /* response: 100..999 */
+	const char *reason;      /* response: may be empty */
+	size_t reason_len;
+	int ver;                 /* 10 for HTTP/1.0, 11 for HTTP/1.1 and above */
+	struct hlp_h1_hdr *hdrs; /* caller's array */
+	unsigned nhdrs, maxhdrs;
+	unsigned flags;          /* HLP_H1_F_* */
+	uint64_t clen;           /* with HLP_H1_F_CLEN; at most INT64_MAX */
+	const char *err;         /* on -1: what is wrong (static string) */
+	size_t err_pos;          /* on -1: offset of the offending byte */
+};
+
 /* variable scopes */
 enum { HLP_VS_PROC, HLP_VS_SESS, HLP_VS_TXN, HLP_VS_REQ, HLP_VS_RES, HLP_VS_COUNT };
 struct hlp_var;
