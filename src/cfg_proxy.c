@@ -43,6 +43,8 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	}
 	hlp_rules_free(p->tcpreq);
 	hlp_rules_free(p->tcpres);
+	hlp_rules_free(p->tcpconn);
+	hlp_rules_free(p->tcpsess);
 	free(p->srv);
 	free(p->srvmap);
 	hlp_lf_free(p->logformat);

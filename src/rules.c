@@ -52,10 +52,10 @@ static char *rules_var_name(struct cfg_ctx *c, const char *what, const char *wor
 */
 static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, int dir)
 {
-	const char *pfx = dir ? "tcp-response content" : "tcp-request content";
-	char err[512];
+	char pfx[32], err[512];
 	int k;
 
+	snprintf(pfx, sizeof(pfx), "%s %s", args[0], args[1]);
 	if (strcmp(args[i], "accept") == 0 || strcmp(args[i], "reject") == 0) {
 		r->kind = args[i][0] == 'a' ? HLP_RULE_ACCEPT : HLP_RULE_REJECT;
 		i++;
@@ -166,6 +166,94 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 	return 0;
 }
 
+/* Append <r> to the rule list <head>. */
+static void rules_append(struct hlp_rule **head, struct hlp_rule *r)
+{
+	while (*head)
+		head = &(*head)->next;
+	*head = r;
+}
+
+/*
+** "tcp-request connection|session <action>": rules run at accept, before
+** any data, with accept, reject, set-var and unset-var. A reject closes
+** the connection without a log line, as in HAProxy. No transaction exists
+** yet: txn, req and res variables cannot be set there.
+*/
+static int rules_parse_early(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int sess = strcmp(args[1], "session") == 0;
+	struct hlp_rule *r;
+
+	if (!(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_err(c, "'tcp-request %s' is only allowed in 'frontend' and 'listen' sections.", args[1]);
+		return -1;
+	}
+	if (n < 3) {
+		hlp_cfg_err(c, "'tcp-request %s' expects an action.", args[1]);
+		return -1;
+	}
+	if (strcmp(args[2], "accept") != 0 && strcmp(args[2], "reject") != 0 &&
+	    strncmp(args[2], "set-var(", 8) != 0 && strncmp(args[2], "unset-var(", 10) != 0) {
+		static const char *const notyet[] = {
+			"expect-proxy", "expect-netscaler-cip", "capture", "track-sc0", "track-sc1",
+			"track-sc2", "sc-inc-gpc0", "sc-inc-gpc1", "sc-set-gpt0", "set-src",
+			"set-src-port", "set-dst", "set-dst-port", "set-mark", "set-tos", "silent-drop",
+			"attach-srv", "set-var-fmt", NULL
+		};
+
+		if (hlp_cfg_in(notyet, args[2]))
+			hlp_cfg_err(c, "'tcp-request %s %s' is not implemented yet in hlproxy.", args[1], args[2]);
+		else
+			hlp_cfg_err(c, "'tcp-request %s' expects 'accept', 'reject', 'set-var(<name>)' or 'unset-var(<name>)', but got '%s'.",
+			            args[1], args[2]);
+		return -1;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	r->ref = LUA_NOREF;
+	if (rules_parse_action(c, r, args, n, 2, 0) < 0) {
+		hlp_rules_free(r);
+		return -1;
+	}
+	if (r->var && (strncmp(r->var, "txn.", 4) == 0 || strncmp(r->var, "req.", 4) == 0 ||
+	               strncmp(r->var, "res.", 4) == 0))
+		hlp_cfg_warn(c, "'tcp-request %s %s': no transaction exists yet, this variable will never be set.",
+		             args[1], args[2]);
+	if (!sess && p->tcpsess)
+		hlp_cfg_warn(c, "a 'tcp-request connection' rule placed after a 'tcp-request session' rule will still be processed before.");
+	if (p->tcpreq)
+		hlp_cfg_warn(c, "a 'tcp-request %s' rule placed after a 'tcp-request content' rule will still be processed before.", args[1]);
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	rules_append(sess ? &p->tcpsess : &p->tcpconn, r);
+	return 0;
+}
+
+/*
+** Run the connection rules, then the session rules, of <s>'s frontend at
+** accept. Returns HLP_RULES_DONE or HLP_RULES_REJECT.
+*/
+HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s)
+{
+	struct hlp_rule *lists[2];
+	int i, rc = HLP_RULES_DONE;
+
+	lists[0] = s->fe->tcpconn;
+	lists[1] = s->fe->tcpsess;
+	s->no_txn = 1;
+	for (i = 0; i < 2 && rc == HLP_RULES_DONE; i++) {
+		s->rule = lists[i];
+		rc = hlp_rules_run(s);
+	}
+	s->no_txn = 0;
+	s->rule = NULL;
+	return rc;
+}
+
 /*
 ** "tcp-request inspect-delay|content ..." and "tcp-response
 ** inspect-delay|content ..." for proxy <p>.
@@ -173,7 +261,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
 {
 	int dir = strcmp(args[0], "tcp-response") == 0;
-	struct hlp_rule *r, **tail;
+	struct hlp_rule *r;
 
 	if (n < 2) {
 		hlp_cfg_err(c, dir ? "'tcp-response' expects 'content' or 'inspect-delay'."
@@ -190,12 +278,11 @@ HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **
 		p->inspect_delay[dir] = ms;
 		return 0;
 	}
+	if (!dir && (strcmp(args[1], "connection") == 0 || strcmp(args[1], "session") == 0))
+		return rules_parse_early(c, p, args, n);
 	if (strcmp(args[1], "content") != 0) {
-		if (!dir && (strcmp(args[1], "connection") == 0 || strcmp(args[1], "session") == 0))
-			hlp_cfg_err(c, "'tcp-request %s' is not implemented yet in hlproxy.", args[1]);
-		else
-			hlp_cfg_err(c, "'%s' expects %s'content' or 'inspect-delay', but got '%s'.", args[0],
-			            dir ? "" : "'connection', 'session', ", args[1]);
+		hlp_cfg_err(c, "'%s' expects %s'content' or 'inspect-delay', but got '%s'.", args[0],
+		            dir ? "" : "'connection', 'session', ", args[1]);
 		return -1;
 	}
 	if (dir && !(p->cap & HLP_CAP_BE)) {
@@ -218,9 +305,7 @@ HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **
 	}
 	r->file = hlp_cfg_dup(c, c->file);
 	r->line = c->line;
-	for (tail = dir ? &p->tcpres : &p->tcpreq; *tail; tail = &(*tail)->next)
-		;
-	*tail = r;
+	rules_append(dir ? &p->tcpres : &p->tcpreq, r);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 
 static void sess_process(struct hlp_sess *s);
 static void sess_io_cb(struct hlp *h, struct hlp_fdh *f, int revents);
+static void sess_end(struct hlp_sess *s);
 
 static void sess_timer_cb(struct hlp *h, struct hlp_timer *t)
 {
@@ -96,7 +97,6 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->txnref = LUA_NOREF;
 	s->loglevel = -1;
 	s->uid = h->cum_conn++;
-	hlp_rules_start(s, 0, fe);
 	s->state = HLP_SS_RULES;
 	if (fe->opts & (HLP_OPT_CLIKA | HLP_OPT_TCPKA)) {
 		int one = 1;
@@ -114,6 +114,13 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 		fe->feconn--;
 		return -1;
 	}
+	/* tcp-request connection/session rules: a reject closes without a log line */
+	if ((fe->tcpconn || fe->tcpsess) && hlp_rules_run_early(s) == HLP_RULES_REJECT) {
+		s->flags |= HLP_SF_NOLOG;
+		sess_end(s);
+		return 0;
+	}
+	hlp_rules_start(s, 0, fe);
 	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && !fe->logformat && fe->nlogs) {
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
 
@@ -238,7 +245,8 @@ static void sess_log(struct hlp_sess *s)
 	size_t o = 0;
 	int i;
 
-	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))))
+	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) ||
+	    (s->flags & HLP_SF_NOLOG))
 		return;
 	/* a null connection: the client sent nothing */
 	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)

@@ -316,6 +316,7 @@ struct hlp_proxy {
 	int defbe_line;
 	struct hlp_proxy *be;    /* resolved default backend */
 	struct hlp_rule *tcpreq, *tcpres;
+	struct hlp_rule *tcpconn, *tcpsess; /* tcp-request connection / session */
 	int inspect_delay[2];    /* ms, 0 = none; request, response */
 	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
 	char *logformat_str;     /* defaults only: the text each proxy parses */
@@ -369,6 +370,7 @@ struct hlp_lua_task {
 #define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
 #define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
 #define HLP_SF_LINGER     0x0004u  /* draining the client before close */
+#define HLP_SF_NOLOG      0x0008u  /* closed by a connection rule: no log line */
 
 /* side flags */
 #define HLP_SD_SHUTR 0x01u        /* peer sent FIN or failed */
@@ -440,6 +442,7 @@ struct hlp_sess {
 	int started;             /* the service got its AppletTCP object */
 	const struct hlp_lua_action *svc_next; /* use-service seen: runs after the backend's rules */
 	int resp_vars;           /* the response began: req variables are gone */
+	int no_txn;              /* connection/session rules: no txn, req or res variables */
 	int loglevel;            /* txn:set_loglevel(), -1 = the default */
 };
 

@@ -108,6 +108,8 @@ static int vars_in_phase(const struct hlp_sess *s, int scope)
 {
 	if (!s)
 		return 1;
+	if (s->no_txn && scope >= HLP_VS_TXN)
+		return 0;
 	if (scope == HLP_VS_REQ)
 		return !s->resp_vars;
 	if (scope == HLP_VS_RES)
