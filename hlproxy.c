@@ -1238,6 +1238,23 @@ static int h1_hexval(unsigned char c)
 	return -1;
 }
 
+/*
+** The next element of the comma-separated list in header <h>'s value,
+** from *i: [*s, *e) without surrounding OWS (empty when s == e); *i is
+** left on the comma or at the end.
+*/
+static void h1_list_elem(const struct hlp_h1_hdr *h, size_t *i, size_t *s, size_t *e)
+{
+	*s = *i;
+	while (*i < h->vl && h->v[*i] != ',')
+		(*i)++;
+	*e = *i;
+	while (*s < *e && h1_is_ows((unsigned char)h->v[*s]))
+		(*s)++;
+	while (*e > *s && h1_is_ows((unsigned char)h->v[*e - 1]))
+		(*e)--;
+}
+
 /* Whether s[0..n) equals the lower-case literal <lit>, ignoring ASCII case. */
 static int h1_ieq(const char *s, size_t n, const char *lit)
 {
@@ -1434,14 +1451,7 @@ static int h1_content_length(const struct hlp_h1_hdr *h, size_t pos, struct hlp_
 		uint64_t n = 0;
 		size_t es;
 
-		s = i;
-		while (i < h->vl && h->v[i] != ',')
-			i++;
-		e = i;
-		while (s < e && h1_is_ows((unsigned char)h->v[s]))
-			s++;
-		while (e > s && h1_is_ows((unsigned char)h->v[e - 1]))
-			e--;
+		h1_list_elem(h, &i, &s, &e);
 		if (s == e)
 			return h1_fail(m, "invalid Content-Length (empty)", pos + s);
 		for (es = s; s < e; s++) {
@@ -1479,14 +1489,7 @@ static int h1_transfer_encoding(const struct hlp_h1_hdr *h, size_t pos, struct h
 	if (what == H1_REQ && (m->flags & HLP_H1_F_CLEN))
 		return h1_fail(m, "both Transfer-Encoding and Content-Length in a request", pos);
 	for (;;) {
-		s = i;
-		while (i < h->vl && h->v[i] != ',')
-			i++;
-		e = i;
-		while (s < e && h1_is_ows((unsigned char)h->v[s]))
-			s++;
-		while (e > s && h1_is_ows((unsigned char)h->v[e - 1]))
-			e--;
+		h1_list_elem(h, &i, &s, &e);
 		if (s == e)
 			return h1_fail(m, "invalid Transfer-Encoding (empty element)", pos + s);
 		if (m->flags & HLP_H1_F_CHUNKED)
@@ -1506,14 +1509,7 @@ static void h1_connection(const struct hlp_h1_hdr *h, struct hlp_h1_msg *m)
 	size_t i = 0, s, e;
 
 	for (;;) {
-		s = i;
-		while (i < h->vl && h->v[i] != ',')
-			i++;
-		e = i;
-		while (s < e && h1_is_ows((unsigned char)h->v[s]))
-			s++;
-		while (e > s && h1_is_ows((unsigned char)h->v[e - 1]))
-			e--;
+		h1_list_elem(h, &i, &s, &e);
 		if (h1_ieq(h->v + s, e - s, "close"))
 			m->flags |= HLP_H1_F_CONN_CLOSE;
 		else if (h1_ieq(h->v + s, e - s, "keep-alive"))
@@ -5652,6 +5648,25 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 	return 0;
 }
 
+/* A rule for the action at args[2], with where it was written. NULL on error (reported). */
+static struct hlp_rule *rules_new(struct cfg_ctx *c, char **args, int n, int dir)
+{
+	struct hlp_rule *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return NULL;
+	}
+	r->ref = LUA_NOREF;
+	if (rules_parse_action(c, r, args, n, 2, dir) < 0) {
+		hlp_rules_free(r);
+		return NULL;
+	}
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	return r;
+}
+
 /* Append <r> to the rule list <head>. */
 static void rules_append(struct hlp_rule **head, struct hlp_rule *r)
 {
@@ -5695,16 +5710,9 @@ static int rules_parse_early(struct cfg_ctx *c, struct hlp_proxy *p, char **args
 			            args[1], args[2]);
 		return -1;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		hlp_cfg_err(c, "out of memory");
+	r = rules_new(c, args, n, 0);
+	if (!r)
 		return -1;
-	}
-	r->ref = LUA_NOREF;
-	if (rules_parse_action(c, r, args, n, 2, 0) < 0) {
-		hlp_rules_free(r);
-		return -1;
-	}
 	if (r->var && (strncmp(r->var, "txn.", 4) == 0 || strncmp(r->var, "req.", 4) == 0 ||
 	               strncmp(r->var, "res.", 4) == 0))
 		hlp_cfg_warn(c, "'tcp-request %s %s': no transaction exists yet, this variable will never be set.",
@@ -5713,8 +5721,6 @@ static int rules_parse_early(struct cfg_ctx *c, struct hlp_proxy *p, char **args
 		hlp_cfg_warn(c, "a 'tcp-request connection' rule placed after a 'tcp-request session' rule will still be processed before.");
 	if (p->tcpreq)
 		hlp_cfg_warn(c, "a 'tcp-request %s' rule placed after a 'tcp-request content' rule will still be processed before.", args[1]);
-	r->file = hlp_cfg_dup(c, c->file);
-	r->line = c->line;
 	rules_append(sess ? &p->tcpsess : &p->tcpconn, r);
 	return 0;
 }
@@ -5779,18 +5785,9 @@ HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **
 		hlp_cfg_err(c, "'%s content' expects an action.", args[0]);
 		return -1;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		hlp_cfg_err(c, "out of memory");
+	r = rules_new(c, args, n, dir);
+	if (!r)
 		return -1;
-	}
-	r->ref = LUA_NOREF;
-	if (rules_parse_action(c, r, args, n, 2, dir) < 0) {
-		hlp_rules_free(r);
-		return -1;
-	}
-	r->file = hlp_cfg_dup(c, c->file);
-	r->line = c->line;
 	rules_append(dir ? &p->tcpres : &p->tcpreq, r);
 	return 0;
 }

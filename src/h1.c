@@ -60,6 +60,23 @@ static int h1_hexval(unsigned char c)
 	return -1;
 }
 
+/*
+** The next element of the comma-separated list in header <h>'s value,
+** from *i: [*s, *e) without surrounding OWS (empty when s == e); *i is
+** left on the comma or at the end.
+*/
+static void h1_list_elem(const struct hlp_h1_hdr *h, size_t *i, size_t *s, size_t *e)
+{
+	*s = *i;
+	while (*i < h->vl && h->v[*i] != ',')
+		(*i)++;
+	*e = *i;
+	while (*s < *e && h1_is_ows((unsigned char)h->v[*s]))
+		(*s)++;
+	while (*e > *s && h1_is_ows((unsigned char)h->v[*e - 1]))
+		(*e)--;
+}
+
 /* Whether s[0..n) equals the lower-case literal <lit>, ignoring ASCII case. */
 static int h1_ieq(const char *s, size_t n, const char *lit)
 {
@@ -256,14 +273,7 @@ static int h1_content_length(const struct hlp_h1_hdr *h, size_t pos, struct hlp_
 		uint64_t n = 0;
 		size_t es;
 
-		s = i;
-		while (i < h->vl && h->v[i] != ',')
-			i++;
-		e = i;
-		while (s < e && h1_is_ows((unsigned char)h->v[s]))
-			s++;
-		while (e > s && h1_is_ows((unsigned char)h->v[e - 1]))
-			e--;
+		h1_list_elem(h, &i, &s, &e);
 		if (s == e)
 			return h1_fail(m, "invalid Content-Length (empty)", pos + s);
 		for (es = s; s < e; s++) {
@@ -301,14 +311,7 @@ static int h1_transfer_encoding(const struct hlp_h1_hdr *h, size_t pos, struct h
 	if (what == H1_REQ && (m->flags & HLP_H1_F_CLEN))
 		return h1_fail(m, "both Transfer-Encoding and Content-Length in a request", pos);
 	for (;;) {
-		s = i;
-		while (i < h->vl && h->v[i] != ',')
-			i++;
-		e = i;
-		while (s < e && h1_is_ows((unsigned char)h->v[s]))
-			s++;
-		while (e > s && h1_is_ows((unsigned char)h->v[e - 1]))
-			e--;
+		h1_list_elem(h, &i, &s, &e);
 		if (s == e)
 			return h1_fail(m, "invalid Transfer-Encoding (empty element)", pos + s);
 		if (m->flags & HLP_H1_F_CHUNKED)
@@ -328,14 +331,7 @@ static void h1_connection(const struct hlp_h1_hdr *h, struct hlp_h1_msg *m)
 	size_t i = 0, s, e;
 
 	for (;;) {
-		s = i;
-		while (i < h->vl && h->v[i] != ',')
-			i++;
-		e = i;
-		while (s < e && h1_is_ows((unsigned char)h->v[s]))
-			s++;
-		while (e > s && h1_is_ows((unsigned char)h->v[e - 1]))
-			e--;
+		h1_list_elem(h, &i, &s, &e);
 		if (h1_ieq(h->v + s, e - s, "close"))
 			m->flags |= HLP_H1_F_CONN_CLOSE;
 		else if (h1_ieq(h->v + s, e - s, "keep-alive"))

@@ -166,6 +166,25 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 	return 0;
 }
 
+/* A rule for the action at args[2], with where it was written. NULL on error (reported). */
+static struct hlp_rule *rules_new(struct cfg_ctx *c, char **args, int n, int dir)
+{
+	struct hlp_rule *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return NULL;
+	}
+	r->ref = LUA_NOREF;
+	if (rules_parse_action(c, r, args, n, 2, dir) < 0) {
+		hlp_rules_free(r);
+		return NULL;
+	}
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	return r;
+}
+
 /* Append <r> to the rule list <head>. */
 static void rules_append(struct hlp_rule **head, struct hlp_rule *r)
 {
@@ -209,16 +228,9 @@ static int rules_parse_early(struct cfg_ctx *c, struct hlp_proxy *p, char **args
 			            args[1], args[2]);
 		return -1;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		hlp_cfg_err(c, "out of memory");
+	r = rules_new(c, args, n, 0);
+	if (!r)
 		return -1;
-	}
-	r->ref = LUA_NOREF;
-	if (rules_parse_action(c, r, args, n, 2, 0) < 0) {
-		hlp_rules_free(r);
-		return -1;
-	}
 	if (r->var && (strncmp(r->var, "txn.", 4) == 0 || strncmp(r->var, "req.", 4) == 0 ||
 	               strncmp(r->var, "res.", 4) == 0))
 		hlp_cfg_warn(c, "'tcp-request %s %s': no transaction exists yet, this variable will never be set.",
@@ -227,8 +239,6 @@ static int rules_parse_early(struct cfg_ctx *c, struct hlp_proxy *p, char **args
 		hlp_cfg_warn(c, "a 'tcp-request connection' rule placed after a 'tcp-request session' rule will still be processed before.");
 	if (p->tcpreq)
 		hlp_cfg_warn(c, "a 'tcp-request %s' rule placed after a 'tcp-request content' rule will still be processed before.", args[1]);
-	r->file = hlp_cfg_dup(c, c->file);
-	r->line = c->line;
 	rules_append(sess ? &p->tcpsess : &p->tcpconn, r);
 	return 0;
 }
@@ -293,18 +303,9 @@ HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **
 		hlp_cfg_err(c, "'%s content' expects an action.", args[0]);
 		return -1;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		hlp_cfg_err(c, "out of memory");
+	r = rules_new(c, args, n, dir);
+	if (!r)
 		return -1;
-	}
-	r->ref = LUA_NOREF;
-	if (rules_parse_action(c, r, args, n, 2, dir) < 0) {
-		hlp_rules_free(r);
-		return -1;
-	}
-	r->file = hlp_cfg_dup(c, c->file);
-	r->line = c->line;
 	rules_append(dir ? &p->tcpres : &p->tcpreq, r);
 	return 0;
 }
