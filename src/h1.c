@@ -487,7 +487,7 @@ HLP_PRIVATE int hlp_h1_parse_req(const char *buf, size_t len, struct hlp_h1_msg 
 ** Content-Length is accepted in a response: the chunked coding wins and
 ** HLP_H1_F_CLEN is cleared.
 */
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m)
+HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m)
 {
 	return h1_parse_head(buf, len, m, H1_RES);
 }

@@ -108,10 +108,10 @@ HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
-/* h1.c: the response, trailer and chunk parsers serve HTTP mode (next
-** issue); until then only tests/unit_h1.c calls them. */
+/* h1.c: the trailer and chunk parsers serve HTTP mode (next issue);
+** until then only tests/unit_h1.c calls them. */
 HLP_PRIVATE int hlp_h1_parse_req(const char *buf, size_t len, struct hlp_h1_msg *m);
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m);
+HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m);
 HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
 HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
 
@@ -125,6 +125,7 @@ HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s);
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n);
 
 /* vars.c */
 HLP_PRIVATE int hlp_vars_check_name(struct hlp *h, const char *full, char *err, size_t errlen);

@@ -1,0 +1,477 @@
+/*
+** smp_http.c: the HTTP sample fetches (method, path, hdr, cook, status...).
+** As in HAProxy, in TCP mode they parse the channel's input when it holds
+** an HTTP/1 head: the request for the request fetches, the response for
+** res.* and status. They fail when it holds no complete, valid head.
+*/
+
+#include "int.h"
+
+#define SMP_HTTP_MAXHDR 101      /* HAProxy's default tune.http.maxhdr */
+
+struct smp_http {
+	struct hlp_h1_msg m;
+	struct hlp_h1_hdr hdrs[SMP_HTTP_MAXHDR];
+	const char *buf;             /* a copy of the head, in a scratch buffer */
+	size_t head_len;
+};
+
+/* Parse the head of direction <d> into <hm>. Returns 0, or -1 when there is none. */
+static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
+{
+	size_t in = hlp_chn_input(s, d), size;
+	char *buf = hlp_smp_trash(s->h, &size);
+	int rc;
+
+	if (in > size)
+		in = size;
+	hlp_chn_copy(s, d, 0, buf, in);
+	memset(&hm->m, 0, sizeof(hm->m));
+	hm->m.hdrs = hm->hdrs;
+	hm->m.maxhdrs = SMP_HTTP_MAXHDR;
+	rc = d ? hlp_h1_parse_res(buf, in, &hm->m) : hlp_h1_parse_req(buf, in, &hm->m);
+	if (rc <= 0)
+		return -1;
+	hm->buf = buf;
+	hm->head_len = (size_t)rc;
+	return 0;
+}
+
+static void http_set_str(struct hlp_smp *smp, const char *p, size_t n)
+{
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = p;
+	smp->u.str.n = n;
+}
+
+static int http_ieq(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i;
+
+	if (an != bn)
+		return 0;
+	for (i = 0; i < an; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+/*
+** The values of header <name> (every header when <name> is NULL), one per
+** line with <full>, else split on the commas outside quoted strings and
+** trimmed. Calls <cb> on each in order; stops when it returns non-zero.
+*/
+static void http_walk(const struct smp_http *hm, const char *name, size_t nl, int full,
+                      int (*cb)(void *ctx, const char *v, size_t vl), void *ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < hm->m.nhdrs; i++) {
+		const struct hlp_h1_hdr *h = &hm->hdrs[i];
+		size_t k = 0;
+
+		if (name && !http_ieq(h->n, h->nl, name, nl))
+			continue;
+		if (full) {
+			if (cb(ctx, h->v, h->vl))
+				return;
+			continue;
+		}
+		for (;;) {
+			size_t s = k, e;
+			int quoted = 0;
+
+			while (k < h->vl && (quoted || h->v[k] != ',')) {
+				if (h->v[k] == '"')
+					quoted = !quoted;
+				else if (quoted && h->v[k] == '\\' && k + 1 < h->vl)
+					k++;
+				k++;
+			}
+			e = k;
+			while (s < e && (h->v[s] == ' ' || h->v[s] == '\t'))
+				s++;
+			while (e > s && (h->v[e - 1] == ' ' || h->v[e - 1] == '\t'))
+				e--;
+			if (cb(ctx, h->v + s, e - s))
+				return;
+			if (k >= h->vl)
+				break;
+			k++;
+		}
+	}
+}
+
+struct http_occ {
+	long want, seen;         /* want > 0: that one; <= 0: counted from the end */
+	const char *v[64];       /* the last ones seen, for negative occurrences */
+	size_t vl[64];
+	const char *hit;
+	size_t hitl;
+};
+
+static int http_occ_cb(void *ctx, const char *v, size_t vl)
+{
+	struct http_occ *o = ctx;
+
+	o->seen++;
+	if (o->want > 0) {
+		if (o->seen == o->want) {
+			o->hit = v;
+			o->hitl = vl;
+			return 1;
+		}
+		return 0;
+	}
+	o->v[(o->seen - 1) % 64] = v;
+	o->vl[(o->seen - 1) % 64] = vl;
+	return 0;
+}
+
+static int http_count_cb(void *ctx, const char *v, size_t vl)
+{
+	(void)v; (void)vl;
+	(*(long *)ctx)++;
+	return 0;
+}
+
+/*
+** hdr/fhdr([name[,occ]]), req.* and res.*: the <occ>th value (default the
+** last; negative counts from the end). priv bit 0: full lines (fhdr);
+** bit 1: the response.
+*/
+static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	unsigned flags = (unsigned)(uintptr_t)priv;
+	struct smp_http hm;
+	struct http_occ o;
+
+	if (http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.want = n > 1 ? (long)a[1].sint : -1;
+	if (o.want == 0)
+		o.want = -1;
+	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_occ_cb, &o);
+	if (o.want > 0) {
+		if (!o.hit)
+			return -1;
+		http_set_str(smp, o.hit, o.hitl);
+		return 0;
+	}
+	if (-o.want > o.seen || -o.want > 64)
+		return -1;
+	http_set_str(smp, o.v[(o.seen + o.want) % 64], o.vl[(o.seen + o.want) % 64]);
+	return 0;
+}
+
+/* hdr_cnt/fhdr_cnt([name]): how many values (or lines) there are. */
+static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	unsigned flags = (unsigned)(uintptr_t)priv;
+	struct smp_http hm;
+	long cnt = 0;
+
+	if (http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+		return -1;
+	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_count_cb, &cnt);
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = cnt;
+	return 0;
+}
+
+static int smp_f_method(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	http_set_str(smp, hm.m.meth, hm.m.meth_len);
+	return 0;
+}
+
+static int smp_f_url(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	http_set_str(smp, hm.m.uri, hm.m.uri_len);
+	return 0;
+}
+
+/* The path of <uri> (after an absolute form's authority), without the query. */
+static void http_path(const char *uri, size_t len, const char **p, size_t *pl)
+{
+	size_t i = 0, e;
+
+	if (len && uri[0] != '/' && uri[0] != '*') {
+		const char *sep = NULL;
+
+		for (i = 0; i + 2 < len; i++)
+			if (uri[i] == ':' && uri[i + 1] == '/' && uri[i + 2] == '/') {
+				sep = uri + i + 3;
+				break;
+			}
+		i = sep ? (size_t)(sep - uri) : 0;
+		while (sep && i < len && uri[i] != '/' && uri[i] != '?')
+			i++;
+	}
+	for (e = i; e < len && uri[e] != '?'; e++)
+		;
+	*p = uri + i;
+	*pl = e - i;
+}
+
+static int smp_f_path(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	const char *p;
+	size_t pl;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	http_path(hm.m.uri, hm.m.uri_len, &p, &pl);
+	if (!pl)
+		return -1;
+	http_set_str(smp, p, pl);
+	return 0;
+}
+
+static int smp_f_query(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	const char *q;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	q = memchr(hm.m.uri, '?', hm.m.uri_len);
+	if (!q)
+		return -1;
+	http_set_str(smp, q + 1, (size_t)(hm.m.uri + hm.m.uri_len - q - 1));
+	return 0;
+}
+
+/* url_param([name[,delim]]): a query parameter's value (the first one without a name). */
+static int smp_f_url_param(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	const char *q, *end, *p;
+	const char *delims = n > 1 && a[1].len ? a[1].str : "&";
+
+	(void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	end = hm.m.uri + hm.m.uri_len;
+	q = memchr(hm.m.uri, '?', hm.m.uri_len);
+	if (!q)
+		return -1;
+	for (p = q + 1; p < end;) {
+		const char *e = p, *eq;
+
+		while (e < end && !strchr(delims, *e))
+			e++;
+		eq = memchr(p, '=', (size_t)(e - p));
+		if (n == 0 || !a[0].len ||
+		    ((size_t)((eq ? eq : e) - p) == a[0].len && memcmp(p, a[0].str, a[0].len) == 0)) {
+			if (eq)
+				http_set_str(smp, eq + 1, (size_t)(e - eq - 1));
+			else
+				http_set_str(smp, e, 0);
+			return 0;
+		}
+		p = e + 1;
+	}
+	return -1;
+}
+
+/* base: the Host header's value followed by the path. */
+static int smp_f_base(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	struct http_occ o;
+	const char *p;
+	size_t pl, size;
+	char *out;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.want = 1;
+	http_walk(&hm, "host", 4, 1, http_occ_cb, &o);
+	if (!o.hit || !o.hitl)
+		return -1;
+	http_path(hm.m.uri, hm.m.uri_len, &p, &pl);
+	out = hlp_smp_trash(s->h, &size);
+	if (o.hitl + pl > size)
+		return -1;
+	memcpy(out, o.hit, o.hitl);
+	memcpy(out + o.hitl, p, pl);
+	http_set_str(smp, out, o.hitl + pl);
+	return 0;
+}
+
+/* req.ver / res.ver: "1.0" or "1.1". */
+static int smp_f_ver(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+
+	(void)a; (void)n;
+	if (http_prefetch(s, priv != NULL, &hm) < 0)
+		return -1;
+	http_set_str(smp, hm.m.ver == 10 ? "1.0" : "1.1", 3);
+	return 0;
+}
+
+static int smp_f_status(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 1, &hm) < 0)
+		return -1;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = hm.m.status;
+	return 0;
+}
+
+/* req.hdrs: the header block as received, with the empty line that ends it. */
+static int smp_f_hdrs(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	const char *start;
+
+	(void)a; (void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	start = memchr(hm.m.uri + hm.m.uri_len, '\n', (size_t)(hm.buf + hm.head_len - (hm.m.uri + hm.m.uri_len)));
+	if (!start)
+		return -1;
+	start++;
+	http_set_str(smp, start, (size_t)(hm.buf + hm.head_len - start));
+	return 0;
+}
+
+/* req.hdr_names([delim]): the header names, joined by <delim> (default ","). */
+static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	const char *delim = n > 0 ? a[0].str : ",";
+	size_t dl = n > 0 ? a[0].len : 1, size, o = 0;
+	char *out;
+	unsigned i;
+
+	(void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	out = hlp_smp_trash(s->h, &size);
+	for (i = 0; i < hm.m.nhdrs; i++) {
+		if (o + hm.hdrs[i].nl + (i ? dl : 0) > size)
+			return -1;
+		if (i) {
+			memcpy(out + o, delim, dl);
+			o += dl;
+		}
+		memcpy(out + o, hm.hdrs[i].n, hm.hdrs[i].nl);
+		o += hm.hdrs[i].nl;
+	}
+	http_set_str(smp, out, o);
+	return 0;
+}
+
+struct http_cook {
+	const char *name;
+	size_t nl;
+	const char *hit;
+	size_t hitl;
+	int found;
+};
+
+/* One "Cookie" line: remember the last "name=value" for the wanted name. */
+static int http_cook_cb(void *ctx, const char *v, size_t vl)
+{
+	struct http_cook *c = ctx;
+	size_t k = 0;
+
+	while (k < vl) {
+		size_t s = k, e, eq;
+
+		while (k < vl && v[k] != ';')
+			k++;
+		e = k++;
+		while (s < e && (v[s] == ' ' || v[s] == '\t'))
+			s++;
+		while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+			e--;
+		for (eq = s; eq < e && v[eq] != '='; eq++)
+			;
+		if (eq < e && eq - s == c->nl && memcmp(v + s, c->name, c->nl) == 0) {
+			c->hit = v + eq + 1;
+			c->hitl = e - eq - 1;
+			c->found = 1;
+		}
+	}
+	return 0;
+}
+
+/* req.cook(name) / cook(name): the last value of cookie <name>. */
+static int smp_f_cook(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct smp_http hm;
+	struct http_cook c;
+
+	(void)n; (void)priv;
+	if (http_prefetch(s, 0, &hm) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.name = a[0].str;
+	c.nl = a[0].len;
+	http_walk(&hm, "cookie", 6, 1, http_cook_cb, &c);
+	if (!c.found)
+		return -1;
+	http_set_str(smp, c.hit, c.hitl);
+	return 0;
+}
+
+#define SMP_HTTP_FULL ((const void *)(uintptr_t)1)
+#define SMP_HTTP_RES ((const void *)(uintptr_t)2)
+#define SMP_HTTP_RES_FULL ((const void *)(uintptr_t)3)
+
+static const struct hlp_smp_kw smp_http_kws[] = {
+	{ "method", smp_f_method, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "url", smp_f_url, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "path", smp_f_path, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "query", smp_f_query, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "url_param", smp_f_url_param, "ss", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "base", smp_f_base, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "req.hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_FULL, NULL },
+	{ "req.fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_FULL, NULL },
+	{ "hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_FULL, NULL },
+	{ "req.fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_FULL, NULL },
+	{ "req.hdrs", smp_f_hdrs, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "req.hdr_names", smp_f_hdr_names, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "req.ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "req.cook", smp_f_cook, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "cook", smp_f_cook, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "res.hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "res.fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES_FULL, NULL },
+	{ "res.hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "res.fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES_FULL, NULL },
+	{ "res.ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "status", smp_f_status, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+};
+
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n)
+{
+	*n = HLP_COUNTOF(smp_http_kws);
+	return smp_http_kws;
+}
