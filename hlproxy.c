@@ -6599,6 +6599,36 @@ struct smp_http {
 	size_t head_len;
 };
 
+static int http_ieq(const char *a, size_t an, const char *b, size_t bn);
+
+/*
+** An absolute-form request target whose authority is not the Host
+** header's value: HAProxy refuses such a request (RFC 9112 section 3.2.2).
+*/
+static int http_authority_mismatch(const struct smp_http *hm)
+{
+	const char *u = hm->m.uri, *auth, *end = hm->m.uri + hm->m.uri_len, *e;
+	unsigned i;
+
+	if (!hm->m.uri_len || u[0] == '/' || u[0] == '*')
+		return 0;
+	auth = NULL;
+	for (e = u; e + 2 < end; e++)
+		if (e[0] == ':' && e[1] == '/' && e[2] == '/') {
+			auth = e + 3;
+			break;
+		}
+	if (!auth)
+		return 0;
+	for (e = auth; e < end && *e != '/' && *e != '?'; e++)
+		;
+	for (i = 0; i < hm->m.nhdrs; i++)
+		if (http_ieq(hm->hdrs[i].n, hm->hdrs[i].nl, "host", 4) &&
+		    !http_ieq(hm->hdrs[i].v, hm->hdrs[i].vl, auth, (size_t)(e - auth)))
+			return 1;
+	return 0;
+}
+
 /* Parse the head of direction <d> into <hm>. Returns 0, or -1 when there is none. */
 static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 {
@@ -6617,6 +6647,8 @@ static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 		return -1;
 	hm->buf = buf;
 	hm->head_len = (size_t)rc;
+	if (!d && http_authority_mismatch(hm))
+		return -1;
 	return 0;
 }
 
@@ -6729,13 +6761,14 @@ static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct smp_http hm;
 	struct http_occ o;
 
-	if (http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+	/* as HAProxy 2.6, a value needs a header name */
+	if (n == 0 || !a[0].len || http_prefetch(s, (flags & 2) != 0, &hm) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = n > 1 ? (long)a[1].sint : -1;
 	if (o.want == 0)
 		o.want = -1;
-	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_occ_cb, &o);
+	http_walk(&hm, a[0].str, a[0].len, flags & 1, http_occ_cb, &o);
 	if (o.want > 0) {
 		if (!o.hit)
 			return -1;
@@ -6839,7 +6872,11 @@ static int smp_f_query(struct hlp_sess *s, const struct hlp_arg *a, int n, struc
 	return 0;
 }
 
-/* url_param([name[,delim]]): a query parameter's value (the first one without a name). */
+/*
+** url_param([name[,delim]]): a query parameter's value (the first one
+** without a name). With <delim>, as in HAProxy, the list starts after the
+** first of its characters and they separate the parameters.
+*/
 static int smp_f_url_param(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	struct smp_http hm;
@@ -6850,8 +6887,10 @@ static int smp_f_url_param(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 	if (http_prefetch(s, 0, &hm) < 0)
 		return -1;
 	end = hm.m.uri + hm.m.uri_len;
-	q = memchr(hm.m.uri, '?', hm.m.uri_len);
-	if (!q)
+	/* the list starts after the '?', or after the first given delimiter */
+	for (q = hm.m.uri; q < end && !(n > 1 && a[1].len ? strchr(delims, *q) != NULL : *q == '?'); q++)
+		;
+	if (q == end)
 		return -1;
 	for (p = q + 1; p < end;) {
 		const char *e = p, *eq;
@@ -6872,7 +6911,7 @@ static int smp_f_url_param(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 	return -1;
 }
 
-/* base: the Host header's value followed by the path. */
+/* base: the Host header's value followed by the path (the path alone without Host). */
 static int smp_f_base(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	struct smp_http hm;
@@ -6887,9 +6926,14 @@ static int smp_f_base(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	memset(&o, 0, sizeof(o));
 	o.want = 1;
 	http_walk(&hm, "host", 4, 1, http_occ_cb, &o);
-	if (!o.hit || !o.hitl)
-		return -1;
 	http_path(hm.m.uri, hm.m.uri_len, &p, &pl);
+	if (!o.hit) {
+		/* no Host: the path alone, as HAProxy */
+		if (!pl)
+			return -1;
+		http_set_str(smp, p, pl);
+		return 0;
+	}
 	out = hlp_smp_trash(s->h, &size);
 	if (o.hitl + pl > size)
 		return -1;
@@ -6923,24 +6967,52 @@ static int smp_f_status(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	return 0;
 }
 
-/* req.hdrs: the header block as received, with the empty line that ends it. */
+/* Append the lower-case copy of <p> to out[*o], within <size>. -1 when it does not fit. */
+static int http_put_lower(char *out, size_t size, size_t *o, const char *p, size_t n)
+{
+	size_t i;
+
+	if (*o + n > size)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[(*o)++] = (char)tolower((unsigned char)p[i]);
+	return 0;
+}
+
+/*
+** req.hdrs: the header block as HAProxy rebuilds it: "name: value" lines
+** with lower-case names, then the empty line.
+*/
 static int smp_f_hdrs(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	struct smp_http hm;
-	const char *start;
+	size_t size, o = 0;
+	char *out;
+	unsigned i;
 
 	(void)a; (void)n; (void)priv;
 	if (http_prefetch(s, 0, &hm) < 0)
 		return -1;
-	start = memchr(hm.m.uri + hm.m.uri_len, '\n', (size_t)(hm.buf + hm.head_len - (hm.m.uri + hm.m.uri_len)));
-	if (!start)
+	out = hlp_smp_trash(s->h, &size);
+	for (i = 0; i < hm.m.nhdrs; i++) {
+		const struct hlp_h1_hdr *h = &hm.hdrs[i];
+
+		if (http_put_lower(out, size, &o, h->n, h->nl) < 0 || o + 2 + h->vl + 2 > size)
+			return -1;
+		memcpy(out + o, ": ", 2);
+		memcpy(out + o + 2, h->v, h->vl);
+		o += 2 + h->vl;
+		memcpy(out + o, "\r\n", 2);
+		o += 2;
+	}
+	if (o + 2 > size)
 		return -1;
-	start++;
-	http_set_str(smp, start, (size_t)(hm.buf + hm.head_len - start));
+	memcpy(out + o, "\r\n", 2);
+	http_set_str(smp, out, o + 2);
 	return 0;
 }
 
-/* req.hdr_names([delim]): the header names, joined by <delim> (default ","). */
+/* req.hdr_names([delim]): the header names in lower case, joined by <delim> (default ","). */
 static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	struct smp_http hm;
@@ -6960,8 +7032,7 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 			memcpy(out + o, delim, dl);
 			o += dl;
 		}
-		memcpy(out + o, hm.hdrs[i].n, hm.hdrs[i].nl);
-		o += hm.hdrs[i].nl;
+		http_put_lower(out, size, &o, hm.hdrs[i].n, hm.hdrs[i].nl);
 	}
 	http_set_str(smp, out, o);
 	return 0;
@@ -6993,10 +7064,19 @@ static int http_cook_cb(void *ctx, const char *v, size_t vl)
 			e--;
 		for (eq = s; eq < e && v[eq] != '='; eq++)
 			;
-		if (eq < e && eq - s == c->nl && memcmp(v + s, c->name, c->nl) == 0) {
-			c->hit = v + eq + 1;
-			c->hitl = e - eq - 1;
-			c->found = 1;
+		if (eq < e) {
+			size_t ne = eq, vs = eq + 1;
+
+			/* blanks around '=' are not part of the name or the value */
+			while (ne > s && (v[ne - 1] == ' ' || v[ne - 1] == '\t'))
+				ne--;
+			while (vs < e && (v[vs] == ' ' || v[vs] == '\t'))
+				vs++;
+			if (ne - s == c->nl && memcmp(v + s, c->name, c->nl) == 0) {
+				c->hit = v + vs;
+				c->hitl = e - vs;
+				c->found = 1;
+			}
 		}
 	}
 	return 0;
