@@ -690,6 +690,7 @@ HLP_PRIVATE const char *hlp_addr_str(const struct sockaddr_storage *ss, char *ou
 HLP_PRIVATE int hlp_parse_time(const char *s, int *ms, unsigned defunit_ms);
 HLP_PRIVATE int hlp_parse_uint(const char *s, unsigned long max, unsigned long *out);
 HLP_PRIVATE char *hlp_strdup(const char *s);
+HLP_PRIVATE int hlp_hexval(int c);
 HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase);
 
 /* buf.c */
@@ -1175,6 +1176,18 @@ HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase)
 	free(buf);
 	return rc;
 }
+
+/* The value of hexadecimal digit <c>, or -1. */
+HLP_PRIVATE int hlp_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 /**** End file util.c ****/
 
 /**** Begin file h1.c ****/
@@ -1227,16 +1240,6 @@ static int h1_is_vchar(unsigned char c)
 static int h1_is_ows(unsigned char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static int h1_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /*
@@ -1695,7 +1698,7 @@ HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, 
 	unsigned char c;
 	int d, rc;
 
-	while (p < max && (d = h1_hexval((unsigned char)buf[p])) >= 0) {
+	while (p < max && (d = hlp_hexval((unsigned char)buf[p])) >= 0) {
 		if (v > (H1_MAX_SIZE - (uint64_t)d) / 16)
 			return -1;
 		v = v * 16 + (uint64_t)d;
@@ -2738,17 +2741,6 @@ HLP_PRIVATE void hlp_cfg_warn(struct cfg_ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int cfg_hex(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
 ** Split one line into words, HAProxy-style: blanks separate words, '#'
 ** starts a comment, backslash escapes the next character (\t \n \r \xNN
@@ -2813,8 +2805,8 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			case 'n': CFG_PUT('\n'); p++; break;
 			case 'r': CFG_PUT('\r'); p++; break;
 			case 'x':
-				h1 = cfg_hex(p[1]);
-				h2 = h1 >= 0 ? cfg_hex(p[2]) : -1;
+				h1 = hlp_hexval(p[1]);
+				h2 = h1 >= 0 ? hlp_hexval(p[2]) : -1;
 				if (h1 < 0 || h2 < 0) {
 					snprintf(err, errlen, "truncated or invalid hexadecimal sequence at position %d", (int)(p - in));
 					return -1;
@@ -7156,18 +7148,6 @@ HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n)
 
 static const char conv_hexdig[] = "0123456789ABCDEF";
 
-/* The value of hex digit <c>, or -1. */
-static int conv_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
 ** Write the text of sample <v> (any type) into <dst>, at most <room>
 ** bytes. Returns the length written. Uses no scratch buffer, so the
@@ -7362,7 +7342,7 @@ static int smp_c_hex2i(struct hlp_sess *s, const struct hlp_arg *a, int n, struc
 
 	(void)s; (void)a; (void)n; (void)priv;
 	for (i = 0; i < smp->u.str.n; i++) {
-		int d = conv_hexval((unsigned char)smp->u.str.p[i]);
+		int d = hlp_hexval((unsigned char)smp->u.str.p[i]);
 
 		if (d < 0)
 			return -1;
@@ -7597,7 +7577,7 @@ static void conv_put_subst(char *buf, size_t size, size_t *o, const struct hlp_a
 				continue;
 			}
 			if (c == 'x' && e - p >= 2) {
-				int hi = conv_hexval((unsigned char)p[0]), lo = conv_hexval((unsigned char)p[1]);
+				int hi = hlp_hexval((unsigned char)p[0]), lo = hlp_hexval((unsigned char)p[1]);
 
 				c = (char)(((hi < 0 ? 0 : hi) << 4) | (lo < 0 ? 0 : lo));
 				p += 2;
@@ -8267,9 +8247,9 @@ static int smp_c_url_dec(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 		char c = *p;
 
 		if (c == '%') {
-			if (e - p < 3 || conv_hexval((unsigned char)p[1]) < 0 || conv_hexval((unsigned char)p[2]) < 0)
+			if (e - p < 3 || hlp_hexval((unsigned char)p[1]) < 0 || hlp_hexval((unsigned char)p[2]) < 0)
 				return -1;
-			c = (char)(conv_hexval((unsigned char)p[1]) << 4 | conv_hexval((unsigned char)p[2]));
+			c = (char)(hlp_hexval((unsigned char)p[1]) << 4 | hlp_hexval((unsigned char)p[2]));
 			p += 2;
 		} else if (c == '+' && form)
 			c = ' ';

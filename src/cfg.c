@@ -42,17 +42,6 @@ HLP_PRIVATE void hlp_cfg_warn(struct cfg_ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int cfg_hex(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
 ** Split one line into words, HAProxy-style: blanks separate words, '#'
 ** starts a comment, backslash escapes the next character (\t \n \r \xNN
@@ -117,8 +106,8 @@ HLP_PRIVATE int hlp_cfg_tokenize(const char *in, char *out, size_t outlen,
 			case 'n': CFG_PUT('\n'); p++; break;
 			case 'r': CFG_PUT('\r'); p++; break;
 			case 'x':
-				h1 = cfg_hex(p[1]);
-				h2 = h1 >= 0 ? cfg_hex(p[2]) : -1;
+				h1 = hlp_hexval(p[1]);
+				h2 = h1 >= 0 ? hlp_hexval(p[2]) : -1;
 				if (h1 < 0 || h2 < 0) {
 					snprintf(err, errlen, "truncated or invalid hexadecimal sequence at position %d", (int)(p - in));
 					return -1;

@@ -50,16 +50,6 @@ static int h1_is_ows(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-static int h1_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
 ** The next element of the comma-separated list in header <h>'s value,
 ** from *i: [*s, *e) without surrounding OWS (empty when s == e); *i is
@@ -516,7 +506,7 @@ HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, 
 	unsigned char c;
 	int d, rc;
 
-	while (p < max && (d = h1_hexval((unsigned char)buf[p])) >= 0) {
+	while (p < max && (d = hlp_hexval((unsigned char)buf[p])) >= 0) {
 		if (v > (H1_MAX_SIZE - (uint64_t)d) / 16)
 			return -1;
 		v = v * 16 + (uint64_t)d;

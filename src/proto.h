@@ -12,6 +12,7 @@ HLP_PRIVATE const char *hlp_addr_str(const struct sockaddr_storage *ss, char *ou
 HLP_PRIVATE int hlp_parse_time(const char *s, int *ms, unsigned defunit_ms);
 HLP_PRIVATE int hlp_parse_uint(const char *s, unsigned long max, unsigned long *out);
 HLP_PRIVATE char *hlp_strdup(const char *s);
+HLP_PRIVATE int hlp_hexval(int c);
 HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase);
 
 /* buf.c */

@@ -14,18 +14,6 @@
 
 static const char conv_hexdig[] = "0123456789ABCDEF";
 
-/* The value of hex digit <c>, or -1. */
-static int conv_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
 ** Write the text of sample <v> (any type) into <dst>, at most <room>
 ** bytes. Returns the length written. Uses no scratch buffer, so the
@@ -220,7 +208,7 @@ static int smp_c_hex2i(struct hlp_sess *s, const struct hlp_arg *a, int n, struc
 
 	(void)s; (void)a; (void)n; (void)priv;
 	for (i = 0; i < smp->u.str.n; i++) {
-		int d = conv_hexval((unsigned char)smp->u.str.p[i]);
+		int d = hlp_hexval((unsigned char)smp->u.str.p[i]);
 
 		if (d < 0)
 			return -1;
@@ -455,7 +443,7 @@ static void conv_put_subst(char *buf, size_t size, size_t *o, const struct hlp_a
 				continue;
 			}
 			if (c == 'x' && e - p >= 2) {
-				int hi = conv_hexval((unsigned char)p[0]), lo = conv_hexval((unsigned char)p[1]);
+				int hi = hlp_hexval((unsigned char)p[0]), lo = hlp_hexval((unsigned char)p[1]);
 
 				c = (char)(((hi < 0 ? 0 : hi) << 4) | (lo < 0 ? 0 : lo));
 				p += 2;
@@ -1125,9 +1113,9 @@ static int smp_c_url_dec(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 		char c = *p;
 
 		if (c == '%') {
-			if (e - p < 3 || conv_hexval((unsigned char)p[1]) < 0 || conv_hexval((unsigned char)p[2]) < 0)
+			if (e - p < 3 || hlp_hexval((unsigned char)p[1]) < 0 || hlp_hexval((unsigned char)p[2]) < 0)
 				return -1;
-			c = (char)(conv_hexval((unsigned char)p[1]) << 4 | conv_hexval((unsigned char)p[2]));
+			c = (char)(hlp_hexval((unsigned char)p[1]) << 4 | hlp_hexval((unsigned char)p[2]));
 			p += 2;
 		} else if (c == '+' && form)
 			c = ' ';

@@ -286,3 +286,15 @@ HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase)
 	free(buf);
 	return rc;
 }
+
+/* The value of hexadecimal digit <c>, or -1. */
+HLP_PRIVATE int hlp_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
