@@ -116,10 +116,40 @@ HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg 
 HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
 HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
 
+/* http_msg.c: the held head of a message, and its rewrites */
+HLP_PRIVATE struct hlp_h1_msg *hlp_http_head(struct hlp_sess *s, int d);
+HLP_PRIVATE int hlp_http_hdr_add(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_hdr_del(struct hlp_sess *s, int d, const char *n, size_t nl);
+HLP_PRIVATE int hlp_http_hdr_set(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_hdr_replace(struct hlp_sess *s, int d, const char *n, size_t nl, const regex_t *re, const char *fmt, size_t fl, int values);
+HLP_PRIVATE int hlp_http_set_method(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_path(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_query(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_uri(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_status(struct hlp_sess *s, int status, const char *reason, size_t rl);
+
+/* http.c: the HTTP transaction */
+HLP_PRIVATE int hlp_http_reply(struct hlp_sess *s, int status, const char *reason, const char *hdrs, size_t hl, const char *body, size_t bl);
+HLP_PRIVATE int hlp_http_reply_raw(struct hlp_sess *s, const char *resp, size_t len);
+HLP_PRIVATE void hlp_http_error(struct hlp_sess *s, int status);
+HLP_PRIVATE const char *hlp_http_reason(int status);
+HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, int *eom);
+HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom);
+HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE int hlp_http_load_file(struct cfg_ctx *c, const char *path, char **out, size_t *len);
+
+/* http_rules.c */
+HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
+
+/* sess_log.c */
+HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);
+
 /* rules.c */
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px);
+HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px);
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s);
 

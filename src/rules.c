@@ -21,6 +21,8 @@ HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 		for (k = 0; k < r->nargs; k++)
 			free(r->args[k]);
 		free(r->args);
+		if (r->priv_free)
+			r->priv_free(r->priv);
 		free(r);
 		r = next;
 	}
@@ -319,11 +321,21 @@ HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *
 	s->rules_exp = px->inspect_delay[dir] > 0 ? s->h->ev.now + (uint64_t)px->inspect_delay[dir] : 0;
 }
 
+/* Start the http-request (dir 0) or http-response (dir 1) rules of proxy <px>. */
+HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px)
+{
+	s->rdir = dir;
+	s->rule = dir ? px->httpres : px->httpreq;
+	s->ana[dir] = 1;
+	s->rules_exp = 0;
+}
+
 /*
 ** Run the rules of the direction started last, from s->rule on. Returns
 ** HLP_RULES_DONE when they are over, HLP_RULES_WAIT when a Lua action is
 ** suspended, HLP_RULES_REJECT on a reject, HLP_RULES_SERVICE when a
-** service takes over (s->rule is then its rule).
+** service takes over (s->rule is then its rule), HLP_RULES_REPLIED when
+** an HTTP rule answered the client.
 */
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 {
@@ -350,6 +362,15 @@ HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 			break;
 		case HLP_RULE_UNSET_VAR:
 			hlp_vars_unset(s->h, s, r->var, err, sizeof(err));
+			break;
+		case HLP_RULE_HTTP:
+			/* -1: go on with the next rule; else the list stops there */
+			rc = hlp_http_act_run(s, r);
+			if (rc >= 0) {
+				if (rc != HLP_RULES_WAIT && rc != HLP_RULES_SERVICE)
+					s->rule = NULL;
+				return rc;
+			}
 			break;
 		case HLP_RULE_LUA_FN:
 		case HLP_RULE_LUA_ACT:

@@ -90,7 +90,8 @@ enum hlp_mode { HLP_MODE_TCP, HLP_MODE_HTTP };
 enum hlp_lb { HLP_LB_RR, HLP_LB_LC, HLP_LB_FIRST, HLP_LB_SOURCE };
 enum hlp_tmo {
 	HLP_TMO_CLIENT, HLP_TMO_SERVER, HLP_TMO_CONNECT, HLP_TMO_TUNNEL,
-	HLP_TMO_CLIENT_FIN, HLP_TMO_SERVER_FIN, HLP_TMO_QUEUE, HLP_TMO_COUNT
+	HLP_TMO_CLIENT_FIN, HLP_TMO_SERVER_FIN, HLP_TMO_QUEUE,
+	HLP_TMO_HTTP_REQ, HLP_TMO_HTTP_KA, HLP_TMO_COUNT
 };
 #define HLP_TMO_NONE (-1)
 
@@ -108,6 +109,36 @@ enum hlp_tmo {
 #define HLP_OPT_SRVKA       0x0080u
 #define HLP_OPT_NOLINGER    0x0100u
 #define HLP_OPT_ALLBACKUPS  0x0200u
+#define HLP_OPT_HTTP_SCLOSE 0x0400u /* option http-server-close */
+#define HLP_OPT_HTTPCLOSE   0x0800u /* option httpclose */
+#define HLP_OPT_HTTP_BUFREQ 0x1000u /* option http-buffer-request */
+#define HLP_OPT_FORWARDFOR  0x2000u /* option forwardfor */
+#define HLP_OPT_HTTP_KA     0x4000u /* option http-keep-alive (the default) */
+
+/* http-reuse */
+enum hlp_reuse { HLP_REUSE_SAFE, HLP_REUSE_NEVER, HLP_REUSE_AGGRESSIVE, HLP_REUSE_ALWAYS };
+
+/* The HTTP errors hlproxy can produce itself, in HAProxy's order. */
+enum hlp_http_err {
+	HLP_HTTP_ERR_200, HLP_HTTP_ERR_400, HLP_HTTP_ERR_401, HLP_HTTP_ERR_403,
+	HLP_HTTP_ERR_404, HLP_HTTP_ERR_405, HLP_HTTP_ERR_407, HLP_HTTP_ERR_408,
+	HLP_HTTP_ERR_410, HLP_HTTP_ERR_413, HLP_HTTP_ERR_425, HLP_HTTP_ERR_429,
+	HLP_HTTP_ERR_500, HLP_HTTP_ERR_501, HLP_HTTP_ERR_502, HLP_HTTP_ERR_503,
+	HLP_HTTP_ERR_504, HLP_HTTP_ERR_COUNT
+};
+
+/*
+** An idle server connection kept for reuse (http-reuse): watched for the
+** server closing it, purged after a delay. Slots come from a fixed array.
+*/
+struct hlp_idle {
+	struct hlp_fdh fdh;
+	struct hlp_list link;    /* server's idle list, or the free list */
+	struct hlp_server *srv;
+	struct hlp_sess *owner;  /* the session that made it, NULL once it left */
+	struct hlp_timer tmr;    /* purge */
+	struct hlp *h;
+};
 
 struct hlp_server {
 	char *name;
@@ -122,6 +153,8 @@ struct hlp_server {
 	int cur_wgt;             /* smooth weighted round-robin state */
 	int backup, disabled;
 	struct hlp_proxy *be;
+	struct hlp_list idle;    /* struct hlp_idle: connections kept for reuse */
+	unsigned nidle;
 };
 
 struct hlp_listener {
@@ -138,7 +171,8 @@ struct hlp_listener {
 
 enum hlp_rule_kind {
 	HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT, HLP_RULE_ACCEPT, HLP_RULE_REJECT,
-	HLP_RULE_SET_VAR, HLP_RULE_UNSET_VAR, HLP_RULE_SERVICE
+	HLP_RULE_SET_VAR, HLP_RULE_UNSET_VAR, HLP_RULE_SERVICE,
+	HLP_RULE_HTTP            /* an http-request/http-response action of http_rules.c */
 };
 
 /* what hlp_rules_run() says */
@@ -146,6 +180,7 @@ enum hlp_rule_kind {
 #define HLP_RULES_WAIT    1
 #define HLP_RULES_REJECT  2
 #define HLP_RULES_SERVICE 3
+#define HLP_RULES_REPLIED 4      /* an HTTP rule answered the client itself (deny, return, redirect) */
 
 /* A "tcp-request content" or "tcp-response content" rule. */
 struct hlp_rule {
@@ -159,6 +194,9 @@ struct hlp_rule {
 	char **args;
 	char *file;
 	int line;
+	int act;                 /* HLP_RULE_HTTP: which action (http_rules.c) */
+	void *priv;              /* HLP_RULE_HTTP: its parsed arguments */
+	void (*priv_free)(void *priv);
 	struct hlp_rule *next;
 };
 
@@ -198,6 +236,61 @@ struct hlp_h1_msg {
 	uint64_t clen;           /* with HLP_H1_F_CLEN; at most INT64_MAX */
 	const char *err;         /* on -1: what is wrong (static string) */
 	size_t err_pos;          /* on -1: offset of the offending byte */
+};
+
+#define HLP_HTTP_MAXHDR 101     /* HAProxy's default tune.http.maxhdr */
+
+/* Where an HTTP message of a transaction is (one per direction). */
+enum hlp_hm_state {
+	HLP_HM_IDLE,             /* nothing received yet */
+	HLP_HM_HEAD,             /* receiving the head */
+	HLP_HM_HELD,             /* head parsed and held at the start of the buffer (out[d] == 0):
+	                          * rules and services see it, it is not forwarded yet */
+	HLP_HM_BODY,             /* Content-Length body: <left> bytes to go */
+	HLP_HM_CSIZE,            /* chunked: a chunk-size line is expected */
+	HLP_HM_CDATA,            /* chunked: <left> bytes of chunk data to go */
+	HLP_HM_CCRLF,            /* chunked: the CRLF after the data is expected */
+	HLP_HM_TRAILERS,         /* chunked: trailers after the last chunk */
+	HLP_HM_TUNNEL,           /* until close: close-delimited body, upgrade, CONNECT */
+	HLP_HM_DONE              /* complete */
+};
+
+/* The state of one HTTP message; the head itself stays in the buffer. */
+struct hlp_http_msg {
+	enum hlp_hm_state st;
+	unsigned flags;          /* HLP_H1_F_* of the head */
+	int ver;                 /* 10 or 11 */
+	size_t head_len;         /* while HELD: the head's length at the buffer start */
+	uint64_t left;           /* body or chunk bytes still to forward */
+	uint64_t body;           /* payload bytes forwarded (without chunk framing) */
+};
+
+/* hlp_http_txn.flags */
+#define HLP_TX_CLI_KA    0x0001u  /* the client connection may carry another request */
+#define HLP_TX_SRV_KA    0x0002u  /* the server connection may be reused */
+#define HLP_TX_HEAD      0x0004u  /* a HEAD request: the response has no body */
+#define HLP_TX_REPLIED   0x0008u  /* hlproxy answered itself (error, rule, service) */
+#define HLP_TX_CONNECT   0x0010u  /* a CONNECT request */
+#define HLP_TX_100CONT   0x0020u  /* the request expects 100-continue */
+#define HLP_TX_CLOSE     0x0040u  /* close the client connection after this response */
+#define HLP_TX_HDR_SENT  0x0080u  /* the response head left for the client */
+
+/* One HTTP transaction of a session (reset for each request). */
+struct hlp_http_txn {
+	struct hlp_http_msg msg[2];  /* request, response */
+	unsigned flags;          /* HLP_TX_* */
+	int status;              /* status sent to the client, 0 = none yet */
+	int srv_status;          /* status the server sent, 0 = none */
+	unsigned ntx;            /* transactions before this one on the connection */
+	char *reqline;           /* copy of the request line for the log (malloc'd), NULL */
+	uint64_t t_idle;         /* end of the previous transaction (ms) */
+	uint64_t t_req;          /* first byte of the request (ms) */
+	uint64_t t_hdr;          /* request head complete */
+	uint64_t t_srv;          /* response head received from the server */
+	uint64_t t_end;          /* response complete */
+	struct timeval tv_req;   /* wall clock of t_req, for %tr */
+	uint64_t bytes_in, bytes_out; /* per transaction, head and body */
+	int reuse;               /* the server connection was reused */
 };
 
 /* variable scopes */
@@ -317,6 +410,13 @@ struct hlp_proxy {
 	struct hlp_proxy *be;    /* resolved default backend */
 	struct hlp_rule *tcpreq, *tcpres;
 	struct hlp_rule *tcpconn, *tcpsess; /* tcp-request connection / session */
+	struct hlp_rule *httpreq, *httpres; /* http-request / http-response */
+	char *fwdfor_hdr;        /* option forwardfor header, NULL = x-forwarded-for */
+	struct sockaddr_storage fwdfor_except; /* "except" network, family 0 = none */
+	int fwdfor_except_bits;
+	enum hlp_reuse reuse;
+	char *errmsg[HLP_HTTP_ERR_COUNT]; /* errorfile: whole responses, NULL = built in */
+	size_t errlen[HLP_HTTP_ERR_COUNT];
 	int inspect_delay[2];    /* ms, 0 = none; request, response */
 	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
 	char *logformat_str;     /* defaults only: the text each proxy parses */
@@ -444,6 +544,8 @@ struct hlp_sess {
 	int resp_vars;           /* the response began: req variables are gone */
 	int no_txn;              /* connection/session rules: no txn, req or res variables */
 	int loglevel;            /* txn:set_loglevel(), -1 = the default */
+	struct hlp_http_txn http; /* HTTP mode: the transaction */
+	void *applet;            /* HTTP service state (lua_http.c), NULL */
 };
 
 struct hlp_lua {
@@ -490,6 +592,7 @@ struct hlp_global {
 	struct hlp_logsrv **logs;
 	int nlogs;
 	int ulimit_n;
+	size_t maxrewrite;       /* tune.maxrewrite: room kept for header rewrites */
 };
 
 enum hlp_section {
@@ -525,6 +628,10 @@ struct hlp {
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
+	struct hlp_idle *idle_mem;       /* idle server connections: maxconn slots */
+	struct hlp_list idle_free;
+	struct hlp_h1_msg hm[2];         /* HTTP heads parsed by hlp_http_head(), per direction */
+	struct hlp_h1_hdr hm_hdrs[2][HLP_HTTP_MAXHDR];
 	unsigned actconn;
 	unsigned long cum_conn;
 	int stopping;                    /* 1 soft stop, 2 hard stop */

@@ -1,0 +1,5 @@
+/*
+** http.c
+*/
+
+#include "int.h"

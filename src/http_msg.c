@@ -1,0 +1,5 @@
+/*
+** http_msg.c
+*/
+
+#include "int.h"

@@ -1,0 +1,5 @@
+/*
+** http_rules.c
+*/
+
+#include "int.h"

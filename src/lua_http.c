@@ -1,0 +1,5 @@
+/*
+** lua_http.c
+*/
+
+#include "int.h"
