@@ -106,17 +106,23 @@ HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const 
 }
 
 /*
-** Read from <fd> into the free space of <b>. Returns the byte count (> 0),
-** 0 on end of stream, -1 with errno EAGAIN when nothing is ready, or -1
-** with another errno on error. EINTR is retried.
+** Read from <fd> into the free space of <b>, at most <max> bytes. Returns
+** the byte count (> 0), 0 on end of stream, -1 with errno EAGAIN when
+** nothing is ready, or -1 with another errno on error. EINTR is retried.
 */
-HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd)
+HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd, size_t max)
 {
 	struct iovec iov[2];
 	int n = buf_free_iov(b, iov);
 	ssize_t r;
 
-	if (n == 0) {
+	if (n == 2 && iov[0].iov_len >= max)
+		n = 1;
+	if (n >= 1 && iov[0].iov_len > max)
+		iov[0].iov_len = max;
+	if (n == 2 && iov[0].iov_len + iov[1].iov_len > max)
+		iov[1].iov_len = max - iov[0].iov_len;
+	if (n == 0 || max == 0) {
 		errno = ENOBUFS;
 		return -1;
 	}

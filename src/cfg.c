@@ -299,7 +299,7 @@ static const char *const cfg_global_notyet[] = {
 	"lua-load-per-thread", "tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
 	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
 	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
-	"tune.http.maxhdr", "tune.maxrewrite", "unix-bind", "external-check",
+	"tune.http.maxhdr", "unix-bind", "external-check",
 	"h1-case-adjust", "h1-case-adjust-file", "httpclient.resolvers.disabled",
 	"grace", NULL
 };
@@ -334,6 +334,10 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			return -1;
 		}
 		h->g.bufsize = v;
+	} else if (strcmp(kw, "tune.maxrewrite") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 1 << 29, &v) < 0)
+			return -1;
+		h->g.maxrewrite = v;
 	} else if (strcmp(kw, "tune.buffers.limit") == 0) {
 		if (hlp_cfg_uint(c, args, n, 1, 10000000, &v) < 0)
 			return -1;

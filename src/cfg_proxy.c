@@ -24,6 +24,38 @@ static void cfg_proxy_reset(struct hlp_proxy *p)
 	hlp_list_init(&p->queue);
 }
 
+/* The HTTP settings a proxy owns (and a defaults section too). */
+HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p)
+{
+	int i;
+
+	for (i = 0; i < HLP_HTTP_ERR_COUNT; i++) {
+		free(p->errmsg[i]);
+		p->errmsg[i] = NULL;
+	}
+	free(p->fwdfor_hdr);
+	p->fwdfor_hdr = NULL;
+}
+
+/* A proxy starting from defaults <d> gets its own copies of them. */
+static void cfg_proxy_dup_http(struct cfg_ctx *c, struct hlp_proxy *p)
+{
+	int i;
+
+	for (i = 0; i < HLP_HTTP_ERR_COUNT; i++) {
+		if (!p->errmsg[i])
+			continue;
+		p->errmsg[i] = malloc(p->errlen[i] + 1);
+		if (!p->errmsg[i]) {
+			hlp_cfg_err(c, "out of memory");
+			continue;
+		}
+		memcpy(p->errmsg[i], c->h->defproxy->errmsg[i], p->errlen[i] + 1);
+	}
+	if (p->fwdfor_hdr)
+		p->fwdfor_hdr = hlp_cfg_dup(c, p->fwdfor_hdr);
+}
+
 HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 {
 	struct hlp_listener *l, *ln;
@@ -45,6 +77,9 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	hlp_rules_free(p->tcpres);
 	hlp_rules_free(p->tcpconn);
 	hlp_rules_free(p->tcpsess);
+	hlp_rules_free(p->httpreq);
+	hlp_rules_free(p->httpres);
+	hlp_proxy_free_http(p);
 	free(p->srv);
 	free(p->srvmap);
 	hlp_lf_free(p->logformat);
@@ -97,6 +132,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 		} else {
 			free(h->defproxy->logs);
 			free(h->defproxy->logformat_str);
+			hlp_proxy_free_http(h->defproxy);
 		}
 		cfg_proxy_reset(h->defproxy);
 		c->section = HLP_SEC_DEFAULTS;
@@ -136,6 +172,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 	d = h->defproxy;
 	if (d) {
 		*p = *d;
+		cfg_proxy_dup_http(c, p);
 		p->logs = NULL;
 		p->nlogs = 0;
 		for (i = 0; i < d->nlogs; i++)
@@ -374,6 +411,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 		return -1;
 	}
 	snprintf(what, sizeof(what), "server %s", args[1]);
+	hlp_list_init(&s->idle);
 	s->weight = p->defsrv_weight;
 	s->maxconn = p->defsrv_maxconn;
 	if (hlp_addr_parse(args[2], -1, &s->addr, &s->alen, err, sizeof(err)) < 0) {
@@ -412,6 +450,8 @@ static const struct {
 	{ "client-fin", HLP_TMO_CLIENT_FIN, HLP_CAP_FE },
 	{ "server-fin", HLP_TMO_SERVER_FIN, HLP_CAP_BE },
 	{ "queue", HLP_TMO_QUEUE, HLP_CAP_BE },
+	{ "http-request", HLP_TMO_HTTP_REQ, HLP_CAP_FE },
+	{ "http-keep-alive", HLP_TMO_HTTP_KA, HLP_CAP_FE },
 };
 
 static int cfg_timeout(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
@@ -423,9 +463,8 @@ static int cfg_timeout(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 		hlp_cfg_err(c, "'timeout' expects 'client', 'server', 'connect', 'tunnel', 'client-fin', 'server-fin' or 'queue' and a value.");
 		return -1;
 	}
-	if (strcmp(args[1], "http-request") == 0 || strcmp(args[1], "http-keep-alive") == 0 ||
-	    strcmp(args[1], "check") == 0 || strcmp(args[1], "tarpit") == 0) {
-		/* only used by HTTP mode and health checks, which are not here yet */
+	if (strcmp(args[1], "check") == 0 || strcmp(args[1], "tarpit") == 0) {
+		/* only used by health checks and tarpit, which are not here yet */
 		if (n != 3 || hlp_parse_time(args[2], &ms, 1) < 0) {
 			hlp_cfg_err(c, "'timeout %s' expects a time value (e.g. 5s).", args[1]);
 			return -1;
@@ -436,7 +475,7 @@ static int cfg_timeout(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 		if (strcmp(args[1], cfg_timeouts[i].name) == 0)
 			break;
 	if (i == HLP_COUNTOF(cfg_timeouts)) {
-		hlp_cfg_err(c, "'timeout' supports 'client', 'server', 'connect', 'tunnel', 'client-fin', 'server-fin' and 'queue' (got '%s').", args[1]);
+		hlp_cfg_err(c, "'timeout' supports 'client', 'server', 'connect', 'tunnel', 'client-fin', 'server-fin', 'queue', 'http-request' and 'http-keep-alive' (got '%s').", args[1]);
 		return -1;
 	}
 	if (n < 3) {
@@ -470,12 +509,13 @@ static const struct {
 	{ "tcpka", HLP_OPT_TCPKA },
 	{ "clitcpka", HLP_OPT_CLIKA }, { "srvtcpka", HLP_OPT_SRVKA },
 	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
+	{ "http-server-close", HLP_OPT_HTTP_SCLOSE }, { "httpclose", HLP_OPT_HTTPCLOSE },
+	{ "http-keep-alive", HLP_OPT_HTTP_KA }, { "http-buffer-request", HLP_OPT_HTTP_BUFREQ },
 };
 
 /* Options that only matter in HTTP mode: ignored in TCP mode, as HAProxy. */
 static const char *const cfg_opt_http[] = {
-	"httpclose", "http-server-close", "http-keep-alive", "forwardfor",
-	"http-buffer-request", "http-pretend-keepalive", "http-no-delay",
+	"http-pretend-keepalive", "http-no-delay",
 	"http-ignore-probes", "http-use-htx", "http-restrict-req-hdr-names",
 	"originalto", "forceclose", "abortonclose", "accept-invalid-http-request",
 	"accept-invalid-http-response", "h1-case-adjust-bogus-client",
@@ -495,6 +535,54 @@ static const char *const cfg_opt_notyet[] = {
 	"disable-h2-upgrade", "http_proxy", "logasap", NULL
 };
 
+/* "option forwardfor [except <net>] [header <name>] [if-none]" */
+static int cfg_forwardfor(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int neg)
+{
+	int i;
+
+	if (neg) {
+		p->opts &= ~HLP_OPT_FORWARDFOR;
+		return 0;
+	}
+	for (i = 2; i < n; i++) {
+		if (strcmp(args[i], "header") == 0 && i + 1 < n && *args[i + 1]) {
+			char *lc = hlp_cfg_dup(c, args[++i]), *q;
+
+			for (q = lc; q && *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			free(p->fwdfor_hdr);
+			p->fwdfor_hdr = lc;
+		} else if (strcmp(args[i], "except") == 0 && i + 1 < n) {
+			char net[128], *slash, err[256];
+			unsigned long bits;
+			socklen_t len;
+
+			snprintf(net, sizeof(net), "%s", args[++i]);
+			slash = strchr(net, '/');
+			if (slash)
+				*slash++ = 0;
+			if (hlp_addr_parse(net, 0, &p->fwdfor_except, &len, err, sizeof(err)) < 0) {
+				hlp_cfg_err(c, "'option forwardfor except' : invalid network '%s'.", args[i]);
+				return -1;
+			}
+			bits = p->fwdfor_except.ss_family == AF_INET ? 32 : 128;
+			if (slash && (hlp_parse_uint(slash, bits, &bits) < 0)) {
+				hlp_cfg_err(c, "'option forwardfor except' : invalid network '%s'.", args[i]);
+				return -1;
+			}
+			p->fwdfor_except_bits = (int)bits;
+		} else if (strcmp(args[i], "if-none") == 0) {
+			hlp_cfg_err(c, "'option forwardfor if-none' is not implemented yet in hlproxy.");
+			return -1;
+		} else {
+			hlp_cfg_err(c, "'option forwardfor' only supports optional values 'header', 'except' and 'if-none' (got '%s').", args[i]);
+			return -1;
+		}
+	}
+	p->opts |= HLP_OPT_FORWARDFOR;
+	return 0;
+}
+
 static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int neg)
 {
 	unsigned i;
@@ -503,6 +591,8 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 		hlp_cfg_err(c, "'%soption' expects an option name.", neg ? "no " : "");
 		return -1;
 	}
+	if (strcmp(args[1], "forwardfor") == 0)
+		return cfg_forwardfor(c, p, args, n, neg);
 	for (i = 0; i < HLP_COUNTOF(cfg_options); i++) {
 		if (strcmp(args[1], cfg_options[i].name) == 0) {
 			if (n > 2 && !(cfg_options[i].bit == HLP_OPT_TCPLOG || cfg_options[i].bit == HLP_OPT_HTTPLOG)) {
@@ -517,6 +607,10 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 				p->opts &= ~cfg_options[i].bit;
 			else
 				p->opts |= cfg_options[i].bit;
+			/* the HTTP connection modes exclude each other; the last one wins */
+			if (!neg && (cfg_options[i].bit & (HLP_OPT_HTTP_SCLOSE | HLP_OPT_HTTPCLOSE | HLP_OPT_HTTP_KA)))
+				p->opts = (p->opts & ~(HLP_OPT_HTTP_SCLOSE | HLP_OPT_HTTPCLOSE | HLP_OPT_HTTP_KA)) |
+				          cfg_options[i].bit;
 			/* as in HAProxy, the last of log-format and option tcplog/httplog wins */
 			if (!neg && (cfg_options[i].bit & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) {
 				hlp_lf_free(p->logformat);
@@ -576,15 +670,15 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
-	"acl", "use_backend", "use-server", "http-request", "http-response",
+	"acl", "use_backend", "use-server",
 	"http-after-response", "stick-table", "stick",
 	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
-	"http-check", "tcp-check", "external-check", "errorfile", "errorloc",
+	"http-check", "tcp-check", "external-check", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
 	"unique-id-header", "log-format-sd", "error-log-format",
 	"monitor-uri", "monitor", "monitor-net", "persist", "dispatch",
-	"hash-type", "hash-balance-factor", "http-reuse", "http-send-name-header",
+	"hash-type", "hash-balance-factor", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
 	"email-alert", "force-persist", "ignore-persist", "rate-limit",
 	"load-server-state-from-file", "declare", "http-error", "dynamic-cookie-key",
@@ -632,11 +726,11 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'mode' expects 'tcp' or 'http'.");
 			return;
 		}
-		if (strcmp(args[1], "tcp") != 0) {
+		if (strcmp(args[1], "health") == 0) {
 			hlp_cfg_err(c, "'mode %s' is not implemented yet in hlproxy.", args[1]);
 			return;
 		}
-		p->mode = HLP_MODE_TCP;
+		p->mode = strcmp(args[1], "http") == 0 ? HLP_MODE_HTTP : HLP_MODE_TCP;
 	} else if (strcmp(kw, "bind") == 0) {
 		if (cfg_needcap(c, p, kw, HLP_CAP_FE) == 0)
 			cfg_bind(c, p, args, n);
@@ -703,6 +797,27 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
 			hlp_cfg_tcp_rule(c, p, args, n);
+	} else if (strcmp(kw, "http-request") == 0 || strcmp(kw, "http-response") == 0) {
+		if (c->section == HLP_SEC_DEFAULTS)
+			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
+		else
+			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "errorfile") == 0) {
+		hlp_cfg_errorfile(c, p, args, n);
+	} else if (strcmp(kw, "http-reuse") == 0) {
+		static const char *const modes[] = { "safe", "never", "aggressive", "always", NULL };
+		int k;
+
+		if (cfg_needcap(c, p, kw, HLP_CAP_BE) < 0)
+			return;
+		for (k = 0; n == 2 && modes[k]; k++)
+			if (strcmp(args[1], modes[k]) == 0)
+				break;
+		if (n != 2 || !modes[k]) {
+			hlp_cfg_err(c, "'http-reuse' expects 'never', 'safe', 'aggressive' or 'always'.");
+			return;
+		}
+		p->reuse = (enum hlp_reuse)k;
 	} else if (strcmp(kw, "log-format") == 0) {
 		struct hlp_lf_node *lf;
 		char err[512];
@@ -767,7 +882,20 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 				}
 			} else if (p->cap & HLP_CAP_BE)
 				p->be = p;
+			if (p->be && p->be->mode != p->mode) {
+				hlp_alert(h, "parsing [%s:%d] : %s '%s' is in mode %s but its backend '%s' is in mode %s: both must be in the same mode.",
+				          p->file, p->line, p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name,
+				          p->mode == HLP_MODE_HTTP ? "http" : "tcp", p->be->name,
+				          p->be->mode == HLP_MODE_HTTP ? "http" : "tcp");
+				h->nerr++;
+			}
 		}
+		if (p->mode == HLP_MODE_HTTP && p->tcpres)
+			hlp_warning(h, "parsing [%s:%d] : 'tcp-response content' rules of %s '%s' are ignored in HTTP mode by hlproxy; use 'http-response' rules.",
+			            p->file, p->line, p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
+		if (p->mode != HLP_MODE_HTTP && (p->httpreq || p->httpres))
+			hlp_warning(h, "parsing [%s:%d] : 'http-request'/'http-response' rules of %s '%s' need 'mode http'; they will be ignored.",
+			            p->file, p->line, p->cap & HLP_CAP_FE ? "frontend" : "backend", p->name);
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
 

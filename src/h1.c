@@ -487,7 +487,7 @@ HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg 
 ** to and including the empty line, with the syntax rules of a head; no
 ** field is interpreted and m->flags stays 0. Returns as hlp_h1_parse_req().
 */
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m)
+HLP_PRIVATE int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m)
 {
 	return h1_parse_head(buf, len, m, H1_TRAILERS);
 }
@@ -499,7 +499,7 @@ HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, st
 ** the line's length with *size set, -2 when incomplete, -1 when invalid
 ** (no digit, bad hex, a size above INT64_MAX, bad extension syntax).
 */
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size)
+HLP_PRIVATE int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size)
 {
 	size_t p = 0, s, max = len > (size_t)INT_MAX ? (size_t)INT_MAX : len;
 	uint64_t v = 0;

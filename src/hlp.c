@@ -14,6 +14,7 @@ HLP_PRIVATE struct hlp *hlp_alloc(void)
 		return NULL;
 	h->g.maxconn = 1024;
 	h->g.bufsize = 16384;
+	h->g.maxrewrite = 1024;
 	h->ev.sig.fd = -1;
 	h->ev.sig.idx = -1;
 	h->start_time = time(NULL);
@@ -78,7 +79,11 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	unsigned count = hlp_arena_count(h);
 
 	hlp_raise_nofile(h);
-	if (hlp_ev_init(&h->ev, h->g.maxconn * 2 + 16) < 0 ||
+	/* as HAProxy, the rewrite reserve is at most half a buffer */
+	if (h->g.maxrewrite > h->g.bufsize / 2)
+		h->g.maxrewrite = h->g.bufsize / 2;
+	/* client, server and a parked server connection per session */
+	if (hlp_ev_init(&h->ev, h->g.maxconn * 3 + 16) < 0 ||
 	    hlp_pool_init(&h->pool, count, h->g.bufsize) < 0 ||
 	    hlp_sess_init(h) < 0) {
 		hlp_alert(h, "Not enough memory for %u buffers of %lu bytes and %u connections.",
@@ -191,6 +196,9 @@ void hlp_stop(struct hlp *h, int graceful)
 			hlp_warning(h, "%s", msg);
 			hlp_log_send(h, p->logs, p->nlogs, 4, msg);
 		}
+		/* idle keep-alive connections close now, busy ones after their answer */
+		hlp_http_idle_close_all(h);
+		hlp_sess_wake_all(h);
 		if (h->actconn == 0)
 			h->running = 0;
 		return;
@@ -211,6 +219,8 @@ void hlp_free(struct hlp *h)
 		return;
 	if (h->sess_mem)
 		hlp_sess_kill_all(h);
+	hlp_http_idle_close_all(h);
+	free(h->idle_mem);
 	hlp_lua_close(h);
 	for (p = h->proxies; p; p = next) {
 		next = p->next;
@@ -219,6 +229,7 @@ void hlp_free(struct hlp *h)
 	if (h->defproxy) {
 		free(h->defproxy->logs);
 		free(h->defproxy->logformat_str);
+		hlp_proxy_free_http(h->defproxy);
 		free(h->defproxy);
 	}
 	hlp_vars_free(h);

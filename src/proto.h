@@ -18,7 +18,7 @@ HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase);
 /* buf.c */
 HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
 HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
-HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd);
+HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd, size_t max);
 HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max);
 HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b);
 HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len);
@@ -72,6 +72,7 @@ HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path);
 
 /* cfg_proxy.c */
 HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p);
+HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p);
 HLP_PRIVATE struct hlp_proxy *hlp_proxy_find(struct hlp *h, const char *name, unsigned cap);
 HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n);
 HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n);
@@ -88,10 +89,12 @@ HLP_PRIVATE void hlp_queue_kick(struct hlp *h, struct hlp_proxy *be);
 
 /* stream.c */
 HLP_PRIVATE void hlp_sess_wake(struct hlp_sess *s);
+HLP_PRIVATE void hlp_sess_set_term(struct hlp_sess *s, char who, char when);
 HLP_PRIVATE int hlp_sess_init(struct hlp *h);
 HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd, const struct sockaddr_storage *src);
 HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d);
 HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
+HLP_PRIVATE void hlp_sess_wake_all(struct hlp *h);
 HLP_PRIVATE size_t hlp_chn_input(const struct hlp_sess *s, int d);
 HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, char *dst, size_t len);
 
@@ -109,12 +112,11 @@ HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
-/* h1.c: the trailer and chunk parsers serve HTTP mode (next issue);
-** until then only tests/unit_h1.c calls them. */
+/* h1.c */
 HLP_PRIVATE int hlp_h1_parse_req(const char *buf, size_t len, struct hlp_h1_msg *m);
 HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m);
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
+HLP_PRIVATE int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
+HLP_PRIVATE int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
 
 /* http_msg.c: the held head of a message, and its rewrites */
 HLP_PRIVATE struct hlp_h1_msg *hlp_http_head(struct hlp_sess *s, int d);
@@ -137,6 +139,19 @@ HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, i
 HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom);
 HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE int hlp_http_load_file(struct cfg_ctx *c, const char *path, char **out, size_t *len);
+HLP_PRIVATE int hlp_http_idle_init(struct hlp *h);
+HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h);
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd);
+HLP_PRIVATE void hlp_http_idle_release(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv);
+HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s);
+HLP_PRIVATE void hlp_http_txn_free(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_req_body_ready(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_fwd(struct hlp_sess *s, int d);
+HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s);
 
 /* http_rules.c */
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
@@ -165,6 +180,7 @@ HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full
 HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen);
 HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s);
 HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s);
+HLP_PRIVATE void hlp_vars_txn_end(struct hlp_sess *s);
 HLP_PRIVATE void hlp_vars_free(struct hlp *h);
 HLP_PRIVATE int hlp_vars_tune(struct hlp *h, const char *kw, unsigned long v);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n);

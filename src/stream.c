@@ -50,7 +50,7 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h)
 		return -1;
 	for (i = 0; i < h->g.maxconn; i++)
 		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
-	return 0;
+	return hlp_http_idle_init(h);
 }
 
 /* Take a session slot for a client accepted on <l>. Returns 0 or -1. */
@@ -120,7 +120,13 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 		sess_end(s);
 		return 0;
 	}
-	hlp_rules_start(s, 0, fe);
+	if (fe->mode == HLP_MODE_HTTP) {
+		hlp_http_txn_init(s);
+		if (!fe->tcpreq)
+			s->state = HLP_SS_HREQ;
+	}
+	if (s->state == HLP_SS_RULES)
+		hlp_rules_start(s, 0, fe);
 	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && !fe->logformat && fe->nlogs) {
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
 
@@ -133,7 +139,7 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	return 0;
 }
 
-static void sess_set_term(struct hlp_sess *s, char who, char when)
+HLP_PRIVATE void hlp_sess_set_term(struct hlp_sess *s, char who, char when)
 {
 	if (s->term[0] == '-')
 		s->term[0] = who;
@@ -145,7 +151,11 @@ static void sess_set_term(struct hlp_sess *s, char who, char when)
 static char sess_phase(const struct hlp_sess *s)
 {
 	switch (s->state) {
-	case HLP_SS_RULES: return 'R';
+	case HLP_SS_RULES:
+	case HLP_SS_HREQ: return 'R';
+	case HLP_SS_EST:
+		return s->fe->mode == HLP_MODE_HTTP && !(s->http.flags & HLP_TX_HDR_SENT) &&
+		       s->http.msg[0].st != HLP_HM_TUNNEL ? 'H' : 'D';
 	case HLP_SS_QUEUE: return 'Q';
 	case HLP_SS_APPLET: return 'D';
 	case HLP_SS_TURN:
@@ -198,6 +208,7 @@ static void sess_end(struct hlp_sess *s)
 	int i;
 
 	hlp_lua_sess_end(s);
+	hlp_http_idle_release(s);
 	sess_unqueue(s);
 	hlp_timer_del(&h->ev, &s->tmr);
 	for (i = 0; i < 2; i++) {
@@ -217,7 +228,10 @@ static void sess_end(struct hlp_sess *s)
 	sess_release_server(s);
 	if (s->be)
 		s->be->beconn--;
-	hlp_sess_log(s);
+	/* HTTP: the transaction in progress, if a request began; TCP: the session */
+	if (s->fe->mode != HLP_MODE_HTTP || (!s->logged && s->http.msg[0].st != HLP_HM_IDLE))
+		hlp_sess_log(s);
+	hlp_http_txn_free(s);
 	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
@@ -251,6 +265,23 @@ HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d)
 	return s->buf[d];
 }
 
+/*
+** Room to read into buf[d]. While an HTTP head is awaited or held,
+** tune.maxrewrite bytes stay free for the rules to add headers.
+*/
+static size_t sess_room(const struct hlp_sess *s, int d)
+{
+	const struct hlp_buf *b = s->buf[d];
+	size_t room = b ? hlp_buf_room(b) : 0, keep = s->h->g.maxrewrite;
+
+	if (b && s->fe->mode == HLP_MODE_HTTP && s->ana[d] && s->http.msg[d].st <= HLP_HM_HELD) {
+		if (b->data + keep >= b->size)
+			return 0;
+		room = HLP_MIN(room, b->size - keep - b->data);
+	}
+	return room;
+}
+
 static int sess_side_ready(const struct hlp_sess *s, int i)
 {
 	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & HLP_SD_CONN);
@@ -274,10 +305,10 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	if (sess_side_ready(s, d) && !(from->fl & HLP_SD_SHUTR) && (from->fl & HLP_SD_RDY) &&
 	    !(d == 0 && (s->flags & HLP_SF_CLOSE))) {
 		b = hlp_sess_buf(s, d);
-		if (b && hlp_buf_room(b) > 0) {
-			size_t room = hlp_buf_room(b);
+		if (b && sess_room(s, d) > 0) {
+			size_t room = sess_room(s, d);
 
-			r = hlp_buf_recv(b, from->fdh.fd);
+			r = hlp_buf_recv(b, from->fdh.fd, room);
 			if (r > 0) {
 				s->bytes[d] += (uint64_t)r;
 				from->t_act = h->ev.now;
@@ -292,7 +323,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 				from->fl &= ~HLP_SD_RDY;
 			} else {
 				from->fl |= HLP_SD_SHUTR;
-				sess_set_term(s, d == 0 ? 'C' : 'S', sess_phase(s));
+				hlp_sess_set_term(s, d == 0 ? 'C' : 'S', sess_phase(s));
 				return -1;
 			}
 		}
@@ -318,7 +349,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			to->fl |= HLP_SD_WBLK;
 		} else if (r < 0) {
-			sess_set_term(s, d == 0 ? 'S' : 'C', sess_phase(s));
+			hlp_sess_set_term(s, d == 0 ? 'S' : 'C', sess_phase(s));
 			return -1;
 		}
 	}
@@ -353,7 +384,7 @@ static int sess_assign(struct hlp_sess *s)
 		sv = hlp_lb_pick(be, s, &wait);
 	if (!sv) {
 		if (!wait) {
-			sess_set_term(s, 'S', 'C');
+			hlp_sess_set_term(s, 'S', 'C');
 			return -1;
 		}
 		if (!s->queued) {
@@ -396,14 +427,28 @@ static int sess_connect(struct hlp_sess *s)
 		hlp_addr_set_port(&addr, hlp_addr_port(&s->dst));
 	if (!s->t_conn)
 		s->t_conn = s->h->ev.now;
+	if (s->fe->mode == HLP_MODE_HTTP && (fd = hlp_http_idle_take(s, sv)) >= 0) {
+		/* a kept connection to this server: no connect */
+		sd->fdh.fd = fd;
+		sd->fl = HLP_SD_CONN;
+		sd->t_act = s->h->ev.now;
+		s->http.reuse = 1;
+		if (hlp_ev_set(&s->h->ev, &sd->fdh, 0) < 0) {
+			sess_close_side(s, 1);
+			hlp_sess_set_term(s, 'R', 'C');
+			return -1;
+		}
+		s->state = HLP_SS_CONN;
+		return 0;
+	}
 	fd = socket(addr.ss_family, SOCK_STREAM, 0);
 	if (fd < 0) {
-		sess_set_term(s, 'R', 'C');
+		hlp_sess_set_term(s, 'R', 'C');
 		return -1;
 	}
 	if (hlp_fd_nonblock(fd) < 0) {
 		close(fd);
-		sess_set_term(s, 'R', 'C');
+		hlp_sess_set_term(s, 'R', 'C');
 		return -1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -414,7 +459,7 @@ static int sess_connect(struct hlp_sess *s)
 	sd->t_act = s->h->ev.now;
 	if (hlp_ev_set(&s->h->ev, &sd->fdh, POLLOUT) < 0) {
 		sess_close_side(s, 1);
-		sess_set_term(s, 'R', 'C');
+		hlp_sess_set_term(s, 'R', 'C');
 		return -1;
 	}
 	s->state = HLP_SS_CONN;
@@ -441,7 +486,7 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 	sess_close_side(s, 1);
 	s->side[1].fl = 0;
 	if (s->retries >= be->retries) {
-		sess_set_term(s, timeout ? 's' : 'S', 'C');
+		hlp_sess_set_term(s, timeout ? 's' : 'S', 'C');
 		return -1;
 	}
 	s->retries++;
@@ -474,7 +519,7 @@ static int sess_rules_done(struct hlp_sess *s)
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
 		/* HAProxy's "L": the session was ended locally, by Lua */
 		if (s->flags & HLP_SF_DONE)
-			sess_set_term(s, 'L', 'R');
+			hlp_sess_set_term(s, 'L', 'R');
 		s->state = HLP_SS_FLUSH;
 		s->side[0].fl |= HLP_SD_SHUTR;   /* ignore what the client sends */
 		if (s->buf[0]) {
@@ -501,7 +546,7 @@ static int sess_rules_done(struct hlp_sess *s)
 		return 0;
 	}
 	if (!be || be->nsrv == 0) {
-		sess_set_term(s, 'S', 'C');
+		hlp_sess_set_term(s, 'S', 'C');
 		return -1;
 	}
 	return sess_assign(s);
@@ -524,7 +569,7 @@ static void sess_res_close(struct hlp_sess *s)
 	struct hlp_buf *b = s->buf[1];
 
 	if (s->flags & HLP_SF_DONE)
-		sess_set_term(s, 'L', 'D');
+		hlp_sess_set_term(s, 'L', 'D');
 	if (b)
 		b->data = s->out[1];
 	sess_rules_over(s, 1);
@@ -559,7 +604,7 @@ static int sess_res_rules(struct hlp_sess *s)
 	if (rc == HLP_RULES_WAIT)
 		return 0;
 	if (rc == HLP_RULES_REJECT) {
-		sess_set_term(s, 'P', 'D');
+		hlp_sess_set_term(s, 'P', 'D');
 		return -1;
 	}
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
@@ -579,6 +624,19 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 
 #define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
 	switch (s->state) {
+	case HLP_SS_HREQ:
+		if (s->hphase < 2) {
+			const struct hlp_http_txn *tx = &s->http;
+			int ka = tx->msg[0].st == HLP_HM_IDLE && tx->ntx;
+
+			t = fe->tmo[HLP_TMO_HTTP_REQ] != HLP_TMO_NONE ? fe->tmo[HLP_TMO_HTTP_REQ] : fe->tmo[HLP_TMO_CLIENT];
+			if (ka && fe->tmo[HLP_TMO_HTTP_KA] != HLP_TMO_NONE)
+				t = fe->tmo[HLP_TMO_HTTP_KA];
+			if (t != HLP_TMO_NONE)
+				SESS_EARLIER((tx->ntx && !ka ? tx->t_req : tx->t_idle) + (uint64_t)t, 'c', 'R');
+		} else if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
+			SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', 'R');
+		break;
 	case HLP_SS_RULES:
 	case HLP_SS_APPLET:
 	case HLP_SS_FLUSH:
@@ -602,6 +660,9 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 
 			/* a side's timeout runs only while I/O is expected from it */
 			if ((sd->fl & HLP_SD_SHUTR) && !out)
+				continue;
+			if (i == 0 && !out && fe->mode == HLP_MODE_HTTP && s->ana[0] &&
+			    s->http.msg[0].st == HLP_HM_DONE)
 				continue;
 			if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE)
 				t = be->tmo[HLP_TMO_TUNNEL];
@@ -632,7 +693,7 @@ static short sess_events(struct hlp_sess *s, int i)
 	if (i == 1 && s->state == HLP_SS_CONN && !(sd->fl & HLP_SD_CONN))
 		return POLLOUT;
 	if (!(sd->fl & (HLP_SD_SHUTR | HLP_SD_RDY)) && !s->bw[i].queued &&
-	    (!s->buf[i] || hlp_buf_room(s->buf[i]) > 0))
+	    (!s->buf[i] || sess_room(s, i) > 0))
 		ev |= POLLIN;
 	if ((s->flags & HLP_SF_LINGER) && i == 0)
 		ev = POLLIN;
@@ -702,6 +763,331 @@ static int sess_linger(struct hlp_sess *s)
 }
 
 /*
+** HTTP: the transaction is over. Log it, park or close the server
+** connection, then start the next transaction, or flush the answer and
+** close when the client connection cannot go on.
+*/
+static void sess_http_txn_end(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_side *sv = &s->side[1];
+	struct hlp_buf *b;
+
+	tx->t_end = s->h->ev.now;
+	if (!s->logged && !(s->flags & HLP_SF_NOLOG))
+		hlp_sess_log(s);
+	s->logged = 1;
+	sess_unqueue(s);
+	if (sv->fdh.fd >= 0) {
+		int reuse = (tx->flags & HLP_TX_SRV_KA) && !(tx->flags & HLP_TX_REPLIED) && s->srv &&
+		            tx->msg[0].st == HLP_HM_DONE && tx->msg[1].st == HLP_HM_DONE && !s->out[0] &&
+		            !(sv->fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && (sv->fl & HLP_SD_CONN) &&
+		            (!s->buf[1] || s->buf[1]->data == s->out[1]) && !s->h->stopping;
+		int fd = sv->fdh.fd;
+
+		if (reuse) {
+			hlp_ev_del(&s->h->ev, &sv->fdh);
+			sv->fdh.fd = -1;
+			if (hlp_http_idle_park(s, s->srv, fd) < 0)
+				close(fd);
+		} else
+			sess_close_side(s, 1);
+		sv->fl = 0;
+	}
+	/* request bytes the server will never get */
+	b = s->buf[0];
+	if (b && s->out[0] && s->ana[0]) {
+		b->head = (b->head + s->out[0]) % b->size;
+		b->data -= s->out[0];
+		s->out[0] = 0;
+	}
+	/* only the answer stays in buf[1] */
+	b = s->buf[1];
+	if (b) {
+		if (s->ana[1])
+			b->data = s->out[1];
+		else
+			s->out[1] = b->data;
+	}
+	sess_buf_release(s, 0);
+	sess_buf_release(s, 1);
+	sess_release_server(s);
+	s->srv = NULL;
+	if (s->be)
+		s->be->beconn--;
+	s->be = NULL;
+	hlp_vars_txn_end(s);
+	hlp_lua_sess_end(s);
+	s->term[0] = s->term[1] = '-';
+	s->retries = s->redispatched = 0;
+	s->t_queue = s->t_queued = s->t_conn = s->t_est = 0;
+	s->bq_pos = 0;
+	s->svc = s->svc_next = NULL;
+	s->started = 0;
+	s->rule = NULL;
+	s->hphase = 0;
+	s->loglevel = -1;
+	s->flags &= ~(HLP_SF_DONE | HLP_SF_CLOSE);
+	/* a client that closed its side may still have pipelined requests to answer */
+	if ((tx->flags & HLP_TX_CLOSE) || !(tx->flags & HLP_TX_CLI_KA) ||
+	    ((s->side[0].fl & HLP_SD_SHUTR) && (!s->buf[0] || !s->buf[0]->data)) ||
+	    (s->side[0].fl & HLP_SD_SHUTW) || s->h->stopping) {
+		s->state = HLP_SS_FLUSH;
+		s->side[0].fl |= HLP_SD_SHUTR;
+		if (s->buf[0]) {
+			s->buf[0]->data = 0;
+			sess_buf_release(s, 0);
+		}
+		s->ana[0] = s->ana[1] = 0;
+		s->out[0] = s->out[1] = 0;
+		return;
+	}
+	tx->ntx++;
+	hlp_http_txn_init(s);
+	s->logged = 0;
+	s->state = HLP_SS_HREQ;
+}
+
+/*
+** HTTP: the server side failed, or a timeout struck, before the response
+** began: answer with the matching error and end the transaction. Returns
+** 0, or -1 when the session must end instead (TCP mode, the client is
+** gone, or the response had begun).
+*/
+static int sess_http_fail(struct hlp_sess *s)
+{
+	int st;
+
+	if (s->fe->mode != HLP_MODE_HTTP || (s->http.flags & HLP_TX_HDR_SENT) || s->term[0] == 'C' ||
+	    s->term[0] == 'K' || s->side[0].fdh.fd < 0 || (s->side[0].fl & HLP_SD_SHUTW) ||
+	    s->state == HLP_SS_FLUSH || s->state == HLP_SS_APPLET)
+		return -1;
+	switch (s->term[0]) {
+	case 'c': st = 408; break;
+	case 's': st = s->term[1] == 'H' || s->term[1] == 'D' ? 504 : 503; break;
+	case 'S': st = s->term[1] == 'H' || s->term[1] == 'D' ? 502 : 503; break;
+	case 'P': st = s->term[1] == 'H' ? 502 : 400; break;
+	default: st = 503; break;
+	}
+	if (s->term[0] == 's' && s->term[1] == 'D')
+		s->term[1] = 'H';
+	if (!(s->http.flags & HLP_TX_REPLIED))
+		hlp_http_error(s, st);
+	s->http.flags &= ~HLP_TX_SRV_KA;
+	sess_http_txn_end(s);
+	return 0;
+}
+
+/* HTTP: the request is ready to go: a service, or a server. Returns as sess_http_req(). */
+static int sess_http_req_done(struct hlp_sess *s)
+{
+	if (s->svc_next) {
+		if (hlp_lua_applet_start(s, s->svc_next) < 0) {
+			hlp_http_error(s, 500);
+			sess_http_txn_end(s);
+			return 1;
+		}
+		s->t_conn = s->t_est = s->h->ev.now;
+		s->state = HLP_SS_APPLET;
+		s->ana[1] = 0;
+		s->out[1] = 0;
+		return 1;
+	}
+	if (hlp_http_req_forward(s) < 0) {
+		sess_http_txn_end(s);
+		return 1;
+	}
+	if (!s->be || s->be->nsrv == 0) {
+		hlp_sess_set_term(s, 'S', 'C');
+		return sess_http_fail(s) < 0 ? -1 : 1;
+	}
+	if (sess_assign(s) < 0)
+		return sess_http_fail(s) < 0 ? -1 : 1;
+	return 1;
+}
+
+/*
+** HTTP: wait for a request head, for its body with http-buffer-request,
+** then run the http-request rules of the frontend and of the backend.
+** Returns 1 on progress, 0 to wait, -1 when the session must end.
+*/
+static int sess_http_req(struct hlp_sess *s)
+{
+	struct hlp_proxy *be;
+	int rc;
+
+	if (s->hphase == 0) {
+		if (sess_xfer(s, 0) < 0)
+			return -1;
+		rc = hlp_http_req_head(s);
+		if (rc == 0) {
+			/* closed, or stopping, between two requests: quietly */
+			if (s->http.msg[0].st == HLP_HM_IDLE && ((s->side[0].fl & HLP_SD_SHUTR) || s->h->stopping))
+				return -1;
+			return 0;
+		}
+		if (rc < 0) {
+			sess_http_txn_end(s);
+			return 1;
+		}
+		s->hphase = 1;
+	}
+	if (s->hphase == 1) {
+		unsigned o = s->fe->opts | (s->fe->be ? s->fe->be->opts : 0);
+
+		if ((o & HLP_OPT_HTTP_BUFREQ) && !hlp_http_req_body_ready(s))
+			return 0;
+		s->hphase = 2;
+		hlp_rules_start_http(s, 0, s->fe);
+	}
+	for (;;) {
+		rc = hlp_rules_run(s);
+		if (rc == HLP_RULES_WAIT)
+			return 0;
+		if (rc == HLP_RULES_REJECT) {
+			hlp_sess_set_term(s, 'P', 'R');
+			return -1;
+		}
+		if (rc == HLP_RULES_REPLIED || (s->http.flags & HLP_TX_REPLIED)) {
+			hlp_sess_set_term(s, 'L', 'R');
+			sess_http_txn_end(s);
+			return 1;
+		}
+		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+			/* ended by Lua without an answer: the connection closes */
+			hlp_sess_set_term(s, 'L', 'R');
+			return -1;
+		}
+		if (rc == HLP_RULES_SERVICE) {
+			s->svc_next = s->rule->svc;
+			s->rule = NULL;
+		}
+		if (s->hphase == 2) {
+			s->hphase = 3;
+			be = s->fe->be;
+			if (be && !s->be) {
+				s->be = be;
+				be->beconn++;
+				be->be_cum_conn++;
+			}
+			if (be && be != s->fe && be->httpreq && !s->svc_next) {
+				hlp_rules_start_http(s, 0, be);
+				continue;
+			}
+		}
+		break;
+	}
+	s->hphase = 4;
+	return sess_http_req_done(s);
+}
+
+/*
+** HTTP, connected to the server: forward the request body, wait for the
+** response head, run the http-response rules (backend, then frontend),
+** forward the response, and end the transaction once both messages are
+** complete. Returns 1 on progress, 0 to wait, -1 when the session ends.
+*/
+static int sess_http_est(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_http_msg *rq = &tx->msg[0], *rs = &tx->msg[1];
+	int rc, progress = 0;
+
+	if (rq->st == HLP_HM_TUNNEL && rs->st == HLP_HM_TUNNEL) {
+		/* upgraded: plain TCP forwarding from now on */
+		if (s->ana[0] || s->ana[1]) {
+			s->ana[0] = s->ana[1] = 0;
+			progress = 1;
+		}
+		return progress;
+	}
+	if (rq->st > HLP_HM_HELD && rq->st < HLP_HM_DONE) {
+		rc = hlp_http_fwd(s, 0);
+		if (rc < 0) {
+			hlp_sess_set_term(s, 'P', 'R');
+			if (!(tx->flags & HLP_TX_HDR_SENT)) {
+				hlp_http_error(s, 400);
+				sess_http_txn_end(s);
+				return 1;
+			}
+			return -1;
+		}
+		progress |= rc;
+		if (rq->st < HLP_HM_DONE && (s->side[0].fl & HLP_SD_SHUTR) && !hlp_chn_input(s, 0)) {
+			hlp_sess_set_term(s, 'C', 'D');
+			return -1;
+		}
+	}
+	if (!(tx->flags & HLP_TX_HDR_SENT)) {
+		if (rs->st != HLP_HM_HELD) {
+			rc = hlp_http_res_head(s);
+			if (rc == 0)
+				return progress;
+			if (rc < 0) {
+				sess_http_txn_end(s);
+				return 1;
+			}
+			hlp_vars_req_end(s);
+			s->hphase = 5;
+			hlp_rules_start_http(s, 1, s->be);
+		}
+		for (;;) {
+			rc = hlp_rules_run(s);
+			if (rc == HLP_RULES_WAIT)
+				return progress;
+			if (rc == HLP_RULES_REJECT) {
+				hlp_sess_set_term(s, 'P', 'H');
+				return -1;
+			}
+			if (rc == HLP_RULES_REPLIED || (tx->flags & HLP_TX_REPLIED)) {
+				hlp_sess_set_term(s, 'L', 'H');
+				sess_http_txn_end(s);
+				return 1;
+			}
+			if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+				hlp_sess_set_term(s, 'L', 'H');
+				return -1;
+			}
+			if (s->hphase == 5 && s->fe != s->be && s->fe->httpres) {
+				s->hphase = 6;
+				hlp_rules_start_http(s, 1, s->fe);
+				continue;
+			}
+			break;
+		}
+		if (hlp_http_res_forward(s) < 0) {
+			sess_http_txn_end(s);
+			return 1;
+		}
+		progress = 1;
+		if (rs->st == HLP_HM_TUNNEL && rq->st == HLP_HM_TUNNEL)
+			return 1;
+	}
+	if (rs->st > HLP_HM_HELD && rs->st < HLP_HM_DONE) {
+		rc = hlp_http_fwd(s, 1);
+		if (rc < 0) {
+			hlp_sess_set_term(s, 'P', 'D');
+			return -1;
+		}
+		progress |= rc;
+		if ((s->side[1].fl & HLP_SD_SHUTR) && !hlp_chn_input(s, 1)) {
+			if (rs->st != HLP_HM_TUNNEL) {
+				hlp_sess_set_term(s, 'S', 'D');
+				return -1;
+			}
+			rs->st = HLP_HM_DONE;
+		}
+	}
+	if (rs->st == HLP_HM_DONE) {
+		if (rq->st != HLP_HM_DONE)
+			tx->flags |= HLP_TX_CLOSE;
+		sess_http_txn_end(s);
+		return 1;
+	}
+	return progress;
+}
+
+/*
 ** The heart of a session: run whatever the current state allows, loop
 ** while progress is made, then poll for what is missing.
 */
@@ -727,7 +1113,7 @@ static void sess_process(struct hlp_sess *s)
 			 * for a server: give up (HAProxy does not abort during
 			 * the connect itself without abortonclose).
 			 */
-			sess_set_term(s, 'C', sess_phase(s));
+			hlp_sess_set_term(s, 'C', sess_phase(s));
 			goto end;
 		}
 		switch (s->state) {
@@ -737,7 +1123,7 @@ static void sess_process(struct hlp_sess *s)
 				goto end;
 			rc = hlp_rules_run(s);
 			if (rc == HLP_RULES_REJECT) {
-				sess_set_term(s, 'P', 'R');
+				hlp_sess_set_term(s, 'P', 'R');
 				goto end;
 			}
 			/* use-service ends this rule set only: a backend's rules may follow */
@@ -747,13 +1133,32 @@ static void sess_process(struct hlp_sess *s)
 			}
 			if (rc == HLP_RULES_DONE) {
 				sess_rules_over(s, 0);
-				if (sess_rules_done(s) < 0)
-					goto end;
+				if (s->fe->mode == HLP_MODE_HTTP && !s->svc_next &&
+				    !(s->flags & (HLP_SF_CLOSE | HLP_SF_DONE))) {
+					s->ana[0] = s->ana[1] = 1;
+					s->state = HLP_SS_HREQ;
+				} else if (sess_rules_done(s) < 0)
+					goto fail;
 				progress = 1;
 			}
 			break;
+		case HLP_SS_HREQ:
+			rc = sess_http_req(s);
+			if (rc < 0)
+				goto end;
+			progress |= rc;
+			break;
 		case HLP_SS_APPLET:
-			if (hlp_lua_applet_step(s) == 0) {
+			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
+				struct hlp_http_txn *tx = &s->http;
+
+				/* an unfinished answer or an unread body: the connection closes */
+				if (tx->msg[1].st != HLP_HM_DONE || tx->msg[0].st != HLP_HM_DONE)
+					tx->flags |= HLP_TX_CLOSE;
+				tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+				sess_http_txn_end(s);
+				progress = 1;
+			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				s->state = HLP_SS_FLUSH;
 				s->side[0].fl |= HLP_SD_SHUTR;
 				if (s->buf[0]) {
@@ -765,7 +1170,7 @@ static void sess_process(struct hlp_sess *s)
 			break;
 		case HLP_SS_QUEUE:
 			if (sess_assign(s) < 0)
-				goto end;
+				goto fail;
 			progress = s->state != HLP_SS_QUEUE;
 			break;
 		case HLP_SS_TURN:
@@ -773,29 +1178,35 @@ static void sess_process(struct hlp_sess *s)
 				break;
 			if (!s->srv) {
 				if (sess_assign(s) < 0)
-					goto end;
+					goto fail;
 			} else if (sess_connect(s) < 0)
-				goto end;
+				goto fail;
 			progress = 1;
 			break;
 		case HLP_SS_CONN:
 			rc = sess_check_connect(s);
 			if (rc < 0) {
 				if (sess_connect_fail(s, 0) < 0)
-					goto end;
+					goto fail;
 			} else if (rc > 0) {
 				s->state = HLP_SS_EST;
 				s->t_est = h->ev.now;
 				s->side[1].t_act = h->ev.now;
 				s->side[1].fl |= HLP_SD_RDY;
-				hlp_vars_req_end(s);
-				if (s->be->tcpres)
+				if (s->fe->mode != HLP_MODE_HTTP)
+					hlp_vars_req_end(s);
+				if (s->be->tcpres && s->fe->mode != HLP_MODE_HTTP)
 					hlp_rules_start(s, 1, s->be);
 				progress = 1;
 			}
 			break;
 		case HLP_SS_EST:
-			if (s->ana[1]) {
+			if (s->fe->mode == HLP_MODE_HTTP && (s->ana[0] || s->ana[1])) {
+				rc = sess_http_est(s);
+				if (rc < 0)
+					goto fail;
+				progress |= rc;
+			} else if (s->ana[1]) {
 				/* the rules see what the server sent already */
 				if (sess_xfer(s, 1) < 0)
 					goto end;
@@ -815,7 +1226,7 @@ static void sess_process(struct hlp_sess *s)
 		for (i = 0; i < 2; i++) {
 			rc = sess_xfer(s, i);
 			if (rc < 0)
-				goto end;
+				goto fail;
 			progress |= rc;
 		}
 		if (s->state == HLP_SS_EST && (s->side[0].fl & HLP_SD_SHUTW) &&
@@ -855,11 +1266,14 @@ static void sess_process(struct hlp_sess *s)
 		if (dl && dl <= h->ev.now) {
 			if (s->state == HLP_SS_CONN) {
 				if (sess_connect_fail(s, 1) < 0)
-					goto end;
+					goto fail;
 				return;
 			}
-			sess_set_term(s, who, when);
-			goto end;
+			/* an idle keep-alive connection closes quietly */
+			if (s->state == HLP_SS_HREQ && s->http.msg[0].st == HLP_HM_IDLE && s->http.ntx)
+				goto end;
+			hlp_sess_set_term(s, who, when);
+			goto fail;
 		}
 	}
 	if (s->run.co && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
@@ -873,8 +1287,22 @@ static void sess_process(struct hlp_sess *s)
 	else
 		hlp_timer_del(&h->ev, &s->tmr);
 	return;
+fail:
+	if (sess_http_fail(s) == 0) {
+		hlp_sess_wake(s);
+		return;
+	}
 end:
 	sess_end(s);
+}
+
+/* Process every session soon (soft stop: idle ones close). */
+HLP_PRIVATE void hlp_sess_wake_all(struct hlp *h)
+{
+	struct hlp_list *it;
+
+	for (it = h->sess_active.n; it != &h->sess_active; it = it->n)
+		hlp_sess_wake(HLP_CONTAINER(it, struct hlp_sess, link));
 }
 
 /* Stop every session now (hard stop). */
@@ -883,7 +1311,7 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 	while (!hlp_list_empty(&h->sess_active)) {
 		struct hlp_sess *s = HLP_CONTAINER(h->sess_active.n, struct hlp_sess, link);
 
-		sess_set_term(s, 'K', sess_phase(s));
+		hlp_sess_set_term(s, 'K', sess_phase(s));
 		sess_end(s);
 	}
 }

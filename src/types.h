@@ -490,6 +490,7 @@ struct hlp_side {
 
 enum hlp_sstate {
 	HLP_SS_RULES,            /* running tcp-request content rules */
+	HLP_SS_HREQ,             /* HTTP: waiting for a request, running http-request rules */
 	HLP_SS_QUEUE,            /* waiting for a server slot */
 	HLP_SS_TURN,             /* waiting before a connect retry */
 	HLP_SS_CONN,             /* connect() in progress */
@@ -546,6 +547,9 @@ struct hlp_sess {
 	int loglevel;            /* txn:set_loglevel(), -1 = the default */
 	struct hlp_http_txn http; /* HTTP mode: the transaction */
 	void *applet;            /* HTTP service state (lua_http.c), NULL */
+	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
+	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
+	int logged;              /* HTTP: this transaction's line is written */
 };
 
 struct hlp_lua {

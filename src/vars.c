@@ -289,6 +289,16 @@ HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s)
 	vars_free_list(s->h, &s->vars[HLP_VS_REQ - 1], &s->vars_used[HLP_VS_REQ - 1]);
 }
 
+/* An HTTP transaction is over: its txn, req and res variables go, sess stays. */
+HLP_PRIVATE void hlp_vars_txn_end(struct hlp_sess *s)
+{
+	int i;
+
+	s->resp_vars = 0;
+	for (i = HLP_VS_TXN - 1; i < HLP_VS_COUNT - 1; i++)
+		vars_free_list(s->h, &s->vars[i], &s->vars_used[i]);
+}
+
 /* The session is over: its sess, txn, req and res variables go. */
 HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s)
 {

@@ -78,17 +78,17 @@ static void test_ring(void)
 	b.head = 10;
 	b.data = 0;
 	CHECK(write(sv[1], "0123456789abcdefXYZ", 19) == 19);
-	r = hlp_buf_recv(&b, sv[0]);
+	r = hlp_buf_recv(&b, sv[0], SIZE_MAX);
 	CHECK(r == 16 && b.data == 16);
-	CHECK(hlp_buf_recv(&b, sv[0]) < 0 && errno == ENOBUFS);
+	CHECK(hlp_buf_recv(&b, sv[0], SIZE_MAX) < 0 && errno == ENOBUFS);
 	CHECK(hlp_buf_send(&b, sv[0], SIZE_MAX) == 16);
 	CHECK(read(sv[1], out, sizeof(out)) == 16);
 	CHECK(memcmp(out, "0123456789abcdef", 16) == 0);
 	/* end of stream */
 	close(sv[1]);
 	hlp_fd_nonblock(sv[0]);
-	CHECK(hlp_buf_recv(&b, sv[0]) == 3);
-	CHECK(hlp_buf_recv(&b, sv[0]) == 0);
+	CHECK(hlp_buf_recv(&b, sv[0], SIZE_MAX) == 3);
+	CHECK(hlp_buf_recv(&b, sv[0], SIZE_MAX) == 0);
 	close(sv[0]);
 }
 
