@@ -241,6 +241,7 @@ void hlp_free(struct hlp *h)
 	free(h->sess_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
+	free(h->rewrite);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);
 	free(h);

@@ -46,7 +46,7 @@ static int http_err_idx(int status)
 	return -1;
 }
 
-/* The standard reason phrase of <status> ("Unknown" when none). */
+/* The standard reason phrase of <status>, or its class's name. */
 HLP_PRIVATE const char *hlp_http_reason(int status)
 {
 	static const struct {
@@ -81,10 +81,15 @@ HLP_PRIVATE const char *hlp_http_reason(int status)
 	};
 	size_t i;
 
+	static const char *const cls[] = {
+		"Informational", "Success", "Redirection", "Client Error", "Server Error"
+	};
+
 	for (i = 0; i < HLP_COUNTOF(r); i++)
 		if (r[i].status == status)
 			return r[i].reason;
-	return "Unknown";
+	/* as HAProxy, an unlisted code gets its class's name */
+	return status >= 100 && status < 600 ? cls[status / 100 - 1] : "Other";
 }
 
 /*

@@ -636,6 +636,8 @@ struct hlp {
 	struct hlp_list idle_free;
 	struct hlp_h1_msg hm[2];         /* HTTP heads parsed by hlp_http_head(), per direction */
 	struct hlp_h1_hdr hm_hdrs[2][HLP_HTTP_MAXHDR];
+	char *rewrite;                   /* http_msg.c: scratch for head rewrites */
+	size_t rewrite_size;
 	unsigned actconn;
 	unsigned long cum_conn;
 	int stopping;                    /* 1 soft stop, 2 hard stop */

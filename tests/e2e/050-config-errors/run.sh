@@ -150,15 +150,18 @@ check srv-param line "parsing [srv-param.cfg:3] : 'server s1' unknown keyword 'w
 printf 'backend be\n   balance fastest\n   server s1 127.0.0.1:%s\n\nfrontend fe\n   bind 127.0.0.1:%s\n   default_backend be\n' "$p2" "$p1" >balance.cfg
 check balance line "parsing [balance.cfg:2] : 'balance' only supports 'roundrobin', 'static-rr', 'leastconn', 'source' and 'first' options." balance.cfg
 
-# 12. mode http: not implemented yet, and says so
-printf 'defaults\n   mode http\n\nlisten app\n   bind 127.0.0.1:%s\n' "$p1" >mode-http.cfg
-check mode-http line "parsing [mode-http.cfg:2] : 'mode http' is not implemented yet in hlproxy." mode-http.cfg
-start_refused mode-http "$p1" "parsing [mode-http.cfg:2] : 'mode http' is not implemented yet in hlproxy." mode-http.cfg
+# 12. mode health: not implemented yet, and says so; a frontend and its
+#     backend in different modes
+printf 'defaults\n   mode health\n\nlisten app\n   bind 127.0.0.1:%s\n' "$p1" >mode-health.cfg
+check mode-health line "parsing [mode-health.cfg:2] : 'mode health' is not implemented yet in hlproxy." mode-health.cfg
+start_refused mode-health "$p1" "parsing [mode-health.cfg:2] : 'mode health' is not implemented yet in hlproxy." mode-health.cfg
+printf 'frontend fe\n   mode http\n   bind 127.0.0.1:%s\n   default_backend be\nbackend be\n   server s1 127.0.0.1:%s\n' "$p1" "$p2" >mode-mix.cfg
+check mode-mix line "parsing [mode-mix.cfg:1] : frontend 'fe' is in mode http but its backend 'be' is in mode tcp: both must be in the same mode." mode-mix.cfg
 
 # 13. known keywords that are not implemented yet
-printf 'frontend fe\n   bind 127.0.0.1:%s\n   acl local src 127.0.0.1\n   http-request deny\n   default_backend be\nbackend be\n   server s1 127.0.0.1:%s\n' "$p1" "$p2" >notyet.cfg
+printf 'frontend fe\n   bind 127.0.0.1:%s\n   acl local src 127.0.0.1\n   use_backend be\n   default_backend be\nbackend be\n   server s1 127.0.0.1:%s\n' "$p1" "$p2" >notyet.cfg
 check notyet-acl line "parsing [notyet.cfg:3] : 'acl' is not implemented yet in hlproxy." notyet.cfg
-check notyet-httpreq line "parsing [notyet.cfg:4] : 'http-request' is not implemented yet in hlproxy." notyet.cfg
+check notyet-usebe line "parsing [notyet.cfg:4] : 'use_backend' is not implemented yet in hlproxy." notyet.cfg
 
 # 14. default_backend naming a backend that does not exist (found only
 #     once every file is read: the line is still the default_backend one)
