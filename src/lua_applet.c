@@ -1,5 +1,7 @@
 /*
-** lua_applet.c: TCP services. "tcp-request content use-service lua.NAME"
+** lua_applet.c: services. HTTP ones (core.register_service(NAME, "http",
+** fn), where = 1) are run by lua_http.c; the rest of this file is TCP
+** services. "tcp-request content use-service lua.NAME"
 ** hands the client to the function registered with
 ** core.register_service(NAME, "tcp", fn): it runs in the session's
 ** coroutine (service context, tune.lua.service-timeout) with an AppletTCP
@@ -213,12 +215,20 @@ static int app_new_p(lua_State *L)
 	return 0;
 }
 
-/* Start service <a>. Returns 0, or -1 (logged) when it cannot. */
+/* core.register_service()'s "where" of an HTTP service (0 is TCP) */
+#define APP_WHERE_HTTP 1u
+
+/*
+** Start service <a>. Returns 0, or -1 (logged) when it cannot. An HTTP
+** service starts on the request head held in buf[0] (lua_http.c).
+*/
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a)
 {
 	struct hlp *h = s->h;
 	lua_State *L = h->lua.L;
 
+	if (a->where == APP_WHERE_HTTP)
+		return hlp_lua_http_applet_start(s, a);
 	if (hlp_lua_run_new(h, &s->run, HLP_CTX_SERVICE, a->ref, a->name) < 0)
 		return -1;
 	lua_pushcfunction(L, app_new_p);
@@ -244,6 +254,8 @@ HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
 	struct hlp *h = s->h;
 	int rc, nargs = 0;
 
+	if (s->svc && s->svc->where == APP_WHERE_HTTP)
+		return hlp_lua_http_applet_step(s);
 	if (!s->run.co)
 		return 0;
 	if (!s->started) {
@@ -288,4 +300,5 @@ HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)
 	luaL_setfuncs(L, app, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
+	hlp_lua_http_register(L);
 }

@@ -10,6 +10,12 @@
 ** data comes, the channel closes or the inspect-delay runs out; elsewhere
 ** they answer at once. An action may not touch the input of the
 ** direction its rules do not inspect.
+**
+** In "mode http" the buffers hold HTTP messages whose framing the proxy
+** keeps track of: as in HAProxy, every function that reads or changes
+** their content raises "cannot manipulate HAProxy channels in HTTP mode"
+** (txn.http reaches the headers); input, output, may_recv, is_full and
+** is_resp still answer.
 */
 
 #include "int.h"
@@ -25,12 +31,20 @@ static struct hlp_sess *chn_get(lua_State *L, int idx, int *d)
 	return s;
 }
 
+/* Raise HAProxy's error for <fn> when <s> is an HTTP session. */
+static void chn_check_http(lua_State *L, const struct hlp_sess *s, const char *fn)
+{
+	if (s->fe->mode == HLP_MODE_HTTP)
+		luaL_error(L, "Channel.%s: cannot manipulate HAProxy channels in HTTP mode (use txn.http for the headers)", fn);
+}
+
 /* Like chn_get(), for functions that read or change the input. */
 static struct hlp_sess *chn_get_input(lua_State *L, int idx, int *d, const char *fn)
 {
 	struct hlp_sess *s = chn_get(L, idx, d);
 	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
 
+	chn_check_http(L, s, fn);
 	if (r && r->ctx == HLP_CTX_ACTION && s->rdir != *d)
 		luaL_error(L, "Channel.%s: a %s action cannot use the %s channel's data", fn,
 		           s->rdir ? "response" : "request", *d ? "response" : "request");
@@ -341,7 +355,10 @@ static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 */
 static int lchn_send(lua_State *L)
 {
+	int d;
+
 	luaL_checktype(L, 1, LUA_TTABLE);
+	chn_check_http(L, chn_get(L, 1, &d), "send");
 	luaL_checkstring(L, 2);
 	lua_settop(L, 2);
 	return lchn_send_k(L, LUA_OK, 0);
