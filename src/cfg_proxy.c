@@ -561,7 +561,7 @@ static int cfg_forwardfor(struct cfg_ctx *c, struct hlp_proxy *p, char **args, i
 			slash = strchr(net, '/');
 			if (slash)
 				*slash++ = 0;
-			if (hlp_addr_parse(net, 0, &p->fwdfor_except, &len, err, sizeof(err)) < 0) {
+			if (hlp_addr_parse(net, -1, &p->fwdfor_except, &len, err, sizeof(err)) < 0) {
 				hlp_cfg_err(c, "'option forwardfor except' : invalid network '%s'.", args[i]);
 				return -1;
 			}
@@ -909,6 +909,14 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			    ((p->cap & HLP_CAP_FE) && p->tmo[HLP_TMO_CLIENT] == HLP_TMO_NONE)))
 				hlp_warning(h, "config : missing timeouts for %s '%s'. | While not properly invalid, you will certainly encounter various problems | with such a configuration. To fix this, please ensure that all following | timeouts are set to a non-zero value: 'client', 'connect', 'server'.",
 				            p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
+		}
+		if ((p->cap & HLP_CAP_FE) && p->logformat) {
+			char err[256];
+
+			if (hlp_lf_check_http(p->logformat, p->mode == HLP_MODE_HTTP, err, sizeof(err)) < 0) {
+				hlp_alert(h, "parsing [%s:%d] : failed to parse log-format : %s.", p->file, p->line, err);
+				h->nerr++;
+			}
 		}
 		if ((p->opts & HLP_OPT_HTTPLOG) && p->mode == HLP_MODE_TCP) {
 			hlp_warning(h, "parsing [%s:%d] : 'option httplog' not usable with %s '%s' (needs 'mode http'). Falling back to 'option tcplog'.",

@@ -257,8 +257,9 @@ static int h1_content_length(const struct hlp_h1_hdr *h, size_t pos, struct hlp_
 {
 	size_t i = 0, s, e;
 
-	if (what == H1_REQ && (m->flags & HLP_H1_F_CHUNKED))
-		return h1_fail(m, "both Transfer-Encoding and Content-Length in a request", pos);
+	(void)what;
+	if (m->flags & HLP_H1_F_CHUNKED)
+		return h1_fail(m, "both Transfer-Encoding and Content-Length", pos);
 	for (;;) {
 		uint64_t n = 0;
 		size_t es;
@@ -296,10 +297,11 @@ static int h1_transfer_encoding(const struct hlp_h1_hdr *h, size_t pos, struct h
 {
 	size_t i = 0, s, e;
 
+	(void)what;
 	if (m->ver == 10)
 		return h1_fail(m, "Transfer-Encoding in an HTTP/1.0 message", pos);
-	if (what == H1_REQ && (m->flags & HLP_H1_F_CLEN))
-		return h1_fail(m, "both Transfer-Encoding and Content-Length in a request", pos);
+	if (m->flags & HLP_H1_F_CLEN)
+		return h1_fail(m, "both Transfer-Encoding and Content-Length", pos);
 	for (;;) {
 		h1_list_elem(h, &i, &s, &e);
 		if (s == e)

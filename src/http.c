@@ -457,13 +457,17 @@ HLP_PRIVATE int hlp_http_reply(struct hlp_sess *s, int status, const char *reaso
 	close_after = (tx->flags & HLP_TX_CLOSE) || !(tx->flags & HLP_TX_CLI_KA);
 	if (!reason)
 		reason = hlp_http_reason(status);
-	n = snprintf(out, size, "HTTP/1.1 %d %s\r\n", status, reason);
+	/* HAProxy's order: content-length first (none for 204 and 304), the connection header last */
+	if (status == 204 || status == 304 || status < 200)
+		bl = 0;
+	n = snprintf(out, size, status == 204 || status == 304 || status < 200 ? "HTTP/1.1 %d %s\r\n" :
+	             "HTTP/1.1 %d %s\r\ncontent-length: %zu\r\n", status, reason, bl);
 	len = (size_t)n;
 	if (len + hl + bl + 128 > size)
 		goto fail;
 	memcpy(out + len, hdrs, hl);
 	len += hl;
-	n = snprintf(out + len, size - len, "content-length: %zu\r\n%s\r\n", bl,
+	n = snprintf(out + len, size - len, "%s\r\n",
 	             close_after ? "connection: close\r\n" :
 	             (tx->msg[0].ver == 10 ? "connection: keep-alive\r\n" : ""));
 	len += (size_t)n;
@@ -491,13 +495,18 @@ HLP_PRIVATE int hlp_http_reply_raw(struct hlp_sess *s, const char *resp, size_t 
 {
 	struct hlp_h1_hdr hdrs[HLP_HTTP_MAXHDR];
 	struct hlp_h1_msg m;
-	int status = 0;
+	int status = 0, rc;
 
 	memset(&m, 0, sizeof(m));
 	m.hdrs = hdrs;
 	m.maxhdrs = HLP_HTTP_MAXHDR;
-	if (hlp_h1_parse_res(resp, len, &m) > 0)
+	rc = hlp_h1_parse_res(resp, len, &m);
+	if (rc > 0) {
 		status = m.status;
+		/* the answer to a HEAD request has no body */
+		if (s->http.flags & HLP_TX_HEAD)
+			len = (size_t)rc;
+	}
 	if (s->http.msg[1].st == HLP_HM_HELD)
 		http_res_abandon(s);
 	s->http.flags |= HLP_TX_CLOSE;
@@ -540,6 +549,29 @@ HLP_PRIVATE void hlp_http_error(struct hlp_sess *s, int status)
 	hlp_http_reply(s, status, http_errs[i].reason, hdrs, (size_t)hl, body, (size_t)bl);
 }
 
+/*
+** A 400 or 408 the connection itself gives (a request that does not
+** parse, a timeout): HAProxy sends its raw page then, header names as
+** written in its source; an errorfile still replaces it.
+*/
+HLP_PRIVATE void hlp_http_error_early(struct hlp_sess *s, int status)
+{
+	int i = http_err_idx(status);
+	char raw[512], body[256];
+	int n, bl;
+
+	if (i < 0 || (s->be && s->be->errmsg[i]) || s->fe->errmsg[i]) {
+		hlp_http_error(s, status);
+		return;
+	}
+	bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1>\n%s\n</body></html>\n",
+	              status, http_errs[i].reason, http_errs[i].text);
+	n = snprintf(raw, sizeof(raw), "HTTP/1.1 %d %s\r\nContent-length: %d\r\nCache-Control: no-cache\r\n"
+	             "Connection: close\r\nContent-Type: text/html\r\n\r\n%s",
+	             status, http_errs[i].reason, bl, body);
+	hlp_http_reply_raw(s, raw, (size_t)n);
+}
+
 /* Framing of a message from its parsed head: the body state that follows it. */
 static void http_set_framing(struct hlp_http_msg *hm, const struct hlp_h1_msg *m, int nobody)
 {
@@ -576,7 +608,34 @@ static void http_keep_reqline(struct hlp_sess *s, const struct hlp_h1_msg *m)
 	}
 }
 
-static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max, int *eom, int take);
+static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, size_t max, int *eom, int take);
+
+/*
+** An absolute-form target whose authority differs from the Host header
+** (RFC 9112 section 3.2.2): HAProxy refuses it with a 400.
+*/
+static int http_auth_mismatch(const struct hlp_h1_msg *m)
+{
+	const char *u = m->uri, *end = m->uri + m->uri_len, *auth = NULL, *e;
+	unsigned i;
+
+	if (!m->uri_len || u[0] == '/' || u[0] == '*')
+		return 0;
+	for (e = u; e + 2 < end; e++)
+		if (e[0] == ':' && e[1] == '/' && e[2] == '/') {
+			auth = e + 3;
+			break;
+		}
+	if (!auth)
+		return 0;
+	for (e = auth; e < end && *e != '/' && *e != '?'; e++)
+		;
+	for (i = 0; i < m->nhdrs; i++)
+		if (m->hdrs[i].nl == 4 && strncasecmp(m->hdrs[i].n, "host", 4) == 0 &&
+		    (m->hdrs[i].vl != (size_t)(e - auth) || strncasecmp(m->hdrs[i].v, auth, m->hdrs[i].vl) != 0))
+			return 1;
+	return 0;
+}
 
 /*
 ** Wait for the request head in buf[0]. Returns 1 once it is held (rules
@@ -617,10 +676,12 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 			return -1;
 		}
 	}
+	if (rc > 0 && http_auth_mismatch(m))
+		rc = -1;
 	if (rc < 0) {
 		hlp_sess_set_term(s, 'P', 'R');
 		tx->msg[0].st = HLP_HM_DONE;
-		hlp_http_error(s, 400);
+		hlp_http_error_early(s, 400);
 		return -1;
 	}
 	tx->msg[0].st = HLP_HM_HELD;
@@ -628,19 +689,19 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 	tx->msg[0].flags = m->flags;
 	tx->msg[0].ver = m->ver;
 	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
+	tx->bytes_in += (size_t)rc;
 	http_keep_reqline(s, m);
 	/* a chunked body already here is checked before anything is forwarded */
 	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
 		int eom;
 
-		if (http_body_walk(s, (size_t)rc, NULL, 0, &eom, 0) < 0) {
+		if (http_body_walk(s, 0, (size_t)rc, NULL, 0, &eom, 0) < 0) {
 			hlp_sess_set_term(s, 'P', 'R');
-			hlp_http_error(s, 400);
+			hlp_http_error_early(s, 400);
 			return -1;
 		}
 		m = hlp_http_head(s, 0);
 	}
-	tx->t_hdr = h->ev.now;
 	if (m->meth_len == 4 && memcmp(m->meth, "HEAD", 4) == 0)
 		tx->flags |= HLP_TX_HEAD;
 	if (m->meth_len == 7 && memcmp(m->meth, "CONNECT", 7) == 0)
@@ -678,8 +739,10 @@ HLP_PRIVATE int hlp_http_req_body_ready(struct hlp_sess *s)
 	if (s->http.flags & HLP_TX_100CONT) {
 		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
+		/* answered here: the server must not answer it again */
 		s->http.flags &= ~HLP_TX_100CONT;
 		http_put_reply(s, cont, sizeof(cont) - 1);
+		hlp_http_hdr_del(s, 0, "expect", 6);
 	}
 	return 0;
 }
@@ -867,7 +930,6 @@ HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s)
 	if (tx->flags & HLP_TX_CONNECT)
 		rq->st = HLP_HM_DONE;
 	s->out[0] = rq->head_len;
-	tx->bytes_in += rq->head_len;
 	rq->head_len = 0;
 	return 0;
 fail:
@@ -984,15 +1046,15 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 }
 
 /*
-** Walk the chunked body that follows position <pos> of buf[0]'s input:
+** Walk the body of message <d> that follows position <pos> of buf[d]'s input:
 ** copy up to <max> payload bytes to <dst> (may be NULL), and with <take>
 ** remove what was walked from the buffer. Sets *eom at the end of the
 ** message. Returns the payload bytes, or -1 on a framing error.
 */
-static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max, int *eom, int take)
+static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, size_t max, int *eom, int take)
 {
-	struct hlp_http_msg *rq = &s->http.msg[0];
-	struct hlp_buf *b = s->buf[0];
+	struct hlp_http_msg *rq = &s->http.msg[d];
+	struct hlp_buf *b = s->buf[d];
 	enum hlp_hm_state st = rq->st;
 	uint64_t left = rq->left;
 	size_t got = 0, p = pos, in = b ? b->data : 0;
@@ -1025,14 +1087,14 @@ static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max
 			if (!k)
 				break;
 			if (dst)
-				hlp_chn_copy(s, 0, p, dst + got, k);
+				hlp_chn_copy(s, d, p, dst + got, k);
 			got += k;
 			p += k;
 			left -= k;
 			continue;
 		}
 		if (st == HLP_HM_CSIZE) {
-			n = hlp_chn_copy(s, 0, p, line, sizeof(line));
+			n = hlp_chn_copy(s, d, p, line, sizeof(line));
 			rc = n ? hlp_h1_parse_chunk_size(line, n, &sz) : -2;
 			if (rc == -2 && n == sizeof(line))
 				return -1;
@@ -1046,7 +1108,7 @@ static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max
 			continue;
 		}
 		if (st == HLP_HM_CCRLF) {
-			n = hlp_chn_copy(s, 0, p, line, 2);
+			n = hlp_chn_copy(s, d, p, line, 2);
 			if (n >= 1 && line[0] == '\n')
 				p += 1;
 			else if (n == 2 && line[0] == '\r' && line[1] == '\n')
@@ -1063,7 +1125,7 @@ static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max
 			struct hlp_h1_msg tm;
 			char tr[1024];
 
-			n = hlp_chn_copy(s, 0, p, tr, sizeof(tr));
+			n = hlp_chn_copy(s, d, p, tr, sizeof(tr));
 			memset(&tm, 0, sizeof(tm));
 			tm.hdrs = th;
 			tm.maxhdrs = 16;
@@ -1080,7 +1142,7 @@ static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max
 	}
 	if (take) {
 		/* out[0] is 0 while a service reads: consume from the start */
-		http_drop(s, 0, p);
+		http_drop(s, d, p);
 		rq->st = st;
 		rq->left = left;
 		rq->body += got;
@@ -1090,7 +1152,7 @@ static long http_body_walk(struct hlp_sess *s, size_t pos, char *dst, size_t max
 
 HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, int *eom)
 {
-	return http_body_walk(s, 0, dst, max, eom, 1);
+	return http_body_walk(s, 0, 0, dst, max, eom, 1);
 }
 
 HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom)
@@ -1105,7 +1167,7 @@ HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max,
 		*eom = 1;
 		return 0;
 	}
-	n = http_body_walk(s, rq->head_len, dst, dst ? max : SIZE_MAX, eom, 0);
+	n = http_body_walk(s, 0, rq->head_len, dst, dst ? max : SIZE_MAX, eom, 0);
 	return n < 0 ? 0 : (size_t)n;
 }
 
@@ -1152,6 +1214,13 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 		hlp_http_error(s, 502);
 		return -1;
 	}
+	/* switching protocols is only an answer to a request that asked for it */
+	if (m->status == 101 && !(tx->msg[0].flags & HLP_H1_F_UPGRADE)) {
+		hlp_sess_set_term(s, 'P', 'H');
+		tx->flags &= ~HLP_TX_SRV_KA;
+		hlp_http_error(s, 502);
+		return -1;
+	}
 	if (m->status < 200 && m->status != 101) {
 		/* interim: straight to the client, the final head follows */
 		s->out[1] = (size_t)rc;
@@ -1163,6 +1232,17 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	tx->msg[1].head_len = (size_t)rc;
 	tx->msg[1].flags = m->flags;
 	tx->msg[1].ver = m->ver;
+	/* a chunked body already here is checked before the head leaves */
+	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
+		int eom;
+
+		if (http_body_walk(s, 1, (size_t)rc, NULL, 0, &eom, 0) < 0) {
+			hlp_sess_set_term(s, 'P', 'H');
+			tx->flags &= ~HLP_TX_SRV_KA;
+			hlp_http_error(s, 502);
+			return -1;
+		}
+	}
 	tx->srv_status = m->status;
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
@@ -1195,6 +1275,7 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s)
 	/* a close-delimited body, an upgrade, or an unfinished request close the client side too */
 	if (upgrade || (!nobody && !(m->flags & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED))))
 		tx->flags |= HLP_TX_CLOSE;
+	/* as HAProxy 2.6, a backend's httpclose closes the server side only */
 	cli_ka = (tx->flags & HLP_TX_CLI_KA) && !(tx->flags & HLP_TX_CLOSE) && !upgrade;
 	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka) < 0 || !(m = hlp_http_head(s, 1))))
 		goto fail;

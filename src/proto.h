@@ -134,6 +134,7 @@ HLP_PRIVATE int hlp_http_set_status(struct hlp_sess *s, int status, const char *
 HLP_PRIVATE int hlp_http_reply(struct hlp_sess *s, int status, const char *reason, const char *hdrs, size_t hl, const char *body, size_t bl);
 HLP_PRIVATE int hlp_http_reply_raw(struct hlp_sess *s, const char *resp, size_t len);
 HLP_PRIVATE void hlp_http_error(struct hlp_sess *s, int status);
+HLP_PRIVATE void hlp_http_error_early(struct hlp_sess *s, int status);
 HLP_PRIVATE const char *hlp_http_reason(int status);
 HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, int *eom);
 HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom);
@@ -159,6 +160,8 @@ HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
 
 /* sess_log.c */
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);
+HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf, char *out, size_t len, int rule);
+HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *err, size_t errlen);
 
 /* rules.c */
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
@@ -241,6 +244,14 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 
 /* lua_chn.c */
 HLP_PRIVATE void hlp_lua_chn_register(lua_State *L);
+
+/* lua_http.c */
+HLP_PRIVATE void hlp_lua_http_push_headers(lua_State *L, const struct hlp_h1_msg *m);
+HLP_PRIVATE void hlp_lua_http_new(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_http_register(lua_State *L);
+HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
+HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
 
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);

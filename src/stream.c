@@ -130,9 +130,10 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && !fe->logformat && fe->nlogs) {
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
 
-		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/TCP)",
+		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/%s)",
 		         hlp_addr_str(&s->src, a1, sizeof(a1)), hlp_addr_port(&s->src),
-		         hlp_addr_str(&s->dst, a2, sizeof(a2)), hlp_addr_port(&s->dst), fe->name);
+		         hlp_addr_str(&s->dst, a2, sizeof(a2)), hlp_addr_port(&s->dst), fe->name,
+		         fe->mode == HLP_MODE_HTTP ? "HTTP" : "TCP");
 		hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 	}
 	hlp_sess_wake(s);
@@ -774,10 +775,14 @@ static void sess_http_txn_end(struct hlp_sess *s)
 	struct hlp_buf *b;
 
 	tx->t_end = s->h->ev.now;
+	sess_unqueue(s);
+	/* as HAProxy, the line counts the transaction in ac/fc but not in bc/sc */
+	sess_release_server(s);
+	if (s->be)
+		s->be->beconn--;
 	if (!s->logged && !(s->flags & HLP_SF_NOLOG))
 		hlp_sess_log(s);
 	s->logged = 1;
-	sess_unqueue(s);
 	if (sv->fdh.fd >= 0) {
 		int reuse = (tx->flags & HLP_TX_SRV_KA) && !(tx->flags & HLP_TX_REPLIED) && s->srv &&
 		            tx->msg[0].st == HLP_HM_DONE && tx->msg[1].st == HLP_HM_DONE && !s->out[0] &&
@@ -811,10 +816,7 @@ static void sess_http_txn_end(struct hlp_sess *s)
 	}
 	sess_buf_release(s, 0);
 	sess_buf_release(s, 1);
-	sess_release_server(s);
 	s->srv = NULL;
-	if (s->be)
-		s->be->beconn--;
 	s->be = NULL;
 	hlp_vars_txn_end(s);
 	hlp_lua_sess_end(s);
@@ -871,7 +873,9 @@ static int sess_http_fail(struct hlp_sess *s)
 	}
 	if (s->term[0] == 's' && s->term[1] == 'D')
 		s->term[1] = 'H';
-	if (!(s->http.flags & HLP_TX_REPLIED))
+	if (!(s->http.flags & HLP_TX_REPLIED) && (st == 400 || st == 408))
+		hlp_http_error_early(s, st);
+	else if (!(s->http.flags & HLP_TX_REPLIED))
 		hlp_http_error(s, st);
 	s->http.flags &= ~HLP_TX_SRV_KA;
 	sess_http_txn_end(s);
@@ -887,7 +891,7 @@ static int sess_http_req_done(struct hlp_sess *s)
 			sess_http_txn_end(s);
 			return 1;
 		}
-		s->t_conn = s->t_est = s->h->ev.now;
+		s->t_conn = s->t_est = s->http.t_srv = s->h->ev.now;
 		s->state = HLP_SS_APPLET;
 		s->ana[1] = 0;
 		s->out[1] = 0;
@@ -922,8 +926,16 @@ static int sess_http_req(struct hlp_sess *s)
 		rc = hlp_http_req_head(s);
 		if (rc == 0) {
 			/* closed, or stopping, between two requests: quietly */
-			if (s->http.msg[0].st == HLP_HM_IDLE && ((s->side[0].fl & HLP_SD_SHUTR) || s->h->stopping))
+			if (s->http.msg[0].st == HLP_HM_IDLE && ((s->side[0].fl & HLP_SD_SHUTR) || s->h->stopping)) {
+				/* HAProxy logs a first connection closed empty as a 400 "CR" */
+				if (!s->http.ntx && (s->side[0].fl & HLP_SD_SHUTR)) {
+					hlp_sess_set_term(s, 'C', 'R');
+					s->http.status = 400;
+					hlp_sess_log(s);
+				}
+				s->logged = 1;
 				return -1;
+			}
 			return 0;
 		}
 		if (rc < 0) {
@@ -950,6 +962,7 @@ static int sess_http_req(struct hlp_sess *s)
 		}
 		if (rc == HLP_RULES_REPLIED || (s->http.flags & HLP_TX_REPLIED)) {
 			hlp_sess_set_term(s, 'L', 'R');
+			s->http.t_hdr = s->h->ev.now;
 			sess_http_txn_end(s);
 			return 1;
 		}
@@ -978,6 +991,8 @@ static int sess_http_req(struct hlp_sess *s)
 		break;
 	}
 	s->hphase = 4;
+	/* as HAProxy's TR, the request's time includes its rules */
+	s->http.t_hdr = s->h->ev.now;
 	return sess_http_req_done(s);
 }
 
@@ -1006,7 +1021,7 @@ static int sess_http_est(struct hlp_sess *s)
 		if (rc < 0) {
 			hlp_sess_set_term(s, 'P', 'R');
 			if (!(tx->flags & HLP_TX_HDR_SENT)) {
-				hlp_http_error(s, 400);
+				hlp_http_error_early(s, 400);
 				sess_http_txn_end(s);
 				return 1;
 			}
@@ -1156,6 +1171,8 @@ static void sess_process(struct hlp_sess *s)
 				if (tx->msg[1].st != HLP_HM_DONE || tx->msg[0].st != HLP_HM_DONE)
 					tx->flags |= HLP_TX_CLOSE;
 				tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+				/* as HAProxy, a service's answer is a local one */
+				hlp_sess_set_term(s, 'L', 'R');
 				sess_http_txn_end(s);
 				progress = 1;
 			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {

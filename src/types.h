@@ -466,6 +466,8 @@ struct hlp_lua_task {
 	int nargs;
 };
 
+#define HLP_LOGLEVEL_SILENT (-2) /* set-log-level silent: no log line */
+
 /* session flags */
 #define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
 #define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
@@ -544,7 +546,7 @@ struct hlp_sess {
 	const struct hlp_lua_action *svc_next; /* use-service seen: runs after the backend's rules */
 	int resp_vars;           /* the response began: req variables are gone */
 	int no_txn;              /* connection/session rules: no txn, req or res variables */
-	int loglevel;            /* txn:set_loglevel(), -1 = the default */
+	int loglevel;            /* txn:set_loglevel(), -1 = the default, HLP_LOGLEVEL_SILENT */
 	struct hlp_http_txn http; /* HTTP mode: the transaction */
 	void *applet;            /* HTTP service state (lua_http.c), NULL */
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
