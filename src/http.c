@@ -686,6 +686,7 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 	}
 	tx->msg[0].st = HLP_HM_HELD;
 	tx->msg[0].head_len = (size_t)rc;
+	hlp_http_head_parsed(s, 0);
 	tx->msg[0].flags = m->flags;
 	tx->msg[0].ver = m->ver;
 	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
@@ -702,6 +703,8 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 		}
 		m = hlp_http_head(s, 0);
 	}
+	memcpy(tx->meth, m->meth, HLP_MIN(m->meth_len, sizeof(tx->meth) - 1));
+	tx->meth[HLP_MIN(m->meth_len, sizeof(tx->meth) - 1)] = 0;
 	if (m->meth_len == 4 && memcmp(m->meth, "HEAD", 4) == 0)
 		tx->flags |= HLP_TX_HEAD;
 	if (m->meth_len == 7 && memcmp(m->meth, "CONNECT", 7) == 0)
@@ -1230,6 +1233,7 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	}
 	tx->msg[1].st = HLP_HM_HELD;
 	tx->msg[1].head_len = (size_t)rc;
+	hlp_http_head_parsed(s, 1);
 	tx->msg[1].flags = m->flags;
 	tx->msg[1].ver = m->ver;
 	/* a chunked body already here is checked before the head leaves */

@@ -65,15 +65,31 @@ HLP_PRIVATE struct hlp_h1_msg *hlp_http_head(struct hlp_sess *s, int d)
 		return NULL;
 	if (b->head + hm->head_len > b->size)
 		hlp_buf_linearize(b);
+	/* parsed already, and not changed since */
+	if (s->h->hm_s[d] == s && s->h->hm_p[d] == b->area + b->head && s->h->hm_len[d] == hm->head_len)
+		return m;
 	m->hdrs = s->h->hm_hdrs[d];
 	m->maxhdrs = HLP_HTTP_MAXHDR;
 	if (d == 0)
 		rc = hlp_h1_parse_req(b->area + b->head, hm->head_len, m);
 	else
 		rc = hlp_h1_parse_res(b->area + b->head, hm->head_len, m);
-	if (rc < 0 || (size_t)rc != hm->head_len)
+	if (rc < 0 || (size_t)rc != hm->head_len) {
+		s->h->hm_s[d] = NULL;
 		return NULL;
+	}
+	hlp_http_head_parsed(s, d);
 	return m;
+}
+
+/* h->hm[d] now holds the head held in direction <d> of <s>: remember it. */
+HLP_PRIVATE void hlp_http_head_parsed(struct hlp_sess *s, int d)
+{
+	struct hlp_buf *b = s->buf[d];
+
+	s->h->hm_s[d] = s;
+	s->h->hm_p[d] = b->area + b->head;
+	s->h->hm_len[d] = s->http.msg[d].head_len;
 }
 
 /* Whether n[0..nl) is a non-empty token (tchar of RFC 9110). */
@@ -231,6 +247,7 @@ static int hmsg_commit(struct hmsg_ctx *c)
 		rc = hlp_h1_parse_res(c->out, c->olen, &nm);
 	if (rc < 0 || (size_t)rc != c->olen)
 		return -1;
+	c->s->h->hm_s[c->d] = NULL;
 	if (hlp_buf_splice(c->b, 0, c->hlen, c->out, c->olen) < 0)
 		return -1;
 	c->s->http.msg[c->d].head_len = c->olen;

@@ -84,6 +84,12 @@ static void main_build_options(struct hlp *h)
 	printf("  sessions    : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_sess),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_sess));
+	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
+	       (unsigned long)sizeof(struct hlp_idle),
+	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));
+	printf("  HTTP rewrites : at most %lu bytes of scratch; heads parsed in place (%lu bytes)\n",
+	       (unsigned long)(2 * h->g.bufsize + 1),
+	       (unsigned long)sizeof(h->hm) + (unsigned long)sizeof(h->hm_hdrs));
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }
 

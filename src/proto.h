@@ -120,6 +120,7 @@ HLP_PRIVATE int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *s
 
 /* http_msg.c: the held head of a message, and its rewrites */
 HLP_PRIVATE struct hlp_h1_msg *hlp_http_head(struct hlp_sess *s, int d);
+HLP_PRIVATE void hlp_http_head_parsed(struct hlp_sess *s, int d);
 HLP_PRIVATE int hlp_http_hdr_add(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl);
 HLP_PRIVATE int hlp_http_hdr_del(struct hlp_sess *s, int d, const char *n, size_t nl);
 HLP_PRIVATE int hlp_http_hdr_set(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl);

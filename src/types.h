@@ -283,6 +283,7 @@ struct hlp_http_txn {
 	int srv_status;          /* status the server sent, 0 = none */
 	unsigned ntx;            /* transactions before this one on the connection */
 	char *reqline;           /* copy of the request line for the log (malloc'd), NULL */
+	char meth[32];           /* the request's method (cut at 31 bytes), for response rules */
 	uint64_t t_idle;         /* end of the previous transaction (ms) */
 	uint64_t t_req;          /* first byte of the request (ms) */
 	uint64_t t_hdr;          /* request head complete */
@@ -638,6 +639,9 @@ struct hlp {
 	struct hlp_list idle_free;
 	struct hlp_h1_msg hm[2];         /* HTTP heads parsed by hlp_http_head(), per direction */
 	struct hlp_h1_hdr hm_hdrs[2][HLP_HTTP_MAXHDR];
+	const struct hlp_sess *hm_s[2];  /* what hm[d] was parsed from: session, */
+	const char *hm_p[2];             /* head's address and length (a cache) */
+	size_t hm_len[2];
 	char *rewrite;                   /* http_msg.c: scratch for head rewrites */
 	size_t rewrite_size;
 	unsigned actconn;
