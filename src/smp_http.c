@@ -1,8 +1,10 @@
 /*
-** smp_http.c: the HTTP sample fetches (method, path, hdr, cook, status...).
-** As in HAProxy, in TCP mode they parse the channel's input when it holds
-** an HTTP/1 head: the request for the request fetches, the response for
-** res.* and status. They fail when it holds no complete, valid head.
+** smp_http.c: the HTTP sample fetches (method, path, hdr, cook, status,
+** req.body...). In HTTP mode they read the head the engine holds at the
+** start of the buffer (hlp_http_head()), and fail while none is held. As
+** in HAProxy, in TCP mode they parse the channel's input when it holds an
+** HTTP/1 head: the request for the request fetches, the response for
+** res.* and status; they fail when it holds no complete, valid head.
 */
 
 #include "int.h"
@@ -12,8 +14,6 @@
 struct smp_http {
 	struct hlp_h1_msg m;
 	struct hlp_h1_hdr hdrs[SMP_HTTP_MAXHDR];
-	const char *buf;             /* a copy of the head, in a scratch buffer */
-	size_t head_len;
 };
 
 static int http_ieq(const char *a, size_t an, const char *b, size_t bn);
@@ -40,19 +40,34 @@ static int http_authority_mismatch(const struct smp_http *hm)
 	for (e = auth; e < end && *e != '/' && *e != '?'; e++)
 		;
 	for (i = 0; i < hm->m.nhdrs; i++)
-		if (http_ieq(hm->hdrs[i].n, hm->hdrs[i].nl, "host", 4) &&
-		    !http_ieq(hm->hdrs[i].v, hm->hdrs[i].vl, auth, (size_t)(e - auth)))
+		if (http_ieq(hm->m.hdrs[i].n, hm->m.hdrs[i].nl, "host", 4) &&
+		    !http_ieq(hm->m.hdrs[i].v, hm->m.hdrs[i].vl, auth, (size_t)(e - auth)))
 			return 1;
 	return 0;
 }
 
-/* Parse the head of direction <d> into <hm>. Returns 0, or -1 when there is none. */
+/*
+** Parse the head of direction <d> into <hm>. In HTTP mode, the held head
+** (hm->m then points into the session's buffer); in TCP mode, a copy of
+** the channel's input in a scratch buffer. Returns 0, or -1 when there is
+** none.
+*/
 static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 {
-	size_t in = hlp_chn_input(s, d), size;
-	char *buf = hlp_smp_trash(s->h, &size);
+	size_t in, size;
+	char *buf;
 	int rc;
 
+	if (s->fe->mode == HLP_MODE_HTTP) {
+		struct hlp_h1_msg *m = hlp_http_head(s, d);
+
+		if (!m)
+			return -1;
+		hm->m = *m;
+		return 0;
+	}
+	in = hlp_chn_input(s, d);
+	buf = hlp_smp_trash(s->h, &size);
 	if (in > size)
 		in = size;
 	hlp_chn_copy(s, d, 0, buf, in);
@@ -62,8 +77,6 @@ static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 	rc = d ? hlp_h1_parse_res(buf, in, &hm->m) : hlp_h1_parse_req(buf, in, &hm->m);
 	if (rc <= 0)
 		return -1;
-	hm->buf = buf;
-	hm->head_len = (size_t)rc;
 	if (!d && http_authority_mismatch(hm))
 		return -1;
 	return 0;
@@ -99,7 +112,7 @@ static void http_walk(const struct smp_http *hm, const char *name, size_t nl, in
 	unsigned i;
 
 	for (i = 0; i < hm->m.nhdrs; i++) {
-		const struct hlp_h1_hdr *h = &hm->hdrs[i];
+		const struct hlp_h1_hdr *h = &hm->m.hdrs[i];
 		size_t k = 0;
 
 		if (name && !http_ieq(h->n, h->nl, name, nl))
@@ -168,9 +181,23 @@ static int http_count_cb(void *ctx, const char *v, size_t vl)
 }
 
 /*
+** The direction a header fetch reads, from its priv flags: bit 1 the
+** response; bit 2 (hdr, fhdr) the message the rules work on, as HAProxy's
+** hdr(): in HTTP mode, the response while http-response rules or actions
+** run on it, else the request (hdr_cnt stays on the request, as there).
+*/
+static int http_hdr_dir(const struct hlp_sess *s, unsigned flags)
+{
+	if (flags & 2)
+		return 1;
+	return (flags & 4) && s->fe->mode == HLP_MODE_HTTP && s->rdir == 1 &&
+	       s->http.msg[1].st == HLP_HM_HELD;
+}
+
+/*
 ** hdr/fhdr([name[,occ]]), req.* and res.*: the <occ>th value (default the
 ** last; negative counts from the end). priv bit 0: full lines (fhdr);
-** bit 1: the response.
+** bit 1: the response; bit 2: the direction the rules work on (hdr, fhdr).
 */
 static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
@@ -179,7 +206,7 @@ static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct http_occ o;
 
 	/* as HAProxy 2.6, a value needs a header name */
-	if (n == 0 || !a[0].len || http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+	if (n == 0 || !a[0].len || http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = n > 1 ? (long)a[1].sint : -1;
@@ -205,7 +232,7 @@ static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 	struct smp_http hm;
 	long cnt = 0;
 
-	if (http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+	if (http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
 		return -1;
 	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_count_cb, &cnt);
 	smp->type = HLP_SMP_SINT;
@@ -213,14 +240,24 @@ static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 	return 0;
 }
 
+/*
+** method: the request's. In HTTP mode it stays known once the request
+** head left (http-response rules), from the request line kept for the
+** log, as HAProxy keeps it in its transaction.
+*/
 static int smp_f_method(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm) == 0) {
+		http_set_str(smp, hm.m.meth, hm.m.meth_len);
+		return 0;
+	}
+	/* as HAProxy, the method stays known once the request has left */
+	if (s->fe->mode != HLP_MODE_HTTP || !s->http.meth[0])
 		return -1;
-	http_set_str(smp, hm.m.meth, hm.m.meth_len);
+	http_set_str(smp, s->http.meth, strlen(s->http.meth));
 	return 0;
 }
 
@@ -384,6 +421,36 @@ static int smp_f_status(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	return 0;
 }
 
+/*
+** req.body (binary), req.body_len, req.body_size: the request body that
+** follows the held head, de-chunked (HTTP mode only; with "option
+** http-buffer-request" the engine waits for it first). body_len is what
+** is there, at most a buffer; body_size the Content-Length, or what is
+** there for a chunked body. priv: 0 body, 1 body_len, 2 body_size.
+*/
+static int smp_f_body(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int what = (int)(uintptr_t)priv, eom;
+	const struct hlp_http_msg *rq = &s->http.msg[0];
+	size_t size, got;
+	char *out;
+
+	(void)a; (void)n;
+	if (s->fe->mode != HLP_MODE_HTTP || rq->st != HLP_HM_HELD)
+		return -1;
+	out = hlp_smp_trash(s->h, &size);
+	got = hlp_http_body_peek(s, out, size, &eom);
+	if (what == 0) {
+		smp->type = HLP_SMP_BIN;
+		smp->u.str.p = out;
+		smp->u.str.n = got;
+		return 0;
+	}
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = what == 2 && (rq->flags & HLP_H1_F_CLEN) ? (int64_t)rq->left : (int64_t)got;
+	return 0;
+}
+
 /* Append the lower-case copy of <p> to out[*o], within <size>. -1 when it does not fit. */
 static int http_put_lower(char *out, size_t size, size_t *o, const char *p, size_t n)
 {
@@ -412,7 +479,7 @@ static int smp_f_hdrs(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
-		const struct hlp_h1_hdr *h = &hm.hdrs[i];
+		const struct hlp_h1_hdr *h = &hm.m.hdrs[i];
 
 		if (http_put_lower(out, size, &o, h->n, h->nl) < 0 || o + 2 + h->vl + 2 > size)
 			return -1;
@@ -443,13 +510,13 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
-		if (o + hm.hdrs[i].nl + (i ? dl : 0) > size)
+		if (o + hm.m.hdrs[i].nl + (i ? dl : 0) > size)
 			return -1;
 		if (i) {
 			memcpy(out + o, delim, dl);
 			o += dl;
 		}
-		http_put_lower(out, size, &o, hm.hdrs[i].n, hm.hdrs[i].nl);
+		http_put_lower(out, size, &o, hm.m.hdrs[i].n, hm.m.hdrs[i].nl);
 	}
 	http_set_str(smp, out, o);
 	return 0;
@@ -521,6 +588,8 @@ static int smp_f_cook(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 #define SMP_HTTP_FULL ((const void *)(uintptr_t)1)
 #define SMP_HTTP_RES ((const void *)(uintptr_t)2)
 #define SMP_HTTP_RES_FULL ((const void *)(uintptr_t)3)
+#define SMP_HTTP_CTX ((const void *)(uintptr_t)4)
+#define SMP_HTTP_CTX_FULL ((const void *)(uintptr_t)5)
 
 static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "method", smp_f_method, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
@@ -529,9 +598,9 @@ static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "query", smp_f_query, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "url_param", smp_f_url_param, "ss", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "base", smp_f_base, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_CTX, NULL },
 	{ "req.hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_FULL, NULL },
+	{ "fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_CTX_FULL, NULL },
 	{ "req.fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_FULL, NULL },
 	{ "hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "req.hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
@@ -548,6 +617,9 @@ static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "res.fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES_FULL, NULL },
 	{ "res.ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
 	{ "status", smp_f_status, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.body", smp_f_body, "", 0, HLP_SMP_ANY, HLP_SMP_BIN, NULL, NULL },
+	{ "req.body_len", smp_f_body, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, (const void *)(uintptr_t)1, NULL },
+	{ "req.body_size", smp_f_body, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, (const void *)(uintptr_t)2, NULL },
 };
 
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n)

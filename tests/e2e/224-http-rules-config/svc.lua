@@ -1,0 +1,5 @@
+core.register_service("hs", "http", function(applet) end)
+core.register_service("ts", "tcp", function(applet) end)
+core.register_action("act", { "http-req", "http-res" }, function(txn) end)
+core.register_action("act1", { "http-req" }, function(txn, a) end, 1)
+core.register_action("tact", { "tcp-req" }, function(txn) end)
