@@ -893,9 +893,10 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 		if (p->mode == HLP_MODE_HTTP && p->tcpres)
 			hlp_warning(h, "parsing [%s:%d] : 'tcp-response content' rules of %s '%s' are ignored in HTTP mode by hlproxy; use 'http-response' rules.",
 			            p->file, p->line, p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
-		if (p->mode != HLP_MODE_HTTP && (p->httpreq || p->httpres))
-			hlp_warning(h, "parsing [%s:%d] : 'http-request'/'http-response' rules of %s '%s' need 'mode http'; they will be ignored.",
-			            p->file, p->line, p->cap & HLP_CAP_FE ? "frontend" : "backend", p->name);
+		if (p->mode != HLP_MODE_HTTP && p->httpreq)
+			hlp_warning(h, "config : 'http-request' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
+		if (p->mode != HLP_MODE_HTTP && p->httpres)
+			hlp_warning(h, "config : 'http-response' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
 

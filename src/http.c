@@ -457,10 +457,10 @@ HLP_PRIVATE int hlp_http_reply(struct hlp_sess *s, int status, const char *reaso
 	close_after = (tx->flags & HLP_TX_CLOSE) || !(tx->flags & HLP_TX_CLI_KA);
 	if (!reason)
 		reason = hlp_http_reason(status);
-	/* HAProxy's order: content-length first (none for 204 and 304), the connection header last */
+	/* HAProxy's order: content-length first (none for 204 and 1xx), the connection header last */
 	if (status == 204 || status == 304 || status < 200)
 		bl = 0;
-	n = snprintf(out, size, status == 204 || status == 304 || status < 200 ? "HTTP/1.1 %d %s\r\n" :
+	n = snprintf(out, size, status == 204 || status < 200 ? "HTTP/1.1 %d %s\r\n" :
 	             "HTTP/1.1 %d %s\r\ncontent-length: %zu\r\n", status, reason, bl);
 	len = (size_t)n;
 	if (len + hl + bl + 128 > size)
@@ -609,6 +609,7 @@ static void http_keep_reqline(struct hlp_sess *s, const struct hlp_h1_msg *m)
 }
 
 static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, size_t max, int *eom, int take);
+static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add);
 
 /*
 ** An absolute-form target whose authority differs from the Host header
@@ -713,6 +714,8 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 		tx->flags |= HLP_TX_100CONT;
 	if (http_msg_ka(m) && !(s->fe->opts & HLP_OPT_HTTPCLOSE))
 		tx->flags |= HLP_TX_CLI_KA;
+	/* as HAProxy, rules and fetches never see the hop-by-hop close/keep-alive */
+	http_set_conn_hdr(s, 0, m->ver, 0, 0);
 	return 1;
 }
 
@@ -750,10 +753,14 @@ HLP_PRIVATE int hlp_http_req_body_ready(struct hlp_sess *s)
 	return 0;
 }
 
-/* Does header list <v> (comma-separated tokens) hold more than close/keep-alive? */
-static int http_conn_other_tokens(const char *v, size_t vl)
+/*
+** What header list <v> (comma-separated tokens) holds: bit 1 tokens other
+** than close/keep-alive, bit 2 close or keep-alive.
+*/
+static int http_conn_tokens(const char *v, size_t vl)
 {
 	size_t i = 0;
+	int what = 0;
 
 	while (i < vl) {
 		size_t st, e;
@@ -768,25 +775,27 @@ static int http_conn_other_tokens(const char *v, size_t vl)
 			e--;
 		if (e == st)
 			continue;
-		if (!((e - st == 5 && strncasecmp(v + st, "close", 5) == 0) ||
-		      (e - st == 10 && strncasecmp(v + st, "keep-alive", 10) == 0)))
-			return 1;
+		if ((e - st == 5 && strncasecmp(v + st, "close", 5) == 0) ||
+		    (e - st == 10 && strncasecmp(v + st, "keep-alive", 10) == 0))
+			what |= 2;
+		else
+			what |= 1;
 	}
-	return 0;
+	return what;
 }
 
 /*
 ** Set the Connection header of the held head of direction <d> for the
 ** next hop: "close" and "keep-alive" tokens and the Keep-Alive and
 ** Proxy-Connection headers are hop-by-hop and removed (RFC 9112 section
-** 9.6); other tokens (upgrade...) stay. Then "close" is added for an
-** HTTP/1.1 hop that must close, "keep-alive" for an HTTP/1.0 hop that may
-** stay open. Returns 0 or -1 (rewrite failed).
+** 9.6); other tokens (upgrade...) stay. Then, with <add>, "close" is
+** added for an HTTP/1.1 hop that must close, "keep-alive" for an HTTP/1.0
+** hop that may stay open. Returns 0 or -1 (rewrite failed).
 */
-static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka)
+static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add)
 {
 	struct hlp_h1_msg *m = hlp_http_head(s, d);
-	int has_conn = 0, other = 0, drop = 0;
+	int has_conn = 0, other = 0, known = 0, drop = 0;
 	unsigned i;
 
 	if (!m)
@@ -795,9 +804,11 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka)
 		const struct hlp_h1_hdr *hd = &m->hdrs[i];
 
 		if (hd->nl == 10 && strncasecmp(hd->n, "connection", 10) == 0) {
+			int w = http_conn_tokens(hd->v, hd->vl);
+
 			has_conn = 1;
-			if (http_conn_other_tokens(hd->v, hd->vl))
-				other = 1;
+			other |= w & 1;
+			known |= w & 2;
 		} else if ((hd->nl == 10 && strncasecmp(hd->n, "keep-alive", 10) == 0) ||
 		           (hd->nl == 16 && strncasecmp(hd->n, "proxy-connection", 16) == 0))
 			drop = 1;
@@ -809,7 +820,7 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka)
 		if (hlp_http_hdr_del(s, d, "connection", 10) < 0)
 			return -1;
 		has_conn = 0;
-	} else if (has_conn) {
+	} else if (has_conn && (known || add)) {
 		/* keep the other tokens: rewrite the header with them only */
 		char tok[512];
 		size_t tl = 0;
@@ -845,7 +856,9 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka)
 				}
 			}
 		}
-		if (!ka && ver >= 11 && tl + 7 < sizeof(tok)) {
+		if (!add) {
+			/* as the token list was */
+		} else if (!ka && ver >= 11 && tl + 7 < sizeof(tok)) {
 			memcpy(tok + tl, ", close", 7);
 			tl += 7;
 		} else if (ka && ver < 11 && tl + 12 < sizeof(tok)) {
@@ -854,6 +867,8 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka)
 		}
 		return hlp_http_hdr_set(s, d, "connection", 10, tok, tl) < 0 ? -1 : 0;
 	}
+	if (!add || has_conn)
+		return 0;
 	if (!ka && ver >= 11)
 		return hlp_http_hdr_add(s, d, "connection", 10, "close", 5) < 0 ? -1 : 0;
 	if (ka && ver < 11)
@@ -925,7 +940,7 @@ HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s)
 	m = hlp_http_head(s, 0);
 	if (!m)
 		goto fail;
-	if (http_set_conn_hdr(s, 0, m->ver, ka) < 0 || !(m = hlp_http_head(s, 0)))
+	if (http_set_conn_hdr(s, 0, m->ver, ka, 1) < 0 || !(m = hlp_http_head(s, 0)))
 		goto fail;
 	if (ka)
 		tx->flags |= HLP_TX_SRV_KA;
@@ -1250,6 +1265,9 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	tx->srv_status = m->status;
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
+	if (!http_msg_ka(m))
+		tx->flags &= ~HLP_TX_SRV_KA;
+	http_set_conn_hdr(s, 1, m->ver, 0, 0);
 	return 1;
 srv_closed:
 	hlp_sess_set_term(s, 'S', 'H');
@@ -1281,7 +1299,7 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s)
 		tx->flags |= HLP_TX_CLOSE;
 	/* as HAProxy 2.6, a backend's httpclose closes the server side only */
 	cli_ka = (tx->flags & HLP_TX_CLI_KA) && !(tx->flags & HLP_TX_CLOSE) && !upgrade;
-	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka) < 0 || !(m = hlp_http_head(s, 1))))
+	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka, 1) < 0 || !(m = hlp_http_head(s, 1))))
 		goto fail;
 	if (!cli_ka)
 		tx->flags |= HLP_TX_CLOSE;

@@ -166,6 +166,7 @@ HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *
 
 /* rules.c */
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
+HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px);
 HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px);

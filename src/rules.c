@@ -28,8 +28,8 @@ HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 	}
 }
 
-/* "set-var(name)" or "unset-var(name)": the name, checked. NULL on error (reported). */
-static char *rules_var_name(struct cfg_ctx *c, const char *what, const char *word)
+/* "set-var(name)", "unset-var(name)"...: the name, checked. NULL on error (reported). */
+HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word)
 {
 	const char *open = strchr(word, '('), *close = open ? strchr(open, ')') : NULL;
 	char name[256], err[256];
@@ -65,7 +65,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		const char *p;
 
 		r->kind = HLP_RULE_SET_VAR;
-		r->var = rules_var_name(c, "set-var", args[i]);
+		r->var = hlp_rules_var_name(c, "set-var", args[i]);
 		if (!r->var)
 			return -1;
 		if (i + 1 >= n) {
@@ -81,7 +81,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		i += 2;
 	} else if (strncmp(args[i], "unset-var(", 10) == 0) {
 		r->kind = HLP_RULE_UNSET_VAR;
-		r->var = rules_var_name(c, "unset-var", args[i]);
+		r->var = hlp_rules_var_name(c, "unset-var", args[i]);
 		if (!r->var)
 			return -1;
 		i++;

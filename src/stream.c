@@ -267,15 +267,16 @@ HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d)
 }
 
 /*
-** Room to read into buf[d]. While an HTTP head is awaited or held,
-** tune.maxrewrite bytes stay free for the rules to add headers.
+** Room to read into buf[d]. In HTTP mode tune.maxrewrite bytes stay free,
+** as in HAProxy: what is read during a body may be the next pipelined
+** head, which the rules may need to grow.
 */
 static size_t sess_room(const struct hlp_sess *s, int d)
 {
 	const struct hlp_buf *b = s->buf[d];
 	size_t room = b ? hlp_buf_room(b) : 0, keep = s->h->g.maxrewrite;
 
-	if (b && s->fe->mode == HLP_MODE_HTTP && s->ana[d] && s->http.msg[d].st <= HLP_HM_HELD) {
+	if (b && s->fe->mode == HLP_MODE_HTTP && s->ana[d]) {
 		if (b->data + keep >= b->size)
 			return 0;
 		room = HLP_MIN(room, b->size - keep - b->data);
