@@ -615,7 +615,7 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add
 ** An absolute-form target whose authority differs from the Host header
 ** (RFC 9112 section 3.2.2): HAProxy refuses it with a 400.
 */
-static int http_auth_mismatch(const struct hlp_h1_msg *m)
+HLP_PRIVATE int hlp_http_auth_mismatch(const struct hlp_h1_msg *m)
 {
 	const char *u = m->uri, *end = m->uri + m->uri_len, *auth = NULL, *e;
 	unsigned i;
@@ -677,7 +677,7 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 			return -1;
 		}
 	}
-	if (rc > 0 && http_auth_mismatch(m))
+	if (rc > 0 && hlp_http_auth_mismatch(m))
 		rc = -1;
 	if (rc < 0) {
 		hlp_sess_set_term(s, 'P', 'R');
@@ -754,10 +754,10 @@ HLP_PRIVATE int hlp_http_req_body_ready(struct hlp_sess *s)
 }
 
 /*
-** What header list <v> (comma-separated tokens) holds: bit 1 tokens other
-** than close/keep-alive, bit 2 close or keep-alive.
+** What the Connection header list <v> (comma-separated tokens) holds:
+** HLP_CONN_T_CLOSE, HLP_CONN_T_KA and HLP_CONN_T_OTHER bits.
 */
-static int http_conn_tokens(const char *v, size_t vl)
+HLP_PRIVATE int hlp_http_conn_tokens(const char *v, size_t vl)
 {
 	size_t i = 0;
 	int what = 0;
@@ -775,11 +775,12 @@ static int http_conn_tokens(const char *v, size_t vl)
 			e--;
 		if (e == st)
 			continue;
-		if ((e - st == 5 && strncasecmp(v + st, "close", 5) == 0) ||
-		    (e - st == 10 && strncasecmp(v + st, "keep-alive", 10) == 0))
-			what |= 2;
+		if (e - st == 5 && strncasecmp(v + st, "close", 5) == 0)
+			what |= HLP_CONN_T_CLOSE;
+		else if (e - st == 10 && strncasecmp(v + st, "keep-alive", 10) == 0)
+			what |= HLP_CONN_T_KA;
 		else
-			what |= 1;
+			what |= HLP_CONN_T_OTHER;
 	}
 	return what;
 }
@@ -804,11 +805,11 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add
 		const struct hlp_h1_hdr *hd = &m->hdrs[i];
 
 		if (hd->nl == 10 && strncasecmp(hd->n, "connection", 10) == 0) {
-			int w = http_conn_tokens(hd->v, hd->vl);
+			int w = hlp_http_conn_tokens(hd->v, hd->vl);
 
 			has_conn = 1;
-			other |= w & 1;
-			known |= w & 2;
+			other |= w & HLP_CONN_T_OTHER;
+			known |= w & (HLP_CONN_T_CLOSE | HLP_CONN_T_KA);
 		} else if ((hd->nl == 10 && strncasecmp(hd->n, "keep-alive", 10) == 0) ||
 		           (hd->nl == 16 && strncasecmp(hd->n, "proxy-connection", 16) == 0))
 			drop = 1;
@@ -876,6 +877,30 @@ static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add
 	return 0;
 }
 
+/*
+** Several equal Content-Length values (in fields or a list) leave as one
+** field, as HAProxy forwards them. Returns 0 or -1 (rewrite failed).
+*/
+static int http_one_clen(struct hlp_sess *s, int d)
+{
+	struct hlp_h1_msg *m = hlp_http_head(s, d);
+	char v[24];
+	unsigned i, n = 0;
+	int list = 0;
+
+	if (!m || !(m->flags & HLP_H1_F_CLEN))
+		return m ? 0 : -1;
+	for (i = 0; i < m->nhdrs; i++)
+		if (m->hdrs[i].nl == 14 && strncasecmp(m->hdrs[i].n, "content-length", 14) == 0) {
+			n++;
+			list |= memchr(m->hdrs[i].v, ',', m->hdrs[i].vl) != NULL;
+		}
+	if (n < 2 && !list)
+		return 0;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)m->clen);
+	return hlp_http_hdr_set(s, d, "content-length", 14, v, strlen(v)) < 0 ? -1 : 0;
+}
+
 /* Is the client address inside the "except" network of option forwardfor? */
 static int http_fwdfor_excepted(const struct hlp_proxy *px, const struct sockaddr_storage *src)
 {
@@ -935,7 +960,8 @@ HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s)
 	struct hlp_h1_msg *m;
 	int ka = http_want_srv_ka(s);
 
-	if (http_add_fwdfor(s, s->fe) < 0 || (s->be && s->be != s->fe && http_add_fwdfor(s, s->be) < 0))
+	if (http_add_fwdfor(s, s->fe) < 0 || (s->be && s->be != s->fe && http_add_fwdfor(s, s->be) < 0) ||
+	    http_one_clen(s, 0) < 0)
 		goto fail;
 	m = hlp_http_head(s, 0);
 	if (!m)
@@ -1299,7 +1325,8 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s)
 		tx->flags |= HLP_TX_CLOSE;
 	/* as HAProxy 2.6, a backend's httpclose closes the server side only */
 	cli_ka = (tx->flags & HLP_TX_CLI_KA) && !(tx->flags & HLP_TX_CLOSE) && !upgrade;
-	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka, 1) < 0 || !(m = hlp_http_head(s, 1))))
+	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka, 1) < 0 || http_one_clen(s, 1) < 0 ||
+	                 !(m = hlp_http_head(s, 1))))
 		goto fail;
 	if (!cli_ka)
 		tx->flags |= HLP_TX_CLOSE;

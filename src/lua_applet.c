@@ -246,16 +246,16 @@ HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_ac
 }
 
 /*
-** Run or resume the service. Returns 1 while it runs, 0 once it is over
-** (returned, core.done(), or failed: the error is logged).
+** Resume the service coroutine of <s> ("tcp" or "http" in messages).
+** Returns 1 while it waits, 0 once it returned or called core.done(), -1
+** when it failed (the error is logged). The coroutine is released unless
+** it waits.
 */
-HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
+HLP_PRIVATE int hlp_lua_applet_resume(struct hlp_sess *s, const char *kind)
 {
 	struct hlp *h = s->h;
-	int rc, nargs = 0;
+	int rc, nargs = 0, ret = 0;
 
-	if (s->svc && s->svc->where == APP_WHERE_HTTP)
-		return hlp_lua_http_applet_step(s);
 	if (!s->run.co)
 		return 0;
 	if (!s->started) {
@@ -272,12 +272,24 @@ HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
 		char why[1024], msg[1200];
 
 		hlp_lua_failure(&s->run, rc, why, sizeof(why));
-		snprintf(msg, sizeof(msg), "Lua applet tcp '%s': %s.", s->svc->name, why);
+		snprintf(msg, sizeof(msg), "Lua applet %s '%s': %s.", kind, s->svc->name, why);
 		hlp_log_send(h, s->fe->logs, s->fe->nlogs, 3, msg);
 		hlp_alert(NULL, "%s", msg);
+		ret = -1;
 	}
 	hlp_lua_run_release(h, &s->run);
-	return 0;
+	return ret;
+}
+
+/*
+** Run or resume the service. Returns 1 while it runs, 0 once it is over
+** (returned, core.done(), or failed: the error is logged).
+*/
+HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
+{
+	if (s->svc && s->svc->where == APP_WHERE_HTTP)
+		return hlp_lua_http_applet_step(s);
+	return hlp_lua_applet_resume(s, "tcp") > 0;
 }
 
 HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)

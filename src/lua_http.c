@@ -66,18 +66,6 @@ static int lhttp_is_target(const char *p, size_t n)
 	return 1;
 }
 
-/* Push <n> bytes at <p> lower-cased. */
-static void lhttp_push_lower(lua_State *L, const char *p, size_t n)
-{
-	luaL_Buffer b;
-	char *o = luaL_buffinitsize(L, &b, n);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		o[i] = (char)tolower((unsigned char)p[i]);
-	luaL_pushresultsize(&b, n);
-}
-
 /*
 ** Push the headers of <m> as HAProxy gives them: a table from the
 ** lower-cased name to the values in order, indexed from 0. Raises only
@@ -92,7 +80,7 @@ HLP_PRIVATE void hlp_lua_http_push_headers(lua_State *L, const struct hlp_h1_msg
 		const struct hlp_h1_hdr *hd = &m->hdrs[i];
 		lua_Integer at = 0;
 
-		lhttp_push_lower(L, hd->n, hd->nl);
+		hlp_lua_push_lower(L, hd->n, hd->nl);
 		lua_pushvalue(L, -1);
 		if (lua_rawget(L, -3) == LUA_TTABLE)
 			at = (lua_Integer)lua_rawlen(L, -1) + 1;
@@ -453,28 +441,6 @@ static int lhttp_name_is(const char *n, size_t nl, const char *lit)
 	return nl == strlen(lit) && strncasecmp(n, lit, nl) == 0;
 }
 
-/* Does the comma-separated list <v, vl> hold the token "close"? */
-static int lhttp_has_close(const char *v, size_t vl)
-{
-	size_t i = 0;
-
-	while (i < vl) {
-		size_t st, e;
-
-		while (i < vl && (v[i] == ',' || v[i] == ' ' || v[i] == '\t'))
-			i++;
-		st = i;
-		while (i < vl && v[i] != ',')
-			i++;
-		e = i;
-		while (e > st && (v[e - 1] == ' ' || v[e - 1] == '\t'))
-			e--;
-		if (e - st == 5 && strncasecmp(v + st, "close", 5) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Parse a content-length value: 0 and the length, or -1. */
 static int lhttp_parse_clen(const char *v, size_t vl, uint64_t *out)
 {
@@ -518,7 +484,7 @@ static void lhttp_head_fields(lua_State *L, int list, luaL_Buffer *b, struct lht
 			app->fl |= LHTTP_CLEN;
 			app->clen = cl;
 		} else if (lhttp_name_is(nm, nl, "connection")) {
-			*close |= lhttp_has_close(v, vl);
+			*close |= (hlp_http_conn_tokens(v, vl) & HLP_CONN_T_CLOSE) != 0;
 		} else if (!lhttp_name_is(nm, nl, "transfer-encoding")) {
 			size_t k;
 
@@ -1158,33 +1124,17 @@ static int lhttp_finish(struct hlp_sess *s, struct lhttp_app *app)
 */
 HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s)
 {
-	struct hlp *h = s->h;
 	struct lhttp_app *app = s->applet;
-	int rc, nargs = 0;
+	int rc;
 
 	if (!app)
 		return 0;
 	if (s->run.co) {
-		if (!s->started) {
-			s->started = 1;
-			nargs = 1;
-		} else if (s->run.wake > h->ev.now && !(s->run.flags & HLP_RUN_EVWAIT))
+		rc = hlp_lua_applet_resume(s, "http");
+		if (rc > 0)
 			return 1;
-		rc = hlp_lua_resume(h, &s->run, nargs);
-		if (rc == LUA_YIELD && !(s->run.flags & HLP_RUN_DONE)) {
-			lua_settop(s->run.co, 0);
-			return 1;
-		}
-		if (rc != LUA_OK && rc != LUA_YIELD && !hlp_lua_is_done(s->run.co)) {
-			char why[1024], msg[1200];
-
-			hlp_lua_failure(&s->run, rc, why, sizeof(why));
-			snprintf(msg, sizeof(msg), "Lua applet http '%s': %s.", s->svc->name, why);
-			hlp_log_send(h, s->fe->logs, s->fe->nlogs, 3, msg);
-			hlp_alert(NULL, "%s", msg);
+		if (rc < 0)
 			app->fl |= LHTTP_FAILED;
-		}
-		hlp_lua_run_release(h, &s->run);
 	}
 	return lhttp_finish(s, app);
 }

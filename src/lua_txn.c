@@ -92,7 +92,7 @@ static int ltxn_close(lua_State *L)
 }
 
 /* Push <n> bytes at <p> lower-cased. */
-static void ltxn_push_lower(lua_State *L, const char *p, size_t n)
+HLP_PRIVATE void hlp_lua_push_lower(lua_State *L, const char *p, size_t n)
 {
 	luaL_Buffer b;
 	char *o = luaL_buffinitsize(L, &b, n);
@@ -150,7 +150,7 @@ static int ltxn_reply_field(lua_State *L, int lines, int n)
 			lua_pop(L, 1);
 			return -1;
 		}
-		ltxn_push_lower(L, nm, nl);
+		hlp_lua_push_lower(L, nm, nl);
 		lua_pushliteral(L, ": ");
 		lua_pushvalue(L, -3);
 		lua_pushliteral(L, "\r\n");

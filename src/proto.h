@@ -137,6 +137,8 @@ HLP_PRIVATE int hlp_http_reply_raw(struct hlp_sess *s, const char *resp, size_t 
 HLP_PRIVATE void hlp_http_error(struct hlp_sess *s, int status);
 HLP_PRIVATE void hlp_http_error_early(struct hlp_sess *s, int status);
 HLP_PRIVATE const char *hlp_http_reason(int status);
+HLP_PRIVATE int hlp_http_conn_tokens(const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_auth_mismatch(const struct hlp_h1_msg *m);
 HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, int *eom);
 HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom);
 HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
@@ -238,6 +240,7 @@ HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
 
 /* lua_txn.c */
 HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_push_lower(lua_State *L, const char *p, size_t n);
 HLP_PRIVATE int hlp_lua_set_priv(lua_State *L);
 HLP_PRIVATE int hlp_lua_get_priv(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
@@ -258,6 +261,7 @@ HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_applet_resume(struct hlp_sess *s, const char *kind);
 HLP_PRIVATE void hlp_lua_applet_register(lua_State *L);
 
 /* hlp.c */

@@ -19,34 +19,6 @@ struct smp_http {
 static int http_ieq(const char *a, size_t an, const char *b, size_t bn);
 
 /*
-** An absolute-form request target whose authority is not the Host
-** header's value: HAProxy refuses such a request (RFC 9112 section 3.2.2).
-*/
-static int http_authority_mismatch(const struct smp_http *hm)
-{
-	const char *u = hm->m.uri, *auth, *end = hm->m.uri + hm->m.uri_len, *e;
-	unsigned i;
-
-	if (!hm->m.uri_len || u[0] == '/' || u[0] == '*')
-		return 0;
-	auth = NULL;
-	for (e = u; e + 2 < end; e++)
-		if (e[0] == ':' && e[1] == '/' && e[2] == '/') {
-			auth = e + 3;
-			break;
-		}
-	if (!auth)
-		return 0;
-	for (e = auth; e < end && *e != '/' && *e != '?'; e++)
-		;
-	for (i = 0; i < hm->m.nhdrs; i++)
-		if (http_ieq(hm->m.hdrs[i].n, hm->m.hdrs[i].nl, "host", 4) &&
-		    !http_ieq(hm->m.hdrs[i].v, hm->m.hdrs[i].vl, auth, (size_t)(e - auth)))
-			return 1;
-	return 0;
-}
-
-/*
 ** Parse the head of direction <d> into <hm>. In HTTP mode, the held head
 ** (hm->m then points into the session's buffer); in TCP mode, a copy of
 ** the channel's input in a scratch buffer. Returns 0, or -1 when there is
@@ -77,7 +49,7 @@ static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 	rc = d ? hlp_h1_parse_res(buf, in, &hm->m) : hlp_h1_parse_req(buf, in, &hm->m);
 	if (rc <= 0)
 		return -1;
-	if (!d && http_authority_mismatch(hm))
+	if (!d && hlp_http_auth_mismatch(&hm->m))
 		return -1;
 	return 0;
 }

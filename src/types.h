@@ -265,6 +265,11 @@ struct hlp_http_msg {
 	uint64_t body;           /* payload bytes forwarded (without chunk framing) */
 };
 
+/* hlp_http_conn_tokens() */
+#define HLP_CONN_T_CLOSE 1
+#define HLP_CONN_T_KA    2
+#define HLP_CONN_T_OTHER 4
+
 /* hlp_http_txn.flags */
 #define HLP_TX_CLI_KA    0x0001u  /* the client connection may carry another request */
 #define HLP_TX_SRV_KA    0x0002u  /* the server connection may be reused */
