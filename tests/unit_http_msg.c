@@ -59,6 +59,7 @@ static void load_n(int d, const char *head, size_t hl, const char *body, size_t 
 	b->data = hl + bl;
 	S.buf[d] = b;
 	S.http.msg[d].st = HLP_HM_HELD;
+	H.hm_s[d] = NULL;      /* a new head, as the engine announces one */
 	S.http.msg[d].head_len = hl;
 }
 
@@ -185,6 +186,7 @@ static void test_head(void)
 	S.http.msg[0].st = HLP_HM_BODY;
 	CHECK(hlp_http_head(&S, 0) == NULL);
 	S.http.msg[0].st = HLP_HM_HELD;
+	H.hm_s[0] = NULL;
 	S.http.msg[0].head_len = sizeof(req) - 2;     /* not the head's length */
 	CHECK(hlp_http_head(&S, 0) == NULL);
 	S.http.msg[0].head_len = sizeof(req);         /* one body byte too many */
@@ -282,6 +284,7 @@ static void test_add(void)
 	S.http.msg[0].st = HLP_HM_BODY;
 	CHECK(add(0, "X", "1") == -1 && B[0].data == 18);
 	S.http.msg[0].st = HLP_HM_HELD;
+	H.hm_s[0] = NULL;
 }
 
 /* HLP_HTTP_MAXHDR fields at most: the one more is refused. */
