@@ -603,6 +603,10 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 				hlp_cfg_err(c, "'option %s %s' is not implemented yet in hlproxy.", args[1], args[2]);
 				return -1;
 			}
+			if (neg && (cfg_options[i].bit & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) {
+				hlp_cfg_err(c, "negation/default is not supported for option '%s'.", args[1]);
+				return -1;
+			}
 			if (neg)
 				p->opts &= ~cfg_options[i].bit;
 			else
@@ -911,6 +915,9 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 				hlp_warning(h, "config : missing timeouts for %s '%s'. | While not properly invalid, you will certainly encounter various problems | with such a configuration. To fix this, please ensure that all following | timeouts are set to a non-zero value: 'client', 'connect', 'server'.",
 				            p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
 		}
+		if ((p->cap & HLP_CAP_FE) && !p->nlogs &&
+		    (p->logformat || (p->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))))
+			hlp_warning(h, "config : log format ignored for proxy '%s' since it has no log address.", p->name);
 		if ((p->cap & HLP_CAP_FE) && p->logformat) {
 			char err[256];
 
