@@ -128,3 +128,83 @@ greet_server() {
 	bg socat TCP-LISTEN:"$1",bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo $2; exec cat"
 	wait_port "$1" 5 || fail "server $2 did not start"
 }
+
+# start_origin PORT LOGFILE [extra args]: tests/origin.py on PORT (HTTP/1.1
+# origin, see its header), log in LOGFILE; its PID is in $ORIGIN_PID.
+start_origin() {
+	local port=$1 log=$2
+	shift 2
+	bg python3 "$TOP/tests/origin.py" "$port" --log "$log" "$@"
+	ORIGIN_PID=$LAST_PID
+	wait_port "$port" 10 || fail "origin did not listen on $port"
+}
+
+# is_haproxy: true when the binary under test is HAProxy itself (the
+# reference: HLP=/usr/sbin/haproxy runs a case against HAProxy 2.6).
+is_haproxy() {
+	case "$(basename "$HLP")" in haproxy*) return 0 ;; esac
+	return 1
+}
+
+# http_raw PORT [SECONDS] [shut]: a raw TCP client. Sends stdin as it is to
+# 127.0.0.1:PORT (all at once), then prints every byte received until the
+# peer closes or SECONDS (default 5) pass; with "shut", half-closes after
+# sending. Exit status 0 when the peer closed, 3 on timeout, 2 when it
+# could not connect. The time it took is in $T/.raw_ms.
+http_raw() {
+	python3 -c '
+import socket, sys, time
+port, wait, shut = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3] == "shut"
+data = sys.stdin.buffer.read()
+t0 = time.time()
+try:
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+except OSError:
+    sys.exit(2)
+rc = 3
+try:
+    s.sendall(data)
+    if shut:
+        s.shutdown(socket.SHUT_WR)
+    end = t0 + wait
+    while True:
+        left = end - time.time()
+        if left <= 0:
+            break
+        s.settimeout(left)
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            break
+        except ConnectionResetError:
+            rc = 0
+            break
+        if not d:
+            rc = 0
+            break
+        sys.stdout.buffer.write(d)
+        sys.stdout.buffer.flush()
+finally:
+    open(sys.argv[4], "w").write("%d\n" % ((time.time() - t0) * 1000))
+sys.exit(rc)
+' "$1" "${2:-5}" "${3:-}" "$T/.raw_ms"
+}
+
+# wait_grep COUNT PATTERN FILE [SECONDS]: wait until PATTERN (grep -E)
+# matches at least COUNT lines of FILE (default 5 s); 1 on timeout.
+wait_grep() {
+	local n=$1 pat=$2 file=$3 tries=$(( ${4:-5} * 20 ))
+	while [ $tries -gt 0 ]; do
+		[ "$(grep -cE -- "$pat" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# count_grep PATTERN FILE: how many lines of FILE match PATTERN (grep -E).
+count_grep() {
+	local n
+	n=$(grep -cE -- "$1" "$2" 2>/dev/null)
+	echo "${n:-0}"
+}

@@ -2,30 +2,48 @@
 # tools/bench.sh: figures, not tests. Prints the stripped size of hlproxy,
 # its idle RSS with the hello-world config, and TCP forwarding throughput
 # next to HAProxy (Debian's haproxy package, if installed) with the same
-# configuration, and Lua TCP services and actions (connections/s).
+# configuration, Lua TCP services and actions (connections/s), and HTTP
+# requests/s (keep-alive GET forwarded, through an http-request lua action,
+# and answered by a Lua HTTP service).
 # Loopback only; everything started is stopped by PID.
 #   tools/bench.sh [MB per stream, default 2000] [parallel streams, default 4]
+# Environment:
+#   ONLY=size,tcp,lua,http   the sections to run (default: all)
+#   HLP_BIN=path             the hlproxy binary to measure (default: build
+#                            ./hlproxy with make)
+#   HAPROXY=path             the HAProxy to compare with
+#   HTTP_SECS, HTTP_CONNS    HTTP: seconds per figure (5), connections (16)
 set -u
 cd "$(dirname "$0")/.."
 MB=${1:-2000}
 PAR=${2:-4}
 HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
+ONLY=${ONLY:-size,tcp,lua,http}
 T=$(mktemp -d)
 PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
 
-port() { echo $(( 30000 + RANDOM % 20000 )); }
+# below the kernel's range for outgoing connections, which a client socket could hold
+port() { echo $(( 20000 + RANDOM % 12000 )); }
 waitp() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
 
-make -s hlproxy hlproxy-size >/dev/null || exit 1
+if [ -n "${HLP_BIN:-}" ]; then
+	HLP=$(cd "$(dirname "$HLP_BIN")" && pwd)/$(basename "$HLP_BIN")
+else
+		HLP=$(pwd)/hlproxy
+fi
+HA_NAME="haproxy $([ -x "$HAPROXY" ] && "$HAPROXY" -v | head -1 | awk '{print $3}')"
+
+if want size; then
 echo "== size"
-echo "hlproxy (-O2 -g, not stripped): $(stat -c %s hlproxy) bytes"
-echo "hlproxy-size (-Os, gc-sections, stripped): $(stat -c %s hlproxy-size) bytes"
-cp hlproxy "$T/h" && strip "$T/h" && echo "hlproxy (-O2, stripped): $(stat -c %s "$T/h") bytes"
+echo "hlproxy (-O2 -g, not stripped): $(stat -c %s "$HLP") bytes"
+[ -z "${HLP_BIN:-}" ] && echo "hlproxy-size (-Os, gc-sections, stripped): $(stat -c %s hlproxy-size) bytes"
+cp "$HLP" "$T/h" && strip "$T/h" && echo "hlproxy (-O2, stripped): $(stat -c %s "$T/h") bytes"
 [ -x "$HAPROXY" ] && cp "$HAPROXY" "$T/ha" && strip "$T/ha" 2>/dev/null && echo "haproxy $($HAPROXY -v | head -1 | awk '{print $3}') (stripped): $(stat -c %s "$T/ha") bytes"
 
 echo "== idle RSS with examples/hello_world.conf"
-(cd examples && ../hlproxy -f hello_world.conf) >/dev/null 2>&1 &
+(cd examples && "$HLP" -f hello_world.conf) >/dev/null 2>&1 &
 p=$!; PIDS="$PIDS $p"; waitp 10001; sleep 0.5
 echo "hlproxy: $(awk '/VmRSS/{print $2, $3}' /proc/$p/status) (VmSize $(awk '/VmSize/{print $2, $3}' /proc/$p/status); arena reserved, untouched pages not resident)"
 kill $p; wait $p 2>/dev/null
@@ -39,6 +57,9 @@ if [ -x "$HAPROXY" ]; then
 	kill $p; wait $p 2>/dev/null
 fi
 
+fi
+
+if want tcp; then
 SRV=$(port); FE=$((SRV + 1))
 socat TCP-LISTEN:$SRV,bind=127.0.0.1,reuseaddr,fork SYSTEM:"head -c ${MB}000000 /dev/zero" 2>/dev/null &
 PIDS="$PIDS $!"
@@ -86,15 +107,16 @@ measure() {   # name binary-args...
 }
 
 echo "== TCP forwarding throughput (loopback, socat source and sink)"
-measure hlproxy ./hlproxy -db
-[ -x "$HAPROXY" ] && measure "haproxy $($HAPROXY -v | head -1 | awk '{print $3}')" "$HAPROXY" -db
+measure hlproxy "$HLP" -db
+[ -x "$HAPROXY" ] && measure "$HA_NAME" "$HAPROXY" -db
+fi
 
 # Lua in TCP mode: a service answering one line per connection, and an
 # action rewriting the request line in front of a Lua echo service. The
 # client (python3) opens CONNS connections per worker, WORKERS at once.
 CONNS=${CONNS:-2000}
 WORKERS=${WORKERS:-4}
-if command -v python3 >/dev/null; then
+if want lua && command -v python3 >/dev/null; then
 	SVC=$(port); ACT=$((SVC + 1)); ECHO=$((SVC + 2))
 	cat >"$T/tcp.lua" <<'LUA'
 core.register_service("hello", "tcp", function(applet)
@@ -170,6 +192,143 @@ PY
 		kill $p; wait $p 2>/dev/null
 	}
 	echo "== Lua in TCP mode (connections/s, $WORKERS workers x $CONNS connections)"
-	lua_measure hlproxy ./hlproxy -db
-	[ -x "$HAPROXY" ] && lua_measure "haproxy $($HAPROXY -v | head -1 | awk '{print $3}')" "$HAPROXY" -db
+	lua_measure hlproxy "$HLP" -db
+	[ -x "$HAPROXY" ] && lua_measure "$HA_NAME" "$HAPROXY" -db
+fi
+
+# HTTP mode: requests/s of keep-alive GETs, HTTP_CONNS connections for
+# HTTP_SECS seconds each, (1) forwarded to an origin, (2) through an
+# http-request lua action to that origin, (3) answered by a Lua HTTP
+# service; hlproxy, then HAProxy (nbthread 1) on the same configuration.
+# The origin is an HAProxy with nbthread 2 answering with http-request
+# return (hlproxy when HAProxy is missing), fast enough not to be the
+# bottleneck. The client is wrk when installed (apt-get install wrk), else
+# a python3 keep-alive client in several processes, much slower: its
+# figures are bounded by the client.
+if want http; then
+	HTTP_SECS=${HTTP_SECS:-5}
+	HTTP_CONNS=${HTTP_CONNS:-16}
+	ORIG=$(port); HF=$((ORIG + 1)); HA=$((ORIG + 2)); HS=$((ORIG + 3))
+	cat >"$T/http.lua" <<'LUA'
+core.register_action("bench", { "http-req" }, function(txn)
+	txn.http:req_set_header("x-bench", "1")
+end)
+core.register_service("hello", "http", function(applet)
+	local body = "hello world\n"
+	applet:set_status(200)
+	applet:add_header("content-type", "text/plain")
+	applet:add_header("content-length", tostring(#body))
+	applet:start_response()
+	applet:send(body)
+end)
+LUA
+	cat >"$T/origin.conf" <<CONF
+global
+    maxconn 1024
+    nbthread 2
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+listen origin
+    bind 127.0.0.1:$ORIG
+    http-request return status 200 content-type text/plain string "hello world"
+CONF
+	cat >"$T/http.conf" <<CONF
+global
+    maxconn 1024
+    nbthread 1
+    lua-load $T/http.lua
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+listen forward
+    bind 127.0.0.1:$HF
+    server o 127.0.0.1:$ORIG
+listen action
+    bind 127.0.0.1:$HA
+    http-request lua.bench
+    server o 127.0.0.1:$ORIG
+listen service
+    bind 127.0.0.1:$HS
+    http-request use-service lua.hello
+CONF
+	cat >"$T/hclient.py" <<'PY'
+# python3 hclient.py PORT CONNS SECS: keep-alive GET / on CONNS connections
+# (one process each) for SECS seconds; prints "requests/s errors"
+import multiprocessing, socket, sys, time
+port, conns, secs = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+REQ = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
+def work(q):
+    n = err = 0
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    buf = b""
+    end = time.time() + secs
+    while time.time() < end:
+        s.sendall(REQ)
+        while True:
+            i = buf.find(b"\r\n\r\n")
+            if i >= 0:
+                head = buf[:i].lower()
+                j = head.find(b"content-length:")
+                cl = int(head[j + 15:].split(b"\r\n")[0]) if j >= 0 else 0
+                if len(buf) >= i + 4 + cl:
+                    if not head.startswith(b"http/1.1 200"):
+                        err += 1
+                    buf = buf[i + 4 + cl:]
+                    break
+            d = s.recv(65536)
+            if not d:
+                q.put((n, err + 1)); return
+            buf += d
+        n += 1
+    q.put((n, err))
+q = multiprocessing.Queue()
+ps = [multiprocessing.Process(target=work, args=(q,)) for _ in range(conns)]
+t0 = time.time()
+for p in ps: p.start()
+res = [q.get() for _ in ps]
+for p in ps: p.join()
+print("%.0f %d" % (sum(r[0] for r in res) / secs, sum(r[1] for r in res)))
+PY
+	# rps PORT: "<requests/s> <errors>" with wrk, else the python client
+	rps() {
+		if command -v wrk >/dev/null; then
+			wrk -t1 -c"$HTTP_CONNS" -d"${HTTP_SECS}s" "http://127.0.0.1:$1/" >"$T/wrk.out" 2>&1
+			awk '/^Requests\/sec:/ {r = $2} /^ *Non-2xx/ {e += $NF}
+			     /^ *Socket errors:/ {gsub(/[^0-9 ]/, ""); for (i = 1; i <= NF; i++) e += $i}
+			     END {printf "%.0f %d\n", r, e}' "$T/wrk.out"
+		else
+			python3 "$T/hclient.py" "$1" "$HTTP_CONNS" "$HTTP_SECS"
+		fi
+	}
+	errs() { [ "${1:-0}" = 0 ] || echo " ($1 errors)"; }
+	http_measure() {   # name binary
+		local name=$1 p r e
+		"$2" -db -f "$T/http.conf" >"$T/http.log" 2>&1 &
+		p=$!; PIDS="$PIDS $p"
+		if ! waitp $HF || ! waitp $HS; then echo "$name: did not start: $(head -3 "$T/http.log")"; kill $p 2>/dev/null; return; fi
+		read -r r e < <(rps $HF); echo "$name: forward to the origin: $r requests/s$(errs "$e")"
+		read -r r e < <(rps $HA); echo "$name: http-request lua.bench: $r requests/s$(errs "$e")"
+		read -r r e < <(rps $HS); echo "$name: use-service lua.hello: $r requests/s$(errs "$e")"
+		echo "$name: CPU used by the proxy: $(awk '{print $14 + $15}' /proc/$p/stat) ticks"
+		kill $p; wait $p 2>/dev/null
+	}
+	if [ -x "$HAPROXY" ]; then
+		"$HAPROXY" -db -f "$T/origin.conf" >/dev/null 2>&1 &
+	else
+		sed 's/nbthread 2/nbthread 1/' "$T/origin.conf" >"$T/origin1.conf"
+		"$HLP" -db -f "$T/origin1.conf" >/dev/null 2>&1 &
+	fi
+	PIDS="$PIDS $!"
+	waitp $ORIG || echo "the origin did not start"
+	if command -v wrk >/dev/null; then client="wrk -t1 -c$HTTP_CONNS -d${HTTP_SECS}s"; else client="python3 keep-alive client, $HTTP_CONNS processes, ${HTTP_SECS} s (install wrk for real figures)"; fi
+	echo "== HTTP keep-alive GET (requests/s; client: $client; $(nproc) CPUs)"
+	read -r r e < <(rps $ORIG); echo "origin alone: $r requests/s"
+	http_measure hlproxy "$HLP"
+	[ -x "$HAPROXY" ] && http_measure "$HA_NAME (nbthread 1)" "$HAPROXY"
 fi
