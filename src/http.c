@@ -1325,6 +1325,9 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s)
 		tx->flags |= HLP_TX_CLOSE;
 	/* as HAProxy 2.6, a backend's httpclose closes the server side only */
 	cli_ka = (tx->flags & HLP_TX_CLI_KA) && !(tx->flags & HLP_TX_CLOSE) && !upgrade;
+	/* as HAProxy, a 204 carries no Content-Length */
+	if (m->status == 204 && (m->flags & HLP_H1_F_CLEN) && hlp_http_hdr_del(s, 1, "content-length", 14) < 0)
+		goto fail;
 	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka, 1) < 0 || http_one_clen(s, 1) < 0 ||
 	                 !(m = hlp_http_head(s, 1))))
 		goto fail;
