@@ -189,7 +189,8 @@ enum hlp_mode { HLP_MODE_TCP, HLP_MODE_HTTP };
 enum hlp_lb { HLP_LB_RR, HLP_LB_LC, HLP_LB_FIRST, HLP_LB_SOURCE };
 enum hlp_tmo {
 	HLP_TMO_CLIENT, HLP_TMO_SERVER, HLP_TMO_CONNECT, HLP_TMO_TUNNEL,
-	HLP_TMO_CLIENT_FIN, HLP_TMO_SERVER_FIN, HLP_TMO_QUEUE, HLP_TMO_COUNT
+	HLP_TMO_CLIENT_FIN, HLP_TMO_SERVER_FIN, HLP_TMO_QUEUE,
+	HLP_TMO_HTTP_REQ, HLP_TMO_HTTP_KA, HLP_TMO_COUNT
 };
 #define HLP_TMO_NONE (-1)
 
@@ -207,6 +208,36 @@ enum hlp_tmo {
 #define HLP_OPT_SRVKA       0x0080u
 #define HLP_OPT_NOLINGER    0x0100u
 #define HLP_OPT_ALLBACKUPS  0x0200u
+#define HLP_OPT_HTTP_SCLOSE 0x0400u /* option http-server-close */
+#define HLP_OPT_HTTPCLOSE   0x0800u /* option httpclose */
+#define HLP_OPT_HTTP_BUFREQ 0x1000u /* option http-buffer-request */
+#define HLP_OPT_FORWARDFOR  0x2000u /* option forwardfor */
+#define HLP_OPT_HTTP_KA     0x4000u /* option http-keep-alive (the default) */
+
+/* http-reuse */
+enum hlp_reuse { HLP_REUSE_SAFE, HLP_REUSE_NEVER, HLP_REUSE_AGGRESSIVE, HLP_REUSE_ALWAYS };
+
+/* The HTTP errors hlproxy can produce itself, in HAProxy's order. */
+enum hlp_http_err {
+	HLP_HTTP_ERR_200, HLP_HTTP_ERR_400, HLP_HTTP_ERR_401, HLP_HTTP_ERR_403,
+	HLP_HTTP_ERR_404, HLP_HTTP_ERR_405, HLP_HTTP_ERR_407, HLP_HTTP_ERR_408,
+	HLP_HTTP_ERR_410, HLP_HTTP_ERR_413, HLP_HTTP_ERR_425, HLP_HTTP_ERR_429,
+	HLP_HTTP_ERR_500, HLP_HTTP_ERR_501, HLP_HTTP_ERR_502, HLP_HTTP_ERR_503,
+	HLP_HTTP_ERR_504, HLP_HTTP_ERR_COUNT
+};
+
+/*
+** An idle server connection kept for reuse (http-reuse): watched for the
+** server closing it, purged after a delay. Slots come from a fixed array.
+*/
+struct hlp_idle {
+	struct hlp_fdh fdh;
+	struct hlp_list link;    /* server's idle list, or the free list */
+	struct hlp_server *srv;
+	struct hlp_sess *owner;  /* the session that made it, NULL once it left */
+	struct hlp_timer tmr;    /* purge */
+	struct hlp *h;
+};
 
 struct hlp_server {
 	char *name;
@@ -221,6 +252,8 @@ struct hlp_server {
 	int cur_wgt;             /* smooth weighted round-robin state */
 	int backup, disabled;
 	struct hlp_proxy *be;
+	struct hlp_list idle;    /* struct hlp_idle: connections kept for reuse */
+	unsigned nidle;
 };
 
 struct hlp_listener {
@@ -237,7 +270,8 @@ struct hlp_listener {
 
 enum hlp_rule_kind {
 	HLP_RULE_LUA_FN, HLP_RULE_LUA_ACT, HLP_RULE_ACCEPT, HLP_RULE_REJECT,
-	HLP_RULE_SET_VAR, HLP_RULE_UNSET_VAR, HLP_RULE_SERVICE
+	HLP_RULE_SET_VAR, HLP_RULE_UNSET_VAR, HLP_RULE_SERVICE,
+	HLP_RULE_HTTP            /* an http-request/http-response action of http_rules.c */
 };
 
 /* what hlp_rules_run() says */
@@ -245,6 +279,7 @@ enum hlp_rule_kind {
 #define HLP_RULES_WAIT    1
 #define HLP_RULES_REJECT  2
 #define HLP_RULES_SERVICE 3
+#define HLP_RULES_REPLIED 4      /* an HTTP rule answered the client itself (deny, return, redirect) */
 
 /* A "tcp-request content" or "tcp-response content" rule. */
 struct hlp_rule {
@@ -258,6 +293,9 @@ struct hlp_rule {
 	char **args;
 	char *file;
 	int line;
+	int act;                 /* HLP_RULE_HTTP: which action (http_rules.c) */
+	void *priv;              /* HLP_RULE_HTTP: its parsed arguments */
+	void (*priv_free)(void *priv);
 	struct hlp_rule *next;
 };
 
@@ -297,6 +335,67 @@ struct hlp_h1_msg {
 	uint64_t clen;           /* with HLP_H1_F_CLEN; at most INT64_MAX */
 	const char *err;         /* on -1: what is wrong (static string) */
 	size_t err_pos;          /* on -1: offset of the offending byte */
+};
+
+#define HLP_HTTP_MAXHDR 101     /* HAProxy's default tune.http.maxhdr */
+
+/* Where an HTTP message of a transaction is (one per direction). */
+enum hlp_hm_state {
+	HLP_HM_IDLE,             /* nothing received yet */
+	HLP_HM_HEAD,             /* receiving the head */
+	HLP_HM_HELD,             /* head parsed and held at the start of the buffer (out[d] == 0):
+	                          * rules and services see it, it is not forwarded yet */
+	HLP_HM_BODY,             /* Content-Length body: <left> bytes to go */
+	HLP_HM_CSIZE,            /* chunked: a chunk-size line is expected */
+	HLP_HM_CDATA,            /* chunked: <left> bytes of chunk data to go */
+	HLP_HM_CCRLF,            /* chunked: the CRLF after the data is expected */
+	HLP_HM_TRAILERS,         /* chunked: trailers after the last chunk */
+	HLP_HM_TUNNEL,           /* until close: close-delimited body, upgrade, CONNECT */
+	HLP_HM_DONE              /* complete */
+};
+
+/* The state of one HTTP message; the head itself stays in the buffer. */
+struct hlp_http_msg {
+	enum hlp_hm_state st;
+	unsigned flags;          /* HLP_H1_F_* of the head */
+	int ver;                 /* 10 or 11 */
+	size_t head_len;         /* while HELD: the head's length at the buffer start */
+	uint64_t left;           /* body or chunk bytes still to forward */
+	uint64_t body;           /* payload bytes forwarded (without chunk framing) */
+};
+
+/* hlp_http_conn_tokens() */
+#define HLP_CONN_T_CLOSE 1
+#define HLP_CONN_T_KA    2
+#define HLP_CONN_T_OTHER 4
+
+/* hlp_http_txn.flags */
+#define HLP_TX_CLI_KA    0x0001u  /* the client connection may carry another request */
+#define HLP_TX_SRV_KA    0x0002u  /* the server connection may be reused */
+#define HLP_TX_HEAD      0x0004u  /* a HEAD request: the response has no body */
+#define HLP_TX_REPLIED   0x0008u  /* hlproxy answered itself (error, rule, service) */
+#define HLP_TX_CONNECT   0x0010u  /* a CONNECT request */
+#define HLP_TX_100CONT   0x0020u  /* the request expects 100-continue */
+#define HLP_TX_CLOSE     0x0040u  /* close the client connection after this response */
+#define HLP_TX_HDR_SENT  0x0080u  /* the response head left for the client */
+
+/* One HTTP transaction of a session (reset for each request). */
+struct hlp_http_txn {
+	struct hlp_http_msg msg[2];  /* request, response */
+	unsigned flags;          /* HLP_TX_* */
+	int status;              /* status sent to the client, 0 = none yet */
+	int srv_status;          /* status the server sent, 0 = none */
+	unsigned ntx;            /* transactions before this one on the connection */
+	char *reqline;           /* copy of the request line for the log (malloc'd), NULL */
+	char meth[32];           /* the request's method (cut at 31 bytes), for response rules */
+	uint64_t t_idle;         /* end of the previous transaction (ms) */
+	uint64_t t_req;          /* first byte of the request (ms) */
+	uint64_t t_hdr;          /* request head complete */
+	uint64_t t_srv;          /* response head received from the server */
+	uint64_t t_end;          /* response complete */
+	struct timeval tv_req;   /* wall clock of t_req, for %tr */
+	uint64_t bytes_in, bytes_out; /* per transaction, head and body */
+	int reuse;               /* the server connection was reused */
 };
 
 /* variable scopes */
@@ -416,6 +515,13 @@ struct hlp_proxy {
 	struct hlp_proxy *be;    /* resolved default backend */
 	struct hlp_rule *tcpreq, *tcpres;
 	struct hlp_rule *tcpconn, *tcpsess; /* tcp-request connection / session */
+	struct hlp_rule *httpreq, *httpres; /* http-request / http-response */
+	char *fwdfor_hdr;        /* option forwardfor header, NULL = x-forwarded-for */
+	struct sockaddr_storage fwdfor_except; /* "except" network, family 0 = none */
+	int fwdfor_except_bits;
+	enum hlp_reuse reuse;
+	char *errmsg[HLP_HTTP_ERR_COUNT]; /* errorfile: whole responses, NULL = built in */
+	size_t errlen[HLP_HTTP_ERR_COUNT];
 	int inspect_delay[2];    /* ms, 0 = none; request, response */
 	struct hlp_lf_node *logformat;  /* "log-format", NULL for the default */
 	char *logformat_str;     /* defaults only: the text each proxy parses */
@@ -465,6 +571,8 @@ struct hlp_lua_task {
 	int nargs;
 };
 
+#define HLP_LOGLEVEL_SILENT (-2) /* set-log-level silent: no log line */
+
 /* session flags */
 #define HLP_SF_CLOSE      0x0001u  /* txn:close(): no server, flush, close */
 #define HLP_SF_DONE       0x0002u  /* txn:done(): stop the action now */
@@ -489,6 +597,7 @@ struct hlp_side {
 
 enum hlp_sstate {
 	HLP_SS_RULES,            /* running tcp-request content rules */
+	HLP_SS_HREQ,             /* HTTP: waiting for a request, running http-request rules */
 	HLP_SS_QUEUE,            /* waiting for a server slot */
 	HLP_SS_TURN,             /* waiting before a connect retry */
 	HLP_SS_CONN,             /* connect() in progress */
@@ -542,7 +651,12 @@ struct hlp_sess {
 	const struct hlp_lua_action *svc_next; /* use-service seen: runs after the backend's rules */
 	int resp_vars;           /* the response began: req variables are gone */
 	int no_txn;              /* connection/session rules: no txn, req or res variables */
-	int loglevel;            /* txn:set_loglevel(), -1 = the default */
+	int loglevel;            /* txn:set_loglevel(), -1 = the default, HLP_LOGLEVEL_SILENT */
+	struct hlp_http_txn http; /* HTTP mode: the transaction */
+	void *applet;            /* HTTP service state (lua_http.c), NULL */
+	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
+	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
+	int logged;              /* HTTP: this transaction's line is written */
 };
 
 struct hlp_lua {
@@ -589,6 +703,7 @@ struct hlp_global {
 	struct hlp_logsrv **logs;
 	int nlogs;
 	int ulimit_n;
+	size_t maxrewrite;       /* tune.maxrewrite: room kept for header rewrites */
 };
 
 enum hlp_section {
@@ -624,6 +739,15 @@ struct hlp {
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
+	struct hlp_idle *idle_mem;       /* idle server connections: maxconn slots */
+	struct hlp_list idle_free;
+	struct hlp_h1_msg hm[2];         /* HTTP heads parsed by hlp_http_head(), per direction */
+	struct hlp_h1_hdr hm_hdrs[2][HLP_HTTP_MAXHDR];
+	const struct hlp_sess *hm_s[2];  /* what hm[d] was parsed from: session, */
+	const char *hm_p[2];             /* head's address and length (a cache) */
+	size_t hm_len[2];
+	char *rewrite;                   /* http_msg.c: scratch for head rewrites */
+	size_t rewrite_size;
 	unsigned actconn;
 	unsigned long cum_conn;
 	int stopping;                    /* 1 soft stop, 2 hard stop */
@@ -696,7 +820,7 @@ HLP_PRIVATE int hlp_regcomp(regex_t *re, const char *pat, int icase);
 /* buf.c */
 HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
 HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
-HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd);
+HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd, size_t max);
 HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max);
 HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b);
 HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len);
@@ -750,6 +874,7 @@ HLP_PRIVATE int hlp_cfg_parse_file(struct hlp *h, const char *path);
 
 /* cfg_proxy.c */
 HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p);
+HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p);
 HLP_PRIVATE struct hlp_proxy *hlp_proxy_find(struct hlp *h, const char *name, unsigned cap);
 HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n);
 HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n);
@@ -766,10 +891,12 @@ HLP_PRIVATE void hlp_queue_kick(struct hlp *h, struct hlp_proxy *be);
 
 /* stream.c */
 HLP_PRIVATE void hlp_sess_wake(struct hlp_sess *s);
+HLP_PRIVATE void hlp_sess_set_term(struct hlp_sess *s, char who, char when);
 HLP_PRIVATE int hlp_sess_init(struct hlp *h);
 HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd, const struct sockaddr_storage *src);
 HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d);
 HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h);
+HLP_PRIVATE void hlp_sess_wake_all(struct hlp *h);
 HLP_PRIVATE size_t hlp_chn_input(const struct hlp_sess *s, int d);
 HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, char *dst, size_t len);
 
@@ -787,17 +914,66 @@ HLP_PRIVATE int hlp_lua_action_step(struct hlp_sess *s);
 HLP_PRIVATE uint64_t hlp_lua_sess_wake(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_sess_end(struct hlp_sess *s);
 
-/* h1.c: the trailer and chunk parsers serve HTTP mode (next issue);
-** until then only tests/unit_h1.c calls them. */
+/* h1.c */
 HLP_PRIVATE int hlp_h1_parse_req(const char *buf, size_t len, struct hlp_h1_msg *m);
 HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg *m);
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
+HLP_PRIVATE int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m);
+HLP_PRIVATE int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size);
+
+/* http_msg.c: the held head of a message, and its rewrites */
+HLP_PRIVATE struct hlp_h1_msg *hlp_http_head(struct hlp_sess *s, int d);
+HLP_PRIVATE void hlp_http_head_parsed(struct hlp_sess *s, int d);
+HLP_PRIVATE int hlp_http_hdr_add(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_hdr_del(struct hlp_sess *s, int d, const char *n, size_t nl);
+HLP_PRIVATE int hlp_http_hdr_set(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_hdr_replace(struct hlp_sess *s, int d, const char *n, size_t nl, const regex_t *re, const char *fmt, size_t fl, int values);
+HLP_PRIVATE int hlp_http_set_method(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_path(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_query(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_uri(struct hlp_sess *s, const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_set_status(struct hlp_sess *s, int status, const char *reason, size_t rl);
+
+/* http.c: the HTTP transaction */
+HLP_PRIVATE int hlp_http_reply(struct hlp_sess *s, int status, const char *reason, const char *hdrs, size_t hl, const char *body, size_t bl);
+HLP_PRIVATE int hlp_http_reply_raw(struct hlp_sess *s, const char *resp, size_t len);
+HLP_PRIVATE void hlp_http_error(struct hlp_sess *s, int status);
+HLP_PRIVATE void hlp_http_error_early(struct hlp_sess *s, int status);
+HLP_PRIVATE const char *hlp_http_reason(int status);
+HLP_PRIVATE int hlp_http_conn_tokens(const char *v, size_t vl);
+HLP_PRIVATE int hlp_http_auth_mismatch(const struct hlp_h1_msg *m);
+HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, int *eom);
+HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom);
+HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE int hlp_http_load_file(struct cfg_ctx *c, const char *path, char **out, size_t *len);
+HLP_PRIVATE int hlp_http_idle_init(struct hlp *h);
+HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h);
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd);
+HLP_PRIVATE void hlp_http_idle_release(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv);
+HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s);
+HLP_PRIVATE void hlp_http_txn_free(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_req_body_ready(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_fwd(struct hlp_sess *s, int d);
+HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s);
+HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s);
+
+/* http_rules.c */
+HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
+
+/* sess_log.c */
+HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);
+HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf, char *out, size_t len, int rule);
+HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *err, size_t errlen);
 
 /* rules.c */
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
+HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *px);
+HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px);
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s);
 
@@ -813,6 +989,7 @@ HLP_PRIVATE int hlp_vars_get(struct hlp *h, struct hlp_sess *s, const char *full
 HLP_PRIVATE int hlp_vars_unset(struct hlp *h, struct hlp_sess *s, const char *full, char *err, size_t errlen);
 HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s);
 HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s);
+HLP_PRIVATE void hlp_vars_txn_end(struct hlp_sess *s);
 HLP_PRIVATE void hlp_vars_free(struct hlp *h);
 HLP_PRIVATE int hlp_vars_tune(struct hlp *h, const char *kw, unsigned long v);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_vars_kws(unsigned *n);
@@ -865,6 +1042,7 @@ HLP_PRIVATE void hlp_lua_core_utils(lua_State *L);
 
 /* lua_txn.c */
 HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_push_lower(lua_State *L, const char *p, size_t n);
 HLP_PRIVATE int hlp_lua_set_priv(lua_State *L);
 HLP_PRIVATE int hlp_lua_get_priv(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s);
@@ -874,9 +1052,18 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L);
 /* lua_chn.c */
 HLP_PRIVATE void hlp_lua_chn_register(lua_State *L);
 
+/* lua_http.c */
+HLP_PRIVATE void hlp_lua_http_push_headers(lua_State *L, const struct hlp_h1_msg *m);
+HLP_PRIVATE void hlp_lua_http_new(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_http_register(lua_State *L);
+HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
+HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
+
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_applet_resume(struct hlp_sess *s, const char *kind);
 HLP_PRIVATE void hlp_lua_applet_register(lua_State *L);
 
 /* hlp.c */
@@ -1449,8 +1636,9 @@ static int h1_content_length(const struct hlp_h1_hdr *h, size_t pos, struct hlp_
 {
 	size_t i = 0, s, e;
 
-	if (what == H1_REQ && (m->flags & HLP_H1_F_CHUNKED))
-		return h1_fail(m, "both Transfer-Encoding and Content-Length in a request", pos);
+	(void)what;
+	if (m->flags & HLP_H1_F_CHUNKED)
+		return h1_fail(m, "both Transfer-Encoding and Content-Length", pos);
 	for (;;) {
 		uint64_t n = 0;
 		size_t es;
@@ -1488,10 +1676,11 @@ static int h1_transfer_encoding(const struct hlp_h1_hdr *h, size_t pos, struct h
 {
 	size_t i = 0, s, e;
 
+	(void)what;
 	if (m->ver == 10)
 		return h1_fail(m, "Transfer-Encoding in an HTTP/1.0 message", pos);
-	if (what == H1_REQ && (m->flags & HLP_H1_F_CLEN))
-		return h1_fail(m, "both Transfer-Encoding and Content-Length in a request", pos);
+	if (m->flags & HLP_H1_F_CLEN)
+		return h1_fail(m, "both Transfer-Encoding and Content-Length", pos);
 	for (;;) {
 		h1_list_elem(h, &i, &s, &e);
 		if (s == e)
@@ -1679,7 +1868,7 @@ HLP_PRIVATE int hlp_h1_parse_res(const char *buf, size_t len, struct hlp_h1_msg 
 ** to and including the empty line, with the syntax rules of a head; no
 ** field is interpreted and m->flags stays 0. Returns as hlp_h1_parse_req().
 */
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m)
+HLP_PRIVATE int hlp_h1_parse_trailers(const char *buf, size_t len, struct hlp_h1_msg *m)
 {
 	return h1_parse_head(buf, len, m, H1_TRAILERS);
 }
@@ -1691,7 +1880,7 @@ HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_trailers(const char *buf, size_t len, st
 ** the line's length with *size set, -2 when incomplete, -1 when invalid
 ** (no digit, bad hex, a size above INT64_MAX, bad extension syntax).
 */
-HLP_PRIVATE HLP_UNUSED int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size)
+HLP_PRIVATE int hlp_h1_parse_chunk_size(const char *buf, size_t len, uint64_t *size)
 {
 	size_t p = 0, s, max = len > (size_t)INT_MAX ? (size_t)INT_MAX : len;
 	uint64_t v = 0;
@@ -1881,17 +2070,23 @@ HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const 
 }
 
 /*
-** Read from <fd> into the free space of <b>. Returns the byte count (> 0),
-** 0 on end of stream, -1 with errno EAGAIN when nothing is ready, or -1
-** with another errno on error. EINTR is retried.
+** Read from <fd> into the free space of <b>, at most <max> bytes. Returns
+** the byte count (> 0), 0 on end of stream, -1 with errno EAGAIN when
+** nothing is ready, or -1 with another errno on error. EINTR is retried.
 */
-HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd)
+HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd, size_t max)
 {
 	struct iovec iov[2];
 	int n = buf_free_iov(b, iov);
 	ssize_t r;
 
-	if (n == 0) {
+	if (n == 2 && iov[0].iov_len >= max)
+		n = 1;
+	if (n >= 1 && iov[0].iov_len > max)
+		iov[0].iov_len = max;
+	if (n == 2 && iov[0].iov_len + iov[1].iov_len > max)
+		iov[1].iov_len = max - iov[0].iov_len;
+	if (n == 0 || max == 0) {
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -2998,7 +3193,7 @@ static const char *const cfg_global_notyet[] = {
 	"lua-load-per-thread", "tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
 	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
 	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
-	"tune.http.maxhdr", "tune.maxrewrite", "unix-bind", "external-check",
+	"tune.http.maxhdr", "unix-bind", "external-check",
 	"h1-case-adjust", "h1-case-adjust-file", "httpclient.resolvers.disabled",
 	"grace", NULL
 };
@@ -3033,6 +3228,10 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			return -1;
 		}
 		h->g.bufsize = v;
+	} else if (strcmp(kw, "tune.maxrewrite") == 0) {
+		if (hlp_cfg_uint(c, args, n, 1, 1 << 29, &v) < 0)
+			return -1;
+		h->g.maxrewrite = v;
 	} else if (strcmp(kw, "tune.buffers.limit") == 0) {
 		if (hlp_cfg_uint(c, args, n, 1, 10000000, &v) < 0)
 			return -1;
@@ -3329,6 +3528,38 @@ static void cfg_proxy_reset(struct hlp_proxy *p)
 	hlp_list_init(&p->queue);
 }
 
+/* The HTTP settings a proxy owns (and a defaults section too). */
+HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p)
+{
+	int i;
+
+	for (i = 0; i < HLP_HTTP_ERR_COUNT; i++) {
+		free(p->errmsg[i]);
+		p->errmsg[i] = NULL;
+	}
+	free(p->fwdfor_hdr);
+	p->fwdfor_hdr = NULL;
+}
+
+/* A proxy starting from defaults <d> gets its own copies of them. */
+static void cfg_proxy_dup_http(struct cfg_ctx *c, struct hlp_proxy *p)
+{
+	int i;
+
+	for (i = 0; i < HLP_HTTP_ERR_COUNT; i++) {
+		if (!p->errmsg[i])
+			continue;
+		p->errmsg[i] = malloc(p->errlen[i] + 1);
+		if (!p->errmsg[i]) {
+			hlp_cfg_err(c, "out of memory");
+			continue;
+		}
+		memcpy(p->errmsg[i], c->h->defproxy->errmsg[i], p->errlen[i] + 1);
+	}
+	if (p->fwdfor_hdr)
+		p->fwdfor_hdr = hlp_cfg_dup(c, p->fwdfor_hdr);
+}
+
 HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 {
 	struct hlp_listener *l, *ln;
@@ -3350,6 +3581,9 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	hlp_rules_free(p->tcpres);
 	hlp_rules_free(p->tcpconn);
 	hlp_rules_free(p->tcpsess);
+	hlp_rules_free(p->httpreq);
+	hlp_rules_free(p->httpres);
+	hlp_proxy_free_http(p);
 	free(p->srv);
 	free(p->srvmap);
 	hlp_lf_free(p->logformat);
@@ -3402,6 +3636,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 		} else {
 			free(h->defproxy->logs);
 			free(h->defproxy->logformat_str);
+			hlp_proxy_free_http(h->defproxy);
 		}
 		cfg_proxy_reset(h->defproxy);
 		c->section = HLP_SEC_DEFAULTS;
@@ -3441,6 +3676,7 @@ HLP_PRIVATE void hlp_cfg_section_proxy(struct cfg_ctx *c, char **args, int n)
 	d = h->defproxy;
 	if (d) {
 		*p = *d;
+		cfg_proxy_dup_http(c, p);
 		p->logs = NULL;
 		p->nlogs = 0;
 		for (i = 0; i < d->nlogs; i++)
@@ -3679,6 +3915,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 		return -1;
 	}
 	snprintf(what, sizeof(what), "server %s", args[1]);
+	hlp_list_init(&s->idle);
 	s->weight = p->defsrv_weight;
 	s->maxconn = p->defsrv_maxconn;
 	if (hlp_addr_parse(args[2], -1, &s->addr, &s->alen, err, sizeof(err)) < 0) {
@@ -3717,6 +3954,8 @@ static const struct {
 	{ "client-fin", HLP_TMO_CLIENT_FIN, HLP_CAP_FE },
 	{ "server-fin", HLP_TMO_SERVER_FIN, HLP_CAP_BE },
 	{ "queue", HLP_TMO_QUEUE, HLP_CAP_BE },
+	{ "http-request", HLP_TMO_HTTP_REQ, HLP_CAP_FE },
+	{ "http-keep-alive", HLP_TMO_HTTP_KA, HLP_CAP_FE },
 };
 
 static int cfg_timeout(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
@@ -3728,9 +3967,8 @@ static int cfg_timeout(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 		hlp_cfg_err(c, "'timeout' expects 'client', 'server', 'connect', 'tunnel', 'client-fin', 'server-fin' or 'queue' and a value.");
 		return -1;
 	}
-	if (strcmp(args[1], "http-request") == 0 || strcmp(args[1], "http-keep-alive") == 0 ||
-	    strcmp(args[1], "check") == 0 || strcmp(args[1], "tarpit") == 0) {
-		/* only used by HTTP mode and health checks, which are not here yet */
+	if (strcmp(args[1], "check") == 0 || strcmp(args[1], "tarpit") == 0) {
+		/* only used by health checks and tarpit, which are not here yet */
 		if (n != 3 || hlp_parse_time(args[2], &ms, 1) < 0) {
 			hlp_cfg_err(c, "'timeout %s' expects a time value (e.g. 5s).", args[1]);
 			return -1;
@@ -3741,7 +3979,7 @@ static int cfg_timeout(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 		if (strcmp(args[1], cfg_timeouts[i].name) == 0)
 			break;
 	if (i == HLP_COUNTOF(cfg_timeouts)) {
-		hlp_cfg_err(c, "'timeout' supports 'client', 'server', 'connect', 'tunnel', 'client-fin', 'server-fin' and 'queue' (got '%s').", args[1]);
+		hlp_cfg_err(c, "'timeout' supports 'client', 'server', 'connect', 'tunnel', 'client-fin', 'server-fin', 'queue', 'http-request' and 'http-keep-alive' (got '%s').", args[1]);
 		return -1;
 	}
 	if (n < 3) {
@@ -3775,12 +4013,13 @@ static const struct {
 	{ "tcpka", HLP_OPT_TCPKA },
 	{ "clitcpka", HLP_OPT_CLIKA }, { "srvtcpka", HLP_OPT_SRVKA },
 	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
+	{ "http-server-close", HLP_OPT_HTTP_SCLOSE }, { "httpclose", HLP_OPT_HTTPCLOSE },
+	{ "http-keep-alive", HLP_OPT_HTTP_KA }, { "http-buffer-request", HLP_OPT_HTTP_BUFREQ },
 };
 
 /* Options that only matter in HTTP mode: ignored in TCP mode, as HAProxy. */
 static const char *const cfg_opt_http[] = {
-	"httpclose", "http-server-close", "http-keep-alive", "forwardfor",
-	"http-buffer-request", "http-pretend-keepalive", "http-no-delay",
+	"http-pretend-keepalive", "http-no-delay",
 	"http-ignore-probes", "http-use-htx", "http-restrict-req-hdr-names",
 	"originalto", "forceclose", "abortonclose", "accept-invalid-http-request",
 	"accept-invalid-http-response", "h1-case-adjust-bogus-client",
@@ -3800,6 +4039,54 @@ static const char *const cfg_opt_notyet[] = {
 	"disable-h2-upgrade", "http_proxy", "logasap", NULL
 };
 
+/* "option forwardfor [except <net>] [header <name>] [if-none]" */
+static int cfg_forwardfor(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int neg)
+{
+	int i;
+
+	if (neg) {
+		p->opts &= ~HLP_OPT_FORWARDFOR;
+		return 0;
+	}
+	for (i = 2; i < n; i++) {
+		if (strcmp(args[i], "header") == 0 && i + 1 < n && *args[i + 1]) {
+			char *lc = hlp_cfg_dup(c, args[++i]), *q;
+
+			for (q = lc; q && *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			free(p->fwdfor_hdr);
+			p->fwdfor_hdr = lc;
+		} else if (strcmp(args[i], "except") == 0 && i + 1 < n) {
+			char net[128], *slash, err[256];
+			unsigned long bits;
+			socklen_t len;
+
+			snprintf(net, sizeof(net), "%s", args[++i]);
+			slash = strchr(net, '/');
+			if (slash)
+				*slash++ = 0;
+			if (hlp_addr_parse(net, -1, &p->fwdfor_except, &len, err, sizeof(err)) < 0) {
+				hlp_cfg_err(c, "'option forwardfor except' : invalid network '%s'.", args[i]);
+				return -1;
+			}
+			bits = p->fwdfor_except.ss_family == AF_INET ? 32 : 128;
+			if (slash && (hlp_parse_uint(slash, bits, &bits) < 0)) {
+				hlp_cfg_err(c, "'option forwardfor except' : invalid network '%s'.", args[i]);
+				return -1;
+			}
+			p->fwdfor_except_bits = (int)bits;
+		} else if (strcmp(args[i], "if-none") == 0) {
+			hlp_cfg_err(c, "'option forwardfor if-none' is not implemented yet in hlproxy.");
+			return -1;
+		} else {
+			hlp_cfg_err(c, "'option forwardfor' only supports optional values 'header', 'except' and 'if-none' (got '%s').", args[i]);
+			return -1;
+		}
+	}
+	p->opts |= HLP_OPT_FORWARDFOR;
+	return 0;
+}
+
 static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int neg)
 {
 	unsigned i;
@@ -3808,6 +4095,8 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 		hlp_cfg_err(c, "'%soption' expects an option name.", neg ? "no " : "");
 		return -1;
 	}
+	if (strcmp(args[1], "forwardfor") == 0)
+		return cfg_forwardfor(c, p, args, n, neg);
 	for (i = 0; i < HLP_COUNTOF(cfg_options); i++) {
 		if (strcmp(args[1], cfg_options[i].name) == 0) {
 			if (n > 2 && !(cfg_options[i].bit == HLP_OPT_TCPLOG || cfg_options[i].bit == HLP_OPT_HTTPLOG)) {
@@ -3818,10 +4107,18 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 				hlp_cfg_err(c, "'option %s %s' is not implemented yet in hlproxy.", args[1], args[2]);
 				return -1;
 			}
+			if (neg && (cfg_options[i].bit & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) {
+				hlp_cfg_err(c, "negation/default is not supported for option '%s'.", args[1]);
+				return -1;
+			}
 			if (neg)
 				p->opts &= ~cfg_options[i].bit;
 			else
 				p->opts |= cfg_options[i].bit;
+			/* the HTTP connection modes exclude each other; the last one wins */
+			if (!neg && (cfg_options[i].bit & (HLP_OPT_HTTP_SCLOSE | HLP_OPT_HTTPCLOSE | HLP_OPT_HTTP_KA)))
+				p->opts = (p->opts & ~(HLP_OPT_HTTP_SCLOSE | HLP_OPT_HTTPCLOSE | HLP_OPT_HTTP_KA)) |
+				          cfg_options[i].bit;
 			/* as in HAProxy, the last of log-format and option tcplog/httplog wins */
 			if (!neg && (cfg_options[i].bit & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) {
 				hlp_lf_free(p->logformat);
@@ -3881,15 +4178,15 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
-	"acl", "use_backend", "use-server", "http-request", "http-response",
+	"acl", "use_backend", "use-server",
 	"http-after-response", "stick-table", "stick",
 	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
-	"http-check", "tcp-check", "external-check", "errorfile", "errorloc",
+	"http-check", "tcp-check", "external-check", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
 	"unique-id-header", "log-format-sd", "error-log-format",
 	"monitor-uri", "monitor", "monitor-net", "persist", "dispatch",
-	"hash-type", "hash-balance-factor", "http-reuse", "http-send-name-header",
+	"hash-type", "hash-balance-factor", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
 	"email-alert", "force-persist", "ignore-persist", "rate-limit",
 	"load-server-state-from-file", "declare", "http-error", "dynamic-cookie-key",
@@ -3937,11 +4234,11 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'mode' expects 'tcp' or 'http'.");
 			return;
 		}
-		if (strcmp(args[1], "tcp") != 0) {
+		if (strcmp(args[1], "health") == 0) {
 			hlp_cfg_err(c, "'mode %s' is not implemented yet in hlproxy.", args[1]);
 			return;
 		}
-		p->mode = HLP_MODE_TCP;
+		p->mode = strcmp(args[1], "http") == 0 ? HLP_MODE_HTTP : HLP_MODE_TCP;
 	} else if (strcmp(kw, "bind") == 0) {
 		if (cfg_needcap(c, p, kw, HLP_CAP_FE) == 0)
 			cfg_bind(c, p, args, n);
@@ -4008,6 +4305,27 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
 			hlp_cfg_tcp_rule(c, p, args, n);
+	} else if (strcmp(kw, "http-request") == 0 || strcmp(kw, "http-response") == 0) {
+		if (c->section == HLP_SEC_DEFAULTS)
+			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
+		else
+			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "errorfile") == 0) {
+		hlp_cfg_errorfile(c, p, args, n);
+	} else if (strcmp(kw, "http-reuse") == 0) {
+		static const char *const modes[] = { "safe", "never", "aggressive", "always", NULL };
+		int k;
+
+		if (cfg_needcap(c, p, kw, HLP_CAP_BE) < 0)
+			return;
+		for (k = 0; n == 2 && modes[k]; k++)
+			if (strcmp(args[1], modes[k]) == 0)
+				break;
+		if (n != 2 || !modes[k]) {
+			hlp_cfg_err(c, "'http-reuse' expects 'never', 'safe', 'aggressive' or 'always'.");
+			return;
+		}
+		p->reuse = (enum hlp_reuse)k;
 	} else if (strcmp(kw, "log-format") == 0) {
 		struct hlp_lf_node *lf;
 		char err[512];
@@ -4072,7 +4390,21 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 				}
 			} else if (p->cap & HLP_CAP_BE)
 				p->be = p;
+			if (p->be && p->be->mode != p->mode) {
+				hlp_alert(h, "parsing [%s:%d] : %s '%s' is in mode %s but its backend '%s' is in mode %s: both must be in the same mode.",
+				          p->file, p->line, p->cap & HLP_CAP_BE ? "proxy" : "frontend", p->name,
+				          p->mode == HLP_MODE_HTTP ? "http" : "tcp", p->be->name,
+				          p->be->mode == HLP_MODE_HTTP ? "http" : "tcp");
+				h->nerr++;
+			}
 		}
+		if (p->mode == HLP_MODE_HTTP && p->tcpres)
+			hlp_warning(h, "parsing [%s:%d] : 'tcp-response content' rules of %s '%s' are ignored in HTTP mode by hlproxy; use 'http-response' rules.",
+			            p->file, p->line, p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
+		if (p->mode != HLP_MODE_HTTP && p->httpreq)
+			hlp_warning(h, "config : 'http-request' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
+		if (p->mode != HLP_MODE_HTTP && p->httpres)
+			hlp_warning(h, "config : 'http-response' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
 
@@ -4086,6 +4418,17 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			    ((p->cap & HLP_CAP_FE) && p->tmo[HLP_TMO_CLIENT] == HLP_TMO_NONE)))
 				hlp_warning(h, "config : missing timeouts for %s '%s'. | While not properly invalid, you will certainly encounter various problems | with such a configuration. To fix this, please ensure that all following | timeouts are set to a non-zero value: 'client', 'connect', 'server'.",
 				            p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
+		}
+		if ((p->cap & HLP_CAP_FE) && !p->nlogs &&
+		    (p->logformat || (p->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))))
+			hlp_warning(h, "config : log format ignored for proxy '%s' since it has no log address.", p->name);
+		if ((p->cap & HLP_CAP_FE) && p->logformat) {
+			char err[256];
+
+			if (hlp_lf_check_http(p->logformat, p->mode == HLP_MODE_HTTP, err, sizeof(err)) < 0) {
+				hlp_alert(h, "parsing [%s:%d] : failed to parse log-format : %s.", p->file, p->line, err);
+				h->nerr++;
+			}
 		}
 		if ((p->opts & HLP_OPT_HTTPLOG) && p->mode == HLP_MODE_TCP) {
 			hlp_warning(h, "parsing [%s:%d] : 'option httplog' not usable with %s '%s' (needs 'mode http'). Falling back to 'option tcplog'.",
@@ -4474,7 +4817,7 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h)
 		return -1;
 	for (i = 0; i < h->g.maxconn; i++)
 		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
-	return 0;
+	return hlp_http_idle_init(h);
 }
 
 /* Take a session slot for a client accepted on <l>. Returns 0 or -1. */
@@ -4544,20 +4887,27 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 		sess_end(s);
 		return 0;
 	}
-	hlp_rules_start(s, 0, fe);
+	if (fe->mode == HLP_MODE_HTTP) {
+		hlp_http_txn_init(s);
+		if (!fe->tcpreq)
+			s->state = HLP_SS_HREQ;
+	}
+	if (s->state == HLP_SS_RULES)
+		hlp_rules_start(s, 0, fe);
 	if (!(fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG)) && !fe->logformat && fe->nlogs) {
 		char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], msg[256];
 
-		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/TCP)",
+		snprintf(msg, sizeof(msg), "Connect from %s:%d to %s:%d (%s/%s)",
 		         hlp_addr_str(&s->src, a1, sizeof(a1)), hlp_addr_port(&s->src),
-		         hlp_addr_str(&s->dst, a2, sizeof(a2)), hlp_addr_port(&s->dst), fe->name);
+		         hlp_addr_str(&s->dst, a2, sizeof(a2)), hlp_addr_port(&s->dst), fe->name,
+		         fe->mode == HLP_MODE_HTTP ? "HTTP" : "TCP");
 		hlp_log_send(h, fe->logs, fe->nlogs, 6, msg);
 	}
 	hlp_sess_wake(s);
 	return 0;
 }
 
-static void sess_set_term(struct hlp_sess *s, char who, char when)
+HLP_PRIVATE void hlp_sess_set_term(struct hlp_sess *s, char who, char when)
 {
 	if (s->term[0] == '-')
 		s->term[0] = who;
@@ -4569,145 +4919,17 @@ static void sess_set_term(struct hlp_sess *s, char who, char when)
 static char sess_phase(const struct hlp_sess *s)
 {
 	switch (s->state) {
-	case HLP_SS_RULES: return 'R';
+	case HLP_SS_RULES:
+	case HLP_SS_HREQ: return 'R';
+	case HLP_SS_EST:
+		return s->fe->mode == HLP_MODE_HTTP && !(s->http.flags & HLP_TX_HDR_SENT) &&
+		       s->http.msg[0].st != HLP_HM_TUNNEL ? 'H' : 'D';
 	case HLP_SS_QUEUE: return 'Q';
 	case HLP_SS_APPLET: return 'D';
 	case HLP_SS_TURN:
 	case HLP_SS_CONN: return 'C';
 	default: return 'D';
 	}
-}
-
-/*
-** The text of log variable <name> (%ci, %Tt...) for <s> into <out>, as
-** HAProxy's TCP log shows it.
-*/
-static void sess_log_var(struct hlp_sess *s, const char *name, char *out, size_t len)
-{
-	struct hlp *h = s->h;
-	struct hlp_proxy *fe = s->fe;
-	char a[INET6_ADDRSTRLEN];
-	struct tm tm;
-	time_t t = s->accept_tv.tv_sec;
-	static const char *const mon[12] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-	};
-	long v;
-
-	if (strcmp(name, "ci") == 0)
-		snprintf(out, len, "%s", hlp_addr_str(&s->src, a, sizeof(a)));
-	else if (strcmp(name, "cp") == 0)
-		snprintf(out, len, "%d", hlp_addr_port(&s->src));
-	else if (strcmp(name, "fi") == 0)
-		snprintf(out, len, "%s", hlp_addr_str(&s->dst, a, sizeof(a)));
-	else if (strcmp(name, "fp") == 0)
-		snprintf(out, len, "%d", hlp_addr_port(&s->dst));
-	else if (strcmp(name, "t") == 0) {
-		localtime_r(&t, &tm);
-		snprintf(out, len, "%02d/%s/%04d:%02d:%02d:%02d.%03d", tm.tm_mday,
-		         mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		         (int)(s->accept_tv.tv_usec / 1000));
-	} else if (strcmp(name, "ft") == 0 || strcmp(name, "f") == 0)
-		snprintf(out, len, "%s", fe->name);
-	else if (strcmp(name, "b") == 0)
-		snprintf(out, len, "%s", s->be ? s->be->name : fe->name);
-	else if (strcmp(name, "s") == 0 && s->svc)
-		snprintf(out, len, "<lua.%s>", s->svc->name);
-	else if (strcmp(name, "s") == 0)
-		snprintf(out, len, "%s", s->srv ? s->srv->name : "<NOSRV>");
-	else if (strcmp(name, "Tw") == 0) {
-		v = s->t_queue ? (long)((s->t_queued ? s->t_queued : s->t_conn ? s->t_conn : h->ev.now) - s->t_queue)
-		               : s->t_conn ? 0 : -1;
-		snprintf(out, len, "%ld", v);
-	} else if (strcmp(name, "Tc") == 0)
-		snprintf(out, len, "%ld", s->t_est ? (long)(s->t_est - s->t_conn) : -1L);
-	else if (strcmp(name, "Tt") == 0)
-		snprintf(out, len, "%ld", (long)(h->ev.now - s->t_accept));
-	else if (strcmp(name, "B") == 0 || strcmp(name, "U") == 0)
-		snprintf(out, len, "%llu", (unsigned long long)s->bytes[name[0] == 'B' ? 1 : 0]);
-	else if (strcmp(name, "ts") == 0)
-		snprintf(out, len, "%c%c", s->term[0], s->term[1]);
-	else if (strcmp(name, "ac") == 0)
-		snprintf(out, len, "%u", h->actconn);
-	else if (strcmp(name, "fc") == 0)
-		snprintf(out, len, "%u", fe->feconn);
-	else if (strcmp(name, "bc") == 0)
-		snprintf(out, len, "%u", s->be ? s->be->beconn : 0);
-	else if (strcmp(name, "sc") == 0)
-		snprintf(out, len, "%u", s->srv ? s->srv->cur_conn : 0);
-	else if (strcmp(name, "rc") == 0)
-		snprintf(out, len, "%s%d", s->redispatched ? "+" : "", s->retries);
-	else if (strcmp(name, "sq") == 0)
-		snprintf(out, len, "0");
-	else if (strcmp(name, "bq") == 0)
-		snprintf(out, len, "%u", s->t_queue ? s->bq_pos : 0);
-	else if (strcmp(name, "pid") == 0)
-		snprintf(out, len, "%d", (int)getpid());
-	else if (strcmp(name, "H") == 0 && gethostname(out, len) == 0)
-		out[len - 1] = 0;
-	else
-		snprintf(out, len, "-");
-}
-
-/* HAProxy's tcplog line, as a log-format. */
-static const char *const sess_tcplog[] = {
-	"ci", ":", "cp", " [", "t", "] ", "ft", " ", "b", "/", "s", " ", "Tw", "/",
-	"Tc", "/", "Tt", " ", "B", " ", "ts", " ", "ac", "/", "fc", "/", "bc", "/",
-	"sc", "/", "rc", " ", "sq", "/", "bq", NULL
-};
-
-/*
-** One line per session at its end: the frontend's log-format, or the
-** tcplog line with "option tcplog". A sample that fails shows as "-".
-*/
-static void sess_log(struct hlp_sess *s)
-{
-	struct hlp *h = s->h;
-	struct hlp_proxy *fe = s->fe;
-	char msg[2048], var[256];
-	size_t o = 0;
-	int i;
-
-	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) ||
-	    (s->flags & HLP_SF_NOLOG))
-		return;
-	/* a null connection: the client sent nothing */
-	if ((fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
-		return;
-#define SESS_APPEND(p, n) do { size_t n_ = HLP_MIN((size_t)(n), sizeof(msg) - 1 - o); \
-		memcpy(msg + o, (p), n_); o += n_; } while (0)
-	if (fe->logformat) {
-		struct hlp_lf_node *nd;
-
-		for (nd = fe->logformat; nd; nd = nd->next) {
-			struct hlp_smp smp;
-
-			if (nd->expr) {
-				/* as HAProxy, an empty string shows as "-" too */
-				if (hlp_expr_eval(s, nd->expr, &smp) == 0 && hlp_smp_cast(h, &smp, HLP_SMP_STR) == 0 &&
-				    smp.u.str.n)
-					SESS_APPEND(smp.u.str.p, smp.u.str.n);
-				else
-					SESS_APPEND("-", 1);
-			} else if (nd->alias) {
-				sess_log_var(s, nd->text, var, sizeof(var));
-				SESS_APPEND(var, strlen(var));
-			} else
-				SESS_APPEND(nd->text, strlen(nd->text));
-		}
-	} else {
-		for (i = 0; sess_tcplog[i]; i++) {
-			if (i % 2 == 0) {
-				sess_log_var(s, sess_tcplog[i], var, sizeof(var));
-				SESS_APPEND(var, strlen(var));
-			} else
-				SESS_APPEND(sess_tcplog[i], strlen(sess_tcplog[i]));
-		}
-	}
-#undef SESS_APPEND
-	msg[o] = 0;
-	hlp_log_send(h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel : 6, msg);
 }
 
 /*
@@ -4754,6 +4976,7 @@ static void sess_end(struct hlp_sess *s)
 	int i;
 
 	hlp_lua_sess_end(s);
+	hlp_http_idle_release(s);
 	sess_unqueue(s);
 	hlp_timer_del(&h->ev, &s->tmr);
 	for (i = 0; i < 2; i++) {
@@ -4773,7 +4996,10 @@ static void sess_end(struct hlp_sess *s)
 	sess_release_server(s);
 	if (s->be)
 		s->be->beconn--;
-	sess_log(s);
+	/* HTTP: the transaction in progress, if a request began; TCP: the session */
+	if (s->fe->mode != HLP_MODE_HTTP || (!s->logged && s->http.msg[0].st != HLP_HM_IDLE))
+		hlp_sess_log(s);
+	hlp_http_txn_free(s);
 	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
@@ -4807,6 +5033,24 @@ HLP_PRIVATE struct hlp_buf *hlp_sess_buf(struct hlp_sess *s, int d)
 	return s->buf[d];
 }
 
+/*
+** Room to read into buf[d]. In HTTP mode tune.maxrewrite bytes stay free,
+** as in HAProxy: what is read during a body may be the next pipelined
+** head, which the rules may need to grow.
+*/
+static size_t sess_room(const struct hlp_sess *s, int d)
+{
+	const struct hlp_buf *b = s->buf[d];
+	size_t room = b ? hlp_buf_room(b) : 0, keep = s->h->g.maxrewrite;
+
+	if (b && s->fe->mode == HLP_MODE_HTTP && s->ana[d]) {
+		if (b->data + keep >= b->size)
+			return 0;
+		room = HLP_MIN(room, b->size - keep - b->data);
+	}
+	return room;
+}
+
 static int sess_side_ready(const struct hlp_sess *s, int i)
 {
 	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & HLP_SD_CONN);
@@ -4830,10 +5074,10 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	if (sess_side_ready(s, d) && !(from->fl & HLP_SD_SHUTR) && (from->fl & HLP_SD_RDY) &&
 	    !(d == 0 && (s->flags & HLP_SF_CLOSE))) {
 		b = hlp_sess_buf(s, d);
-		if (b && hlp_buf_room(b) > 0) {
-			size_t room = hlp_buf_room(b);
+		if (b && sess_room(s, d) > 0) {
+			size_t room = sess_room(s, d);
 
-			r = hlp_buf_recv(b, from->fdh.fd);
+			r = hlp_buf_recv(b, from->fdh.fd, room);
 			if (r > 0) {
 				s->bytes[d] += (uint64_t)r;
 				from->t_act = h->ev.now;
@@ -4848,7 +5092,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 				from->fl &= ~HLP_SD_RDY;
 			} else {
 				from->fl |= HLP_SD_SHUTR;
-				sess_set_term(s, d == 0 ? 'C' : 'S', sess_phase(s));
+				hlp_sess_set_term(s, d == 0 ? 'C' : 'S', sess_phase(s));
 				return -1;
 			}
 		}
@@ -4874,7 +5118,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 		} else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			to->fl |= HLP_SD_WBLK;
 		} else if (r < 0) {
-			sess_set_term(s, d == 0 ? 'S' : 'C', sess_phase(s));
+			hlp_sess_set_term(s, d == 0 ? 'S' : 'C', sess_phase(s));
 			return -1;
 		}
 	}
@@ -4909,7 +5153,7 @@ static int sess_assign(struct hlp_sess *s)
 		sv = hlp_lb_pick(be, s, &wait);
 	if (!sv) {
 		if (!wait) {
-			sess_set_term(s, 'S', 'C');
+			hlp_sess_set_term(s, 'S', 'C');
 			return -1;
 		}
 		if (!s->queued) {
@@ -4952,14 +5196,28 @@ static int sess_connect(struct hlp_sess *s)
 		hlp_addr_set_port(&addr, hlp_addr_port(&s->dst));
 	if (!s->t_conn)
 		s->t_conn = s->h->ev.now;
+	if (s->fe->mode == HLP_MODE_HTTP && (fd = hlp_http_idle_take(s, sv)) >= 0) {
+		/* a kept connection to this server: no connect */
+		sd->fdh.fd = fd;
+		sd->fl = HLP_SD_CONN;
+		sd->t_act = s->h->ev.now;
+		s->http.reuse = 1;
+		if (hlp_ev_set(&s->h->ev, &sd->fdh, 0) < 0) {
+			sess_close_side(s, 1);
+			hlp_sess_set_term(s, 'R', 'C');
+			return -1;
+		}
+		s->state = HLP_SS_CONN;
+		return 0;
+	}
 	fd = socket(addr.ss_family, SOCK_STREAM, 0);
 	if (fd < 0) {
-		sess_set_term(s, 'R', 'C');
+		hlp_sess_set_term(s, 'R', 'C');
 		return -1;
 	}
 	if (hlp_fd_nonblock(fd) < 0) {
 		close(fd);
-		sess_set_term(s, 'R', 'C');
+		hlp_sess_set_term(s, 'R', 'C');
 		return -1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -4970,7 +5228,7 @@ static int sess_connect(struct hlp_sess *s)
 	sd->t_act = s->h->ev.now;
 	if (hlp_ev_set(&s->h->ev, &sd->fdh, POLLOUT) < 0) {
 		sess_close_side(s, 1);
-		sess_set_term(s, 'R', 'C');
+		hlp_sess_set_term(s, 'R', 'C');
 		return -1;
 	}
 	s->state = HLP_SS_CONN;
@@ -4997,7 +5255,7 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 	sess_close_side(s, 1);
 	s->side[1].fl = 0;
 	if (s->retries >= be->retries) {
-		sess_set_term(s, timeout ? 's' : 'S', 'C');
+		hlp_sess_set_term(s, timeout ? 's' : 'S', 'C');
 		return -1;
 	}
 	s->retries++;
@@ -5030,7 +5288,7 @@ static int sess_rules_done(struct hlp_sess *s)
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
 		/* HAProxy's "L": the session was ended locally, by Lua */
 		if (s->flags & HLP_SF_DONE)
-			sess_set_term(s, 'L', 'R');
+			hlp_sess_set_term(s, 'L', 'R');
 		s->state = HLP_SS_FLUSH;
 		s->side[0].fl |= HLP_SD_SHUTR;   /* ignore what the client sends */
 		if (s->buf[0]) {
@@ -5057,7 +5315,7 @@ static int sess_rules_done(struct hlp_sess *s)
 		return 0;
 	}
 	if (!be || be->nsrv == 0) {
-		sess_set_term(s, 'S', 'C');
+		hlp_sess_set_term(s, 'S', 'C');
 		return -1;
 	}
 	return sess_assign(s);
@@ -5080,7 +5338,7 @@ static void sess_res_close(struct hlp_sess *s)
 	struct hlp_buf *b = s->buf[1];
 
 	if (s->flags & HLP_SF_DONE)
-		sess_set_term(s, 'L', 'D');
+		hlp_sess_set_term(s, 'L', 'D');
 	if (b)
 		b->data = s->out[1];
 	sess_rules_over(s, 1);
@@ -5115,7 +5373,7 @@ static int sess_res_rules(struct hlp_sess *s)
 	if (rc == HLP_RULES_WAIT)
 		return 0;
 	if (rc == HLP_RULES_REJECT) {
-		sess_set_term(s, 'P', 'D');
+		hlp_sess_set_term(s, 'P', 'D');
 		return -1;
 	}
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
@@ -5135,6 +5393,19 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 
 #define SESS_EARLIER(v, w1, w2) do { x = (v); if (!d || x < d) { d = x; *who = (w1); *when = (w2); } } while (0)
 	switch (s->state) {
+	case HLP_SS_HREQ:
+		if (s->hphase < 2) {
+			const struct hlp_http_txn *tx = &s->http;
+			int ka = tx->msg[0].st == HLP_HM_IDLE && tx->ntx;
+
+			t = fe->tmo[HLP_TMO_HTTP_REQ] != HLP_TMO_NONE ? fe->tmo[HLP_TMO_HTTP_REQ] : fe->tmo[HLP_TMO_CLIENT];
+			if (ka && fe->tmo[HLP_TMO_HTTP_KA] != HLP_TMO_NONE)
+				t = fe->tmo[HLP_TMO_HTTP_KA];
+			if (t != HLP_TMO_NONE)
+				SESS_EARLIER((tx->ntx && !ka ? tx->t_req : tx->t_idle) + (uint64_t)t, 'c', 'R');
+		} else if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
+			SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', 'R');
+		break;
 	case HLP_SS_RULES:
 	case HLP_SS_APPLET:
 	case HLP_SS_FLUSH:
@@ -5158,6 +5429,9 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 
 			/* a side's timeout runs only while I/O is expected from it */
 			if ((sd->fl & HLP_SD_SHUTR) && !out)
+				continue;
+			if (i == 0 && !out && fe->mode == HLP_MODE_HTTP && s->ana[0] &&
+			    s->http.msg[0].st == HLP_HM_DONE)
 				continue;
 			if (be->tmo[HLP_TMO_TUNNEL] != HLP_TMO_NONE)
 				t = be->tmo[HLP_TMO_TUNNEL];
@@ -5188,7 +5462,7 @@ static short sess_events(struct hlp_sess *s, int i)
 	if (i == 1 && s->state == HLP_SS_CONN && !(sd->fl & HLP_SD_CONN))
 		return POLLOUT;
 	if (!(sd->fl & (HLP_SD_SHUTR | HLP_SD_RDY)) && !s->bw[i].queued &&
-	    (!s->buf[i] || hlp_buf_room(s->buf[i]) > 0))
+	    (!s->buf[i] || sess_room(s, i) > 0))
 		ev |= POLLIN;
 	if ((s->flags & HLP_SF_LINGER) && i == 0)
 		ev = POLLIN;
@@ -5258,6 +5532,345 @@ static int sess_linger(struct hlp_sess *s)
 }
 
 /*
+** HTTP: the transaction is over. Log it, park or close the server
+** connection, then start the next transaction, or flush the answer and
+** close when the client connection cannot go on.
+*/
+static void sess_http_txn_end(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_side *sv = &s->side[1];
+	struct hlp_buf *b;
+
+	tx->t_end = s->h->ev.now;
+	sess_unqueue(s);
+	/* as HAProxy, the line counts the transaction in ac/fc but not in bc/sc */
+	sess_release_server(s);
+	if (s->be)
+		s->be->beconn--;
+	if (!s->logged && !(s->flags & HLP_SF_NOLOG))
+		hlp_sess_log(s);
+	s->logged = 1;
+	if (sv->fdh.fd >= 0) {
+		int reuse = (tx->flags & HLP_TX_SRV_KA) && !(tx->flags & HLP_TX_REPLIED) && s->srv &&
+		            tx->msg[0].st == HLP_HM_DONE && tx->msg[1].st == HLP_HM_DONE && !s->out[0] &&
+		            !(sv->fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && (sv->fl & HLP_SD_CONN) &&
+		            (!s->buf[1] || s->buf[1]->data == s->out[1]) && !s->h->stopping;
+		int fd = sv->fdh.fd;
+
+		if (reuse) {
+			hlp_ev_del(&s->h->ev, &sv->fdh);
+			sv->fdh.fd = -1;
+			if (hlp_http_idle_park(s, s->srv, fd) < 0)
+				close(fd);
+		} else
+			sess_close_side(s, 1);
+		sv->fl = 0;
+	}
+	/* request bytes the server will never get */
+	b = s->buf[0];
+	if (b && s->out[0] && s->ana[0]) {
+		b->head = (b->head + s->out[0]) % b->size;
+		b->data -= s->out[0];
+		s->out[0] = 0;
+	}
+	/* only the answer stays in buf[1] */
+	b = s->buf[1];
+	if (b) {
+		if (s->ana[1])
+			b->data = s->out[1];
+		else
+			s->out[1] = b->data;
+	}
+	sess_buf_release(s, 0);
+	sess_buf_release(s, 1);
+	s->srv = NULL;
+	s->be = NULL;
+	hlp_vars_txn_end(s);
+	hlp_lua_sess_end(s);
+	s->term[0] = s->term[1] = '-';
+	s->retries = s->redispatched = 0;
+	s->t_queue = s->t_queued = s->t_conn = s->t_est = 0;
+	s->bq_pos = 0;
+	s->svc = s->svc_next = NULL;
+	s->started = 0;
+	s->rule = NULL;
+	s->hphase = 0;
+	s->loglevel = -1;
+	s->flags &= ~(HLP_SF_DONE | HLP_SF_CLOSE);
+	/* a client that closed its side may still have pipelined requests to answer */
+	if ((tx->flags & HLP_TX_CLOSE) || !(tx->flags & HLP_TX_CLI_KA) ||
+	    ((s->side[0].fl & HLP_SD_SHUTR) && (!s->buf[0] || !s->buf[0]->data)) ||
+	    (s->side[0].fl & HLP_SD_SHUTW) || s->h->stopping) {
+		s->state = HLP_SS_FLUSH;
+		s->side[0].fl |= HLP_SD_SHUTR;
+		if (s->buf[0]) {
+			s->buf[0]->data = 0;
+			sess_buf_release(s, 0);
+		}
+		s->ana[0] = s->ana[1] = 0;
+		s->out[0] = s->out[1] = 0;
+		return;
+	}
+	tx->ntx++;
+	hlp_http_txn_init(s);
+	s->logged = 0;
+	s->state = HLP_SS_HREQ;
+}
+
+/*
+** HTTP: the server side failed, or a timeout struck, before the response
+** began: answer with the matching error and end the transaction. Returns
+** 0, or -1 when the session must end instead (TCP mode, the client is
+** gone, or the response had begun).
+*/
+static int sess_http_fail(struct hlp_sess *s)
+{
+	int st;
+
+	if (s->fe->mode != HLP_MODE_HTTP || (s->http.flags & HLP_TX_HDR_SENT) || s->term[0] == 'C' ||
+	    s->term[0] == 'K' || s->side[0].fdh.fd < 0 || (s->side[0].fl & HLP_SD_SHUTW) ||
+	    s->state == HLP_SS_FLUSH || s->state == HLP_SS_APPLET)
+		return -1;
+	switch (s->term[0]) {
+	case 'c': st = 408; break;
+	case 's': st = s->term[1] == 'H' || s->term[1] == 'D' ? 504 : 503; break;
+	case 'S': st = s->term[1] == 'H' || s->term[1] == 'D' ? 502 : 503; break;
+	case 'P': st = s->term[1] == 'H' ? 502 : 400; break;
+	default: st = 503; break;
+	}
+	if (s->term[0] == 's' && s->term[1] == 'D')
+		s->term[1] = 'H';
+	if (!(s->http.flags & HLP_TX_REPLIED) && (st == 400 || st == 408))
+		hlp_http_error_early(s, st);
+	else if (!(s->http.flags & HLP_TX_REPLIED))
+		hlp_http_error(s, st);
+	s->http.flags &= ~HLP_TX_SRV_KA;
+	sess_http_txn_end(s);
+	return 0;
+}
+
+/* HTTP: the request is ready to go: a service, or a server. Returns as sess_http_req(). */
+static int sess_http_req_done(struct hlp_sess *s)
+{
+	if (s->svc_next) {
+		if (hlp_lua_applet_start(s, s->svc_next) < 0) {
+			hlp_http_error(s, 500);
+			sess_http_txn_end(s);
+			return 1;
+		}
+		s->t_conn = s->t_est = s->http.t_srv = s->h->ev.now;
+		s->state = HLP_SS_APPLET;
+		s->ana[1] = 0;
+		s->out[1] = 0;
+		return 1;
+	}
+	if (hlp_http_req_forward(s) < 0) {
+		sess_http_txn_end(s);
+		return 1;
+	}
+	if (!s->be || s->be->nsrv == 0) {
+		hlp_sess_set_term(s, 'S', 'C');
+		return sess_http_fail(s) < 0 ? -1 : 1;
+	}
+	if (sess_assign(s) < 0)
+		return sess_http_fail(s) < 0 ? -1 : 1;
+	return 1;
+}
+
+/*
+** HTTP: wait for a request head, for its body with http-buffer-request,
+** then run the http-request rules of the frontend and of the backend.
+** Returns 1 on progress, 0 to wait, -1 when the session must end.
+*/
+static int sess_http_req(struct hlp_sess *s)
+{
+	struct hlp_proxy *be;
+	int rc;
+
+	if (s->hphase == 0) {
+		if (sess_xfer(s, 0) < 0)
+			return -1;
+		rc = hlp_http_req_head(s);
+		if (rc == 0) {
+			/* closed, or stopping, between two requests: quietly */
+			if (s->http.msg[0].st == HLP_HM_IDLE && ((s->side[0].fl & HLP_SD_SHUTR) || s->h->stopping)) {
+				/* HAProxy logs a first connection closed empty as a 400 "CR" */
+				if (!s->http.ntx && (s->side[0].fl & HLP_SD_SHUTR)) {
+					hlp_sess_set_term(s, 'C', 'R');
+					s->http.status = 400;
+					hlp_sess_log(s);
+				}
+				s->logged = 1;
+				return -1;
+			}
+			return 0;
+		}
+		if (rc < 0) {
+			sess_http_txn_end(s);
+			return 1;
+		}
+		s->hphase = 1;
+	}
+	if (s->hphase == 1) {
+		unsigned o = s->fe->opts | (s->fe->be ? s->fe->be->opts : 0);
+
+		if ((o & HLP_OPT_HTTP_BUFREQ) && !hlp_http_req_body_ready(s))
+			return 0;
+		s->hphase = 2;
+		hlp_rules_start_http(s, 0, s->fe);
+	}
+	for (;;) {
+		rc = hlp_rules_run(s);
+		if (rc == HLP_RULES_WAIT)
+			return 0;
+		if (rc == HLP_RULES_REJECT) {
+			hlp_sess_set_term(s, 'P', 'R');
+			return -1;
+		}
+		if (rc == HLP_RULES_REPLIED || (s->http.flags & HLP_TX_REPLIED)) {
+			hlp_sess_set_term(s, 'L', 'R');
+			s->http.t_hdr = s->h->ev.now;
+			sess_http_txn_end(s);
+			return 1;
+		}
+		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+			/* ended by Lua without an answer: the connection closes */
+			hlp_sess_set_term(s, 'L', 'R');
+			return -1;
+		}
+		if (rc == HLP_RULES_SERVICE) {
+			s->svc_next = s->rule->svc;
+			s->rule = NULL;
+		}
+		if (s->hphase == 2) {
+			s->hphase = 3;
+			be = s->fe->be;
+			if (be && !s->be) {
+				s->be = be;
+				be->beconn++;
+				be->be_cum_conn++;
+			}
+			if (be && be != s->fe && be->httpreq && !s->svc_next) {
+				hlp_rules_start_http(s, 0, be);
+				continue;
+			}
+		}
+		break;
+	}
+	s->hphase = 4;
+	/* as HAProxy's TR, the request's time includes its rules */
+	s->http.t_hdr = s->h->ev.now;
+	return sess_http_req_done(s);
+}
+
+/*
+** HTTP, connected to the server: forward the request body, wait for the
+** response head, run the http-response rules (backend, then frontend),
+** forward the response, and end the transaction once both messages are
+** complete. Returns 1 on progress, 0 to wait, -1 when the session ends.
+*/
+static int sess_http_est(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_http_msg *rq = &tx->msg[0], *rs = &tx->msg[1];
+	int rc, progress = 0;
+
+	if (rq->st == HLP_HM_TUNNEL && rs->st == HLP_HM_TUNNEL) {
+		/* upgraded: plain TCP forwarding from now on */
+		if (s->ana[0] || s->ana[1]) {
+			s->ana[0] = s->ana[1] = 0;
+			progress = 1;
+		}
+		return progress;
+	}
+	if (rq->st > HLP_HM_HELD && rq->st < HLP_HM_DONE) {
+		rc = hlp_http_fwd(s, 0);
+		if (rc < 0) {
+			hlp_sess_set_term(s, 'P', 'R');
+			if (!(tx->flags & HLP_TX_HDR_SENT)) {
+				hlp_http_error_early(s, 400);
+				sess_http_txn_end(s);
+				return 1;
+			}
+			return -1;
+		}
+		progress |= rc;
+		if (rq->st < HLP_HM_DONE && (s->side[0].fl & HLP_SD_SHUTR) && !hlp_chn_input(s, 0)) {
+			hlp_sess_set_term(s, 'C', 'D');
+			return -1;
+		}
+	}
+	if (!(tx->flags & HLP_TX_HDR_SENT)) {
+		if (rs->st != HLP_HM_HELD) {
+			rc = hlp_http_res_head(s);
+			if (rc == 0)
+				return progress;
+			if (rc < 0) {
+				sess_http_txn_end(s);
+				return 1;
+			}
+			hlp_vars_req_end(s);
+			s->hphase = 5;
+			hlp_rules_start_http(s, 1, s->be);
+		}
+		for (;;) {
+			rc = hlp_rules_run(s);
+			if (rc == HLP_RULES_WAIT)
+				return progress;
+			if (rc == HLP_RULES_REJECT) {
+				hlp_sess_set_term(s, 'P', 'H');
+				return -1;
+			}
+			if (rc == HLP_RULES_REPLIED || (tx->flags & HLP_TX_REPLIED)) {
+				hlp_sess_set_term(s, 'L', 'H');
+				sess_http_txn_end(s);
+				return 1;
+			}
+			if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+				hlp_sess_set_term(s, 'L', 'H');
+				return -1;
+			}
+			if (s->hphase == 5 && s->fe != s->be && s->fe->httpres) {
+				s->hphase = 6;
+				hlp_rules_start_http(s, 1, s->fe);
+				continue;
+			}
+			break;
+		}
+		if (hlp_http_res_forward(s) < 0) {
+			sess_http_txn_end(s);
+			return 1;
+		}
+		progress = 1;
+		if (rs->st == HLP_HM_TUNNEL && rq->st == HLP_HM_TUNNEL)
+			return 1;
+	}
+	if (rs->st > HLP_HM_HELD && rs->st < HLP_HM_DONE) {
+		rc = hlp_http_fwd(s, 1);
+		if (rc < 0) {
+			hlp_sess_set_term(s, 'P', 'D');
+			return -1;
+		}
+		progress |= rc;
+		if ((s->side[1].fl & HLP_SD_SHUTR) && !hlp_chn_input(s, 1)) {
+			if (rs->st != HLP_HM_TUNNEL) {
+				hlp_sess_set_term(s, 'S', 'D');
+				return -1;
+			}
+			rs->st = HLP_HM_DONE;
+		}
+	}
+	if (rs->st == HLP_HM_DONE) {
+		if (rq->st != HLP_HM_DONE)
+			tx->flags |= HLP_TX_CLOSE;
+		sess_http_txn_end(s);
+		return 1;
+	}
+	return progress;
+}
+
+/*
 ** The heart of a session: run whatever the current state allows, loop
 ** while progress is made, then poll for what is missing.
 */
@@ -5283,7 +5896,7 @@ static void sess_process(struct hlp_sess *s)
 			 * for a server: give up (HAProxy does not abort during
 			 * the connect itself without abortonclose).
 			 */
-			sess_set_term(s, 'C', sess_phase(s));
+			hlp_sess_set_term(s, 'C', sess_phase(s));
 			goto end;
 		}
 		switch (s->state) {
@@ -5293,7 +5906,7 @@ static void sess_process(struct hlp_sess *s)
 				goto end;
 			rc = hlp_rules_run(s);
 			if (rc == HLP_RULES_REJECT) {
-				sess_set_term(s, 'P', 'R');
+				hlp_sess_set_term(s, 'P', 'R');
 				goto end;
 			}
 			/* use-service ends this rule set only: a backend's rules may follow */
@@ -5303,13 +5916,34 @@ static void sess_process(struct hlp_sess *s)
 			}
 			if (rc == HLP_RULES_DONE) {
 				sess_rules_over(s, 0);
-				if (sess_rules_done(s) < 0)
-					goto end;
+				if (s->fe->mode == HLP_MODE_HTTP && !s->svc_next &&
+				    !(s->flags & (HLP_SF_CLOSE | HLP_SF_DONE))) {
+					s->ana[0] = s->ana[1] = 1;
+					s->state = HLP_SS_HREQ;
+				} else if (sess_rules_done(s) < 0)
+					goto fail;
 				progress = 1;
 			}
 			break;
+		case HLP_SS_HREQ:
+			rc = sess_http_req(s);
+			if (rc < 0)
+				goto end;
+			progress |= rc;
+			break;
 		case HLP_SS_APPLET:
-			if (hlp_lua_applet_step(s) == 0) {
+			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
+				struct hlp_http_txn *tx = &s->http;
+
+				/* an unfinished answer or an unread body: the connection closes */
+				if (tx->msg[1].st != HLP_HM_DONE || tx->msg[0].st != HLP_HM_DONE)
+					tx->flags |= HLP_TX_CLOSE;
+				tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+				/* as HAProxy, a service's answer is a local one */
+				hlp_sess_set_term(s, 'L', 'R');
+				sess_http_txn_end(s);
+				progress = 1;
+			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				s->state = HLP_SS_FLUSH;
 				s->side[0].fl |= HLP_SD_SHUTR;
 				if (s->buf[0]) {
@@ -5321,7 +5955,7 @@ static void sess_process(struct hlp_sess *s)
 			break;
 		case HLP_SS_QUEUE:
 			if (sess_assign(s) < 0)
-				goto end;
+				goto fail;
 			progress = s->state != HLP_SS_QUEUE;
 			break;
 		case HLP_SS_TURN:
@@ -5329,29 +5963,35 @@ static void sess_process(struct hlp_sess *s)
 				break;
 			if (!s->srv) {
 				if (sess_assign(s) < 0)
-					goto end;
+					goto fail;
 			} else if (sess_connect(s) < 0)
-				goto end;
+				goto fail;
 			progress = 1;
 			break;
 		case HLP_SS_CONN:
 			rc = sess_check_connect(s);
 			if (rc < 0) {
 				if (sess_connect_fail(s, 0) < 0)
-					goto end;
+					goto fail;
 			} else if (rc > 0) {
 				s->state = HLP_SS_EST;
 				s->t_est = h->ev.now;
 				s->side[1].t_act = h->ev.now;
 				s->side[1].fl |= HLP_SD_RDY;
-				hlp_vars_req_end(s);
-				if (s->be->tcpres)
+				if (s->fe->mode != HLP_MODE_HTTP)
+					hlp_vars_req_end(s);
+				if (s->be->tcpres && s->fe->mode != HLP_MODE_HTTP)
 					hlp_rules_start(s, 1, s->be);
 				progress = 1;
 			}
 			break;
 		case HLP_SS_EST:
-			if (s->ana[1]) {
+			if (s->fe->mode == HLP_MODE_HTTP && (s->ana[0] || s->ana[1])) {
+				rc = sess_http_est(s);
+				if (rc < 0)
+					goto fail;
+				progress |= rc;
+			} else if (s->ana[1]) {
 				/* the rules see what the server sent already */
 				if (sess_xfer(s, 1) < 0)
 					goto end;
@@ -5371,7 +6011,7 @@ static void sess_process(struct hlp_sess *s)
 		for (i = 0; i < 2; i++) {
 			rc = sess_xfer(s, i);
 			if (rc < 0)
-				goto end;
+				goto fail;
 			progress |= rc;
 		}
 		if (s->state == HLP_SS_EST && (s->side[0].fl & HLP_SD_SHUTW) &&
@@ -5411,11 +6051,14 @@ static void sess_process(struct hlp_sess *s)
 		if (dl && dl <= h->ev.now) {
 			if (s->state == HLP_SS_CONN) {
 				if (sess_connect_fail(s, 1) < 0)
-					goto end;
+					goto fail;
 				return;
 			}
-			sess_set_term(s, who, when);
-			goto end;
+			/* an idle keep-alive connection closes quietly */
+			if (s->state == HLP_SS_HREQ && s->http.msg[0].st == HLP_HM_IDLE && s->http.ntx)
+				goto end;
+			hlp_sess_set_term(s, who, when);
+			goto fail;
 		}
 	}
 	if (s->run.co && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
@@ -5429,8 +6072,22 @@ static void sess_process(struct hlp_sess *s)
 	else
 		hlp_timer_del(&h->ev, &s->tmr);
 	return;
+fail:
+	if (sess_http_fail(s) == 0) {
+		hlp_sess_wake(s);
+		return;
+	}
 end:
 	sess_end(s);
+}
+
+/* Process every session soon (soft stop: idle ones close). */
+HLP_PRIVATE void hlp_sess_wake_all(struct hlp *h)
+{
+	struct hlp_list *it;
+
+	for (it = h->sess_active.n; it != &h->sess_active; it = it->n)
+		hlp_sess_wake(HLP_CONTAINER(it, struct hlp_sess, link));
 }
 
 /* Stop every session now (hard stop). */
@@ -5439,7 +6096,7 @@ HLP_PRIVATE void hlp_sess_kill_all(struct hlp *h)
 	while (!hlp_list_empty(&h->sess_active)) {
 		struct hlp_sess *s = HLP_CONTAINER(h->sess_active.n, struct hlp_sess, link);
 
-		sess_set_term(s, 'K', sess_phase(s));
+		hlp_sess_set_term(s, 'K', sess_phase(s));
 		sess_end(s);
 	}
 }
@@ -5473,6 +6130,2860 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 }
 /**** End file stream.c ****/
 
+/**** Begin file sess_log.c ****/
+/*
+** sess_log.c: what a session or an HTTP transaction logs: the log-format
+** parser, the log variables (%ci, %Tt, %r...), and HAProxy's tcplog and
+** httplog lines.
+*/
+
+
+/*
+** A parsed node keeps its kind and flags in hlp_lf_node.alias (only this
+** file reads it): 0 for literal text, SLOG_SEP for a run of spaces,
+** SLOG_VAR | (id << 8) | flags for a variable, and the flags alone for a
+** %[expr] node.
+*/
+#define SLOG_VAR   0x01
+#define SLOG_SEP   0x02
+#define SLOG_Q     0x10          /* +Q: quote the string */
+#define SLOG_X     0x20          /* +X: hexadecimal (addresses, ports, %Ts, %pid) */
+#define SLOG_E     0x40          /* +E: escape '"', '\' and ']' */
+#define SLOG_FLAGS (SLOG_Q | SLOG_X | SLOG_E)
+#define SLOG_ID(a) (((a) >> 8) & 0xff)
+
+/* s->loglevel of "set-log-level silent" (http_rules.c): no line */
+/* The variables, as HAProxy 2.6 names them (8.2.6 "Custom log format"). */
+enum slog_id {
+	SLOG_CI, SLOG_CP, SLOG_FI, SLOG_FP, SLOG_T, SLOG_FT, SLOG_F, SLOG_BE, SLOG_S,
+	SLOG_TW, SLOG_TC, SLOG_TT, SLOG_B, SLOG_U, SLOG_TS, SLOG_AC, SLOG_FC, SLOG_BC,
+	SLOG_SC, SLOG_RC, SLOG_SQ, SLOG_BQ, SLOG_PID, SLOG_H, SLOG_TH, SLOG_TD, SLOG_TU,
+	SLOG_ST, SLOG_HR, SLOG_HS, SLOG_HRL, SLOG_HSL, SLOG_TSC, SLOG_GMT, SLOG_LOCAL,
+	SLOG_STAMP, SLOG_MS, SLOG_SI, SLOG_SP, SLOG_ID,
+	/* HTTP only */
+	SLOG_R, SLOG_TRQ, SLOG_TQ, SLOG_TRS, SLOG_TA, SLOG_TI, SLOG_TR, SLOG_TRG, SLOG_TRL,
+	SLOG_CC, SLOG_CS, SLOG_HM, SLOG_HU, SLOG_HV, SLOG_HP, SLOG_HPO, SLOG_HQ,
+	SLOG_O,                      /* %o: flags for all the variables after it */
+	SLOG_END = 253, SLOG_LIT, SLOG_SPACE /* built-in formats only: end, text, separator */
+};
+
+static const struct slog_alias {
+	const char *name;
+	unsigned char id, http;
+} slog_aliases[] = {
+	{ "ci", SLOG_CI, 0 }, { "cp", SLOG_CP, 0 }, { "fi", SLOG_FI, 0 }, { "fp", SLOG_FP, 0 },
+	{ "t", SLOG_T, 0 }, { "ft", SLOG_FT, 0 }, { "f", SLOG_F, 0 }, { "b", SLOG_BE, 0 },
+	{ "s", SLOG_S, 0 }, { "Tw", SLOG_TW, 0 }, { "Tc", SLOG_TC, 0 }, { "Tt", SLOG_TT, 0 },
+	{ "B", SLOG_B, 0 }, { "U", SLOG_U, 0 }, { "ts", SLOG_TS, 0 }, { "ac", SLOG_AC, 0 },
+	{ "fc", SLOG_FC, 0 }, { "bc", SLOG_BC, 0 }, { "sc", SLOG_SC, 0 }, { "rc", SLOG_RC, 0 },
+	{ "sq", SLOG_SQ, 0 }, { "bq", SLOG_BQ, 0 }, { "pid", SLOG_PID, 0 }, { "H", SLOG_H, 0 },
+	{ "Th", SLOG_TH, 0 }, { "Td", SLOG_TD, 0 }, { "Tu", SLOG_TU, 0 }, { "ST", SLOG_ST, 0 },
+	{ "hr", SLOG_HR, 0 }, { "hs", SLOG_HS, 0 }, { "hrl", SLOG_HRL, 0 }, { "hsl", SLOG_HSL, 0 },
+	{ "tsc", SLOG_TSC, 0 }, { "T", SLOG_GMT, 0 }, { "Tl", SLOG_LOCAL, 0 },
+	{ "Ts", SLOG_STAMP, 0 }, { "ms", SLOG_MS, 0 }, { "o", SLOG_O, 0 }, { "si", SLOG_SI, 0 },
+	{ "sp", SLOG_SP, 0 }, { "ID", SLOG_ID, 0 },
+	{ "r", SLOG_R, 1 }, { "TR", SLOG_TRQ, 1 }, { "Tq", SLOG_TQ, 1 }, { "Tr", SLOG_TRS, 1 },
+	{ "Ta", SLOG_TA, 1 }, { "Ti", SLOG_TI, 1 }, { "tr", SLOG_TR, 1 }, { "trg", SLOG_TRG, 1 },
+	{ "trl", SLOG_TRL, 1 }, { "CC", SLOG_CC, 1 }, { "CS", SLOG_CS, 1 }, { "HM", SLOG_HM, 1 },
+	{ "HU", SLOG_HU, 1 }, { "HV", SLOG_HV, 1 }, { "HP", SLOG_HP, 1 }, { "HPO", SLOG_HPO, 1 },
+	{ "HQ", SLOG_HQ, 1 }
+};
+
+/* Append a node to the list ending at <*tail>. Returns 0, or -1 (no memory). */
+static int slog_add(struct hlp_lf_node ***tail, const char *text, size_t len, int alias,
+                    struct hlp_expr *e)
+{
+	struct hlp_lf_node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return -1;
+	if (text) {
+		n->text = malloc(len + 1);
+		if (!n->text) {
+			free(n);
+			return -1;
+		}
+		memcpy(n->text, text, len);
+		n->text[len] = 0;
+	}
+	n->alias = alias;
+	n->expr = e;
+	**tail = n;
+	*tail = &n->next;
+	return 0;
+}
+
+HLP_PRIVATE void hlp_lf_free(struct hlp_lf_node *n)
+{
+	while (n) {
+		struct hlp_lf_node *next = n->next;
+
+		free(n->text);
+		hlp_expr_free(n->expr);
+		free(n);
+		n = next;
+	}
+}
+
+/* The alias named by the <len> bytes at <name>, or NULL. */
+static const struct slog_alias *slog_find(const char *name, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < HLP_COUNTOF(slog_aliases); i++)
+		if (strlen(slog_aliases[i].name) == len && memcmp(slog_aliases[i].name, name, len) == 0)
+			return &slog_aliases[i];
+	return NULL;
+}
+
+/*
+** Parse the "{+Q,-X...}" after a '%' at <*pp> (which points at '{'): the
+** flags start as <fl> and the result is returned; unknown flags are
+** ignored, as HAProxy does. Returns -1 when the '}' is missing.
+*/
+static int slog_parse_flags(const char **pp, int fl)
+{
+	const char *p = *pp + 1;
+
+	while (*p && *p != '}') {
+		size_t n = strcspn(p, ",}");
+		int bit = 0;
+
+		if (n == 2 && (p[0] == '+' || p[0] == '-'))
+			bit = p[1] == 'Q' ? SLOG_Q : p[1] == 'X' ? SLOG_X : p[1] == 'E' ? SLOG_E : 0;
+		if (bit)
+			fl = p[0] == '+' ? (fl | bit) : (fl & ~bit);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (*p != '}')
+		return -1;
+	*pp = p + 1;
+	return fl;
+}
+
+/*
+** Parse what follows a '%' at <*pp>: optional "{flags}", then "[expr]" or
+** a variable name (the whole run of letters and digits), and append its
+** node at <*tail>; "%o" appends nothing but sets <*defl>, the flags every
+** later variable starts with. Returns 0 (<*pp> past it), or -1 with a
+** message in <err>.
+*/
+static int slog_parse_var(struct hlp *h, const char **pp, struct hlp_lf_node ***tail, int *defl,
+                          char *err, size_t errlen)
+{
+	const char *p = *pp, *q;
+	const struct slog_alias *a;
+	struct hlp_expr *e;
+	int fl = *defl;
+
+	if (*p == '{' && (fl = slog_parse_flags(&p, fl)) < 0) {
+		snprintf(err, errlen, "missing '}' after the flags of a variable");
+		return -1;
+	}
+	if (*p == '[') {
+		p++;
+		if (!(e = hlp_expr_parse(h, &p, ']', err, errlen)))
+			return -1;
+		if (*p != ']') {
+			hlp_expr_free(e);
+			snprintf(err, errlen, "missing ']' after the sample expression");
+			return -1;
+		}
+		*pp = p + 1;
+		if (slog_add(tail, NULL, 0, fl, e) == 0)
+			return 0;
+		hlp_expr_free(e);
+		goto oom;
+	}
+	for (q = p; isalnum((unsigned char)*q); q++)
+		;
+	*pp = q;
+	if (!(a = slog_find(p, (size_t)(q - p)))) {
+		snprintf(err, errlen, "unknown or not yet supported variable '%%%.*s'", (int)(q - p), p);
+		return -1;
+	}
+	if (a->id == SLOG_O) {
+		*defl = fl;
+		return 0;
+	}
+	if (slog_add(tail, p, (size_t)(q - p), SLOG_VAR | fl | (a->id << 8), NULL) == 0)
+		return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+/*
+** Parse a log-format string as HAProxy: literal text, runs of spaces (a
+** separator each: in a log line they print as one space, never two in a
+** row; in a rule's argument they stay as they are), "%%", "%<name>" and
+** "%[expr]", each optionally after "%{+Q,+X,+E,-Q...}"; "%o" sets the
+** flags of every variable after it. Returns the node list (an empty
+** format gives one empty text node), or NULL with a message in <err>.
+** HTTP-only variables are accepted here: see hlp_lf_check_http().
+*/
+HLP_PRIVATE struct hlp_lf_node *hlp_lf_parse(struct hlp *h, const char *fmt, char *err, size_t errlen)
+{
+	struct hlp_lf_node *head = NULL, **tail = &head;
+	const char *p = fmt, *q;
+	int defl = 0, rc = 0;
+
+	while (*p && rc == 0) {
+		q = p;
+		if (isspace((unsigned char)*p)) {
+			while (isspace((unsigned char)*p))
+				p++;
+			rc = slog_add(&tail, q, (size_t)(p - q), SLOG_SEP, NULL);
+		} else if (*p == '%' && p[1] == '%') {
+			p += 2;
+			rc = slog_add(&tail, "%", 1, 0, NULL);
+		} else if (*p != '%') {
+			p += strcspn(p, "% \t\r\n\v\f");
+			rc = slog_add(&tail, q, (size_t)(p - q), 0, NULL);
+		} else {
+			p++;
+			if (slog_parse_var(h, &p, &tail, &defl, err, errlen) < 0)
+				goto fail;
+		}
+	}
+	if (rc == 0 && !head)
+		rc = slog_add(&tail, "", 0, 0, NULL);
+	if (rc == 0)
+		return head;
+	snprintf(err, errlen, "out of memory");
+fail:
+	hlp_lf_free(head);
+	return NULL;
+}
+
+/*
+** A format of a proxy that is not in HTTP mode (<http> 0) may not use the
+** HTTP-only variables (%r, %TR, %HM...): returns -1 with HAProxy's message
+** in <err> for the first one, else 0.
+*/
+HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *err, size_t errlen)
+{
+	unsigned i;
+
+	for (; lf && !http; lf = lf->next) {
+		if (!(lf->alias & SLOG_VAR) || lf->expr)
+			continue;
+		for (i = 0; i < HLP_COUNTOF(slog_aliases); i++)
+			if (slog_aliases[i].id == SLOG_ID(lf->alias) && slog_aliases[i].http) {
+				snprintf(err, errlen, "format variable '%s' is reserved for HTTP mode", lf->text);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+/*
+** The text being built: <sp> is set while the last byte written is a
+** space; <rule> for the argument of an HTTP rule (HAProxy's LOG_OPT_HTTP):
+** spaces kept, nothing instead of "-", samples encoded.
+*/
+struct slog_w {
+	char *p;
+	size_t n, cap;
+	int sp, rule;
+};
+
+/* Append <n> bytes, silently cut at the end of the buffer. */
+static void slog_put(struct slog_w *w, const char *p, size_t n)
+{
+	n = HLP_MIN(n, w->cap - 1 - w->n);
+	memcpy(w->p + w->n, p, n);
+	w->n += n;
+}
+
+static void slog_putc(struct slog_w *w, char c)
+{
+	slog_put(w, &c, 1);
+}
+
+static void slog_fmt(struct slog_w *w, const char *fmt, ...)
+{
+	char tmp[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		slog_put(w, tmp, HLP_MIN((size_t)n, sizeof(tmp) - 1));
+}
+
+/*
+** A string field as HAProxy's lf_text: quoted with +Q, '"', '\' and ']'
+** escaped with +E; an empty or missing value is "-" (or "" when quoted;
+** nothing in a rule's argument).
+*/
+static void slog_text(struct slog_w *w, const char *p, size_t n, int fl)
+{
+	size_t i;
+
+	if (fl & SLOG_Q)
+		slog_putc(w, '"');
+	for (i = 0; p && i < n; i++) {
+		if ((fl & SLOG_E) && (p[i] == '"' || p[i] == '\\' || p[i] == ']'))
+			slog_putc(w, '\\');
+		slog_putc(w, p[i]);
+	}
+	if ((!p || !n) && !(fl & SLOG_Q) && !w->rule)
+		slog_putc(w, '-');
+	if (fl & SLOG_Q)
+		slog_putc(w, '"');
+}
+
+/*
+** A piece of the request line as HAProxy's lf_encode_chunk: control
+** characters, bytes >= 127, '"' and '#' become "#XX"; with +E, '\' and ']'
+** get a '\'. An empty piece prints nothing (but "" when quoted).
+*/
+static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (fl & SLOG_Q)
+		slog_putc(w, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 32 || c >= 127 || c == '"' || c == '#') {
+			char e[3] = { '#', hex[c >> 4], hex[c & 15] };
+
+			slog_put(w, e, 3);
+			continue;
+		}
+		if ((fl & SLOG_E) && (c == '\\' || c == ']'))
+			slog_putc(w, '\\');
+		slog_putc(w, (char)c);
+	}
+	if (fl & SLOG_Q)
+		slog_putc(w, '"');
+}
+
+/* An address (%ci, %fi): text, or with +X its bytes in upper-case hex. */
+static void slog_addr(struct slog_w *w, const struct sockaddr_storage *ss, int fl)
+{
+	char a[INET6_ADDRSTRLEN];
+	const unsigned char *b = NULL;
+	size_t i, n = 0;
+
+	if (ss->ss_family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
+		n = 4;
+	} else if (ss->ss_family == AF_INET6) {
+		b = (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+		n = 16;
+	}
+	if ((fl & SLOG_X) && b) {
+		for (i = 0; i < n; i++)
+			slog_fmt(w, "%02X", b[i]);
+		return;
+	}
+	hlp_addr_str(ss, a, sizeof(a));
+	slog_text(w, a, strlen(a), fl);
+}
+
+/* %si / %sp (<port>): the server's address, "-" without a server. */
+static void slog_srv_addr(struct slog_w *w, const struct hlp_sess *s, int port, int fl)
+{
+	struct sockaddr_storage a;
+
+	if (!s->srv || s->svc) {
+		slog_text(w, NULL, 0, fl);
+		return;
+	}
+	a = s->srv->addr;
+	if (hlp_addr_port(&a) == 0)
+		hlp_addr_set_port(&a, hlp_addr_port(&s->dst));
+	if (!port)
+		slog_addr(w, &a, fl);
+	else
+		slog_fmt(w, fl & SLOG_X ? "%04X" : "%d", hlp_addr_port(&a));
+}
+
+static const char *const slog_mon[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+/*
+** A date: <kind> 0 is %t's local "dd/Mmm/yyyy:hh:mm:ss.mmm", 1 is %T's
+** "dd/Mmm/yyyy:hh:mm:ss +0000" in GMT, 2 is %Tl's local one with its offset.
+*/
+static void slog_date(struct slog_w *w, const struct timeval *tv, int kind)
+{
+	time_t t = tv->tv_sec;
+	struct tm tm;
+	char tz[8];
+
+	if (kind == 1)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	slog_fmt(w, "%02d/%s/%04d:%02d:%02d:%02d", tm.tm_mday, slog_mon[tm.tm_mon],
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (kind == 0)
+		slog_fmt(w, ".%03d", (int)(tv->tv_usec / 1000));
+	else if (kind == 1)
+		slog_put(w, " +0000", 6);
+	else if (strftime(tz, sizeof(tz), "%z", &tm) > 0)
+		slog_fmt(w, " %s", tz);
+}
+
+/* ---- the values ---- */
+
+/*
+** The timers of one line, in ms, -1 when the event was not reached, with
+** HAProxy's definitions (8.4 "Timing events"); <start> is the wall clock
+** of the line's start (%t): the accept, or in HTTP mode the end of the
+** previous transaction on the connection.
+*/
+struct slog_times {
+	long th, ti, trq, tq, tw, tc, trs, ta, tt, tu, td;
+	struct timeval start, req;
+};
+
+/* <b> - <a> in ms, -1 when either is not reached (0), never negative. */
+static long slog_span(uint64_t a, uint64_t b)
+{
+	if (!a || !b)
+		return -1;
+	return b > a ? (long)(b - a) : 0;
+}
+
+/* The wall clock of monotonic time <t> of <s>. */
+static struct timeval slog_wall(const struct hlp_sess *s, uint64_t t)
+{
+	struct timeval tv = s->accept_tv;
+	uint64_t us = (uint64_t)tv.tv_usec + (t > s->t_accept ? t - s->t_accept : 0) * 1000;
+
+	tv.tv_sec += (time_t)(us / 1000000);
+	tv.tv_usec = (long)(us % 1000000);
+	return tv;
+}
+
+/* The TCP session's timers: Tw/Tc/Tt as the tcplog line has them. */
+static void slog_times_tcp(const struct hlp_sess *s, struct slog_times *tm)
+{
+	uint64_t now = s->h->ev.now;
+
+	tm->th = 0;
+	tm->ti = tm->trq = tm->tq = tm->trs = -1;
+	if (s->t_queue)
+		tm->tw = (long)((s->t_queued ? s->t_queued : s->t_conn ? s->t_conn : now) - s->t_queue);
+	else
+		tm->tw = s->t_conn ? 0 : -1;
+	tm->tc = slog_span(s->t_conn, s->t_est);
+	tm->tt = (long)(now - s->t_accept);
+	tm->ta = tm->tu = tm->tt;
+	tm->td = slog_span(s->t_est, now);
+	tm->start = tm->req = s->accept_tv;
+}
+
+/*
+** The transaction's timers in HTTP mode. The transaction starts at the
+** accept for the first one, at the end of the previous one after; Th is 0
+** (no handshake), Ti runs to the first request byte, TR to the end of the
+** request processing (t_hdr), Tw to the connect, Tc to the established
+** connection, Tr to the response head, Ta from the first request byte and
+** Tt from the start to the end of the response.
+*/
+static void slog_times_http(const struct hlp_sess *s, struct slog_times *tm)
+{
+	const struct hlp_http_txn *tx = &s->http;
+	uint64_t base = tx->ntx && tx->t_idle ? tx->t_idle : s->t_accept;
+	uint64_t end = tx->t_end ? tx->t_end : s->h->ev.now;
+
+	tm->th = 0;
+	tm->ti = slog_span(base, tx->t_req);
+	tm->trq = slog_span(tx->t_req, tx->t_hdr);
+	tm->tq = tm->trq < 0 ? -1 : slog_span(base, tx->t_hdr);
+	tm->tw = slog_span(tx->t_hdr, s->t_conn);
+	tm->tc = slog_span(s->t_conn, s->t_est);
+	tm->trs = slog_span(s->t_est, tx->t_srv);
+	tm->ta = slog_span(tx->t_req ? tx->t_req : base, end);
+	tm->tt = slog_span(base, end);
+	tm->tu = tm->tt - (tm->ti > 0 ? tm->ti : 0);
+	tm->td = slog_span(tx->t_srv, end);
+	tm->start = slog_wall(s, base);
+	tm->req = tx->t_req && tx->tv_req.tv_sec ? tx->tv_req : tm->start;
+}
+
+/*
+** A part of the request line copy as HAProxy's %HM/%HU/%HV/%HP/%HPO/%HQ
+** find it: the method, the URI, the version ("HTTP/0.9" when absent), the
+** URI before '?', the path alone, the query from '?'. Sets <*p>, <*n>; the
+** text is "<BADREQ>" without a request line or without a space in it.
+*/
+static void slog_reqpart(const char *rl, int id, const char **p, size_t *n)
+{
+	const char *e, *u, *ue, *v;
+
+	*p = "<BADREQ>";
+	*n = 8;
+	if (!rl)
+		return;
+	e = rl + strnlen(rl, 1023);
+	for (u = rl; u < e && *u != ' ' && *u != '\t'; u++)
+		;
+	if (id == SLOG_HM) {
+		if (u < e) {
+			*p = rl;
+			*n = (size_t)(u - rl);
+		}
+		return;
+	}
+	if (id == SLOG_HQ) {
+		for (v = rl; v < e && *v != '?'; v++)
+			;
+		for (ue = v; ue < e && *ue != ' ' && *ue != '\t'; ue++)
+			;
+		*p = v;
+		*n = (size_t)(ue - v);
+		return;
+	}
+	if (u == e)
+		return;
+	while (u < e && (*u == ' ' || *u == '\t'))
+		u++;
+	for (ue = u; ue < e && *ue != ' ' && *ue != '\t'; ue++)
+		;
+	if (id == SLOG_HV) {
+		for (v = ue; v < e && (*v == ' ' || *v == '\t'); v++)
+			;
+		*p = v < e ? v : "HTTP/0.9";
+		*n = v < e ? (size_t)(e - v) : 8;
+		return;
+	}
+	if (id == SLOG_HPO && u < ue && *u != '/') {
+		/* the absolute form: the path after the authority; else nothing */
+		const char *sc = u;
+
+		while (sc + 3 <= ue && memcmp(sc, "://", 3) != 0)
+			sc++;
+		for (u = sc + 3 <= ue ? sc + 3 : ue; u < ue && *u != '/'; u++)
+			;
+	}
+	if (id == SLOG_HP || id == SLOG_HPO)
+		for (v = u; v < ue && *v != '?'; v++)
+			;
+	else
+		v = ue;
+	*p = u;
+	*n = (size_t)(v - u);
+}
+
+/* A number field: -1 and counters print as they are; no quotes. */
+static void slog_num(struct slog_w *w, long long v)
+{
+	slog_fmt(w, "%lld", v);
+}
+
+/*
+** Write variable <id> of <s> with flags <fl>, as HAProxy 2.6 prints it.
+** In HTTP mode the byte counts, timers and dates are the transaction's.
+** Returns 0 when nothing was written on purpose (%hr and %hs without a
+** capture, which keep the space before them from doubling), else 1.
+*/
+static int slog_var(struct slog_w *w, struct hlp_sess *s, const struct slog_times *tm, int id, int fl)
+{
+	struct hlp *h = s->h;
+	struct hlp_proxy *fe = s->fe;
+	int http = fe->mode == HLP_MODE_HTTP;
+	const struct hlp_http_txn *tx = &s->http;
+	const char *p;
+	size_t n;
+	char buf[256];
+
+	switch (id) {
+	case SLOG_CI: slog_addr(w, &s->src, fl); break;
+	case SLOG_FI: slog_addr(w, &s->dst, fl); break;
+	case SLOG_CP:
+	case SLOG_FP:
+		slog_fmt(w, fl & SLOG_X ? "%04X" : "%d", hlp_addr_port(id == SLOG_CP ? &s->src : &s->dst));
+		break;
+	case SLOG_SI:
+	case SLOG_SP: slog_srv_addr(w, s, id == SLOG_SP, fl); break;
+	case SLOG_T: slog_date(w, &tm->start, 0); break;
+	case SLOG_GMT: slog_date(w, &tm->start, 1); break;
+	case SLOG_LOCAL: slog_date(w, &tm->start, 2); break;
+	case SLOG_TR: slog_date(w, &tm->req, 0); break;
+	case SLOG_TRG: slog_date(w, &tm->req, 1); break;
+	case SLOG_TRL: slog_date(w, &tm->req, 2); break;
+	case SLOG_STAMP:
+		slog_fmt(w, fl & SLOG_X ? "%08lX" : "%ld", (long)tm->start.tv_sec);
+		break;
+	case SLOG_MS:
+		slog_fmt(w, fl & SLOG_X ? "%02X" : "%03d", (int)(tm->start.tv_usec / 1000));
+		break;
+	case SLOG_FT:
+	case SLOG_F: slog_text(w, fe->name, strlen(fe->name), fl); break;
+	case SLOG_BE:
+		p = s->be ? s->be->name : fe->name;
+		slog_text(w, p, strlen(p), fl);
+		break;
+	case SLOG_S:
+		if (s->svc)
+			snprintf(buf, sizeof(buf), "<lua.%s>", s->svc->name);
+		else
+			snprintf(buf, sizeof(buf), "%s", s->srv ? s->srv->name : "<NOSRV>");
+		slog_text(w, buf, strlen(buf), fl);
+		break;
+	case SLOG_TH: slog_num(w, tm->th); break;
+	case SLOG_TI: slog_num(w, tm->ti); break;
+	case SLOG_TRQ: slog_num(w, tm->trq); break;
+	case SLOG_TQ: slog_num(w, tm->tq); break;
+	case SLOG_TW: slog_num(w, tm->tw); break;
+	case SLOG_TC: slog_num(w, tm->tc); break;
+	case SLOG_TRS: slog_num(w, tm->trs); break;
+	case SLOG_TA: slog_num(w, tm->ta); break;
+	case SLOG_TT: slog_num(w, tm->tt); break;
+	case SLOG_TU: slog_num(w, tm->tu); break;
+	case SLOG_TD: slog_num(w, tm->td); break;
+	case SLOG_B: slog_num(w, (long long)(http ? tx->bytes_out : s->bytes[1])); break;
+	case SLOG_U: slog_num(w, (long long)(http ? tx->bytes_in : s->bytes[0])); break;
+	case SLOG_ST: slog_num(w, http ? (tx->status ? tx->status : -1) : 0); break;
+	case SLOG_TS:
+	case SLOG_TSC:
+		slog_put(w, s->term, 2);
+		if (id == SLOG_TSC)
+			slog_put(w, "--", 2);   /* no cookie persistence */
+		break;
+	case SLOG_AC: slog_num(w, h->actconn); break;
+	case SLOG_FC: slog_num(w, fe->feconn); break;
+	case SLOG_BC: slog_num(w, s->be ? s->be->beconn : 0); break;
+	case SLOG_SC: slog_num(w, s->srv ? s->srv->cur_conn : 0); break;
+	case SLOG_RC: slog_fmt(w, "%s%d", s->redispatched ? "+" : "", s->retries); break;
+	case SLOG_SQ: slog_num(w, 0); break;
+	case SLOG_BQ: slog_num(w, s->t_queue ? s->bq_pos : 0); break;
+	case SLOG_PID: slog_fmt(w, fl & SLOG_X ? "%04X" : "%d", (int)getpid()); break;
+	case SLOG_H:
+		if (gethostname(buf, sizeof(buf)) < 0)
+			buf[0] = 0;
+		buf[sizeof(buf) - 1] = 0;
+		slog_text(w, buf, strlen(buf), fl);
+		break;
+	case SLOG_CC:
+	case SLOG_CS:                                      /* no "capture cookie" */
+	case SLOG_ID: slog_text(w, NULL, 0, fl); break;    /* no "unique-id-format" */
+	case SLOG_HR:
+	case SLOG_HS:
+	case SLOG_HRL:
+	case SLOG_HSL: return 0;                           /* no "capture" */
+	case SLOG_R:
+		p = tx->reqline ? tx->reqline : "<BADREQ>";
+		slog_enc(w, p, strnlen(p, 1023), fl);
+		break;
+	case SLOG_HM:
+	case SLOG_HU:
+	case SLOG_HV:
+	case SLOG_HP:
+	case SLOG_HPO:
+	case SLOG_HQ:
+		slog_reqpart(http ? tx->reqline : NULL, id, &p, &n);
+		slog_enc(w, p, n, fl);
+		break;
+	default:
+		slog_putc(w, '-');
+	}
+	return 1;
+}
+
+/*
+** A %[expr] field: its string, "-" when it fails or is empty (as HAProxy).
+** In a rule's argument a failure gives nothing, +Q is ignored and control
+** characters but HTAB become "%XX" (HAProxy's http_encode_map), so that a
+** sample cannot cut a header.
+*/
+static void slog_expr(struct slog_w *w, struct hlp_sess *s, const struct hlp_expr *e, int fl)
+{
+	struct hlp_smp smp;
+	size_t i;
+
+	if (hlp_expr_eval(s, e, &smp) < 0 || hlp_smp_cast(s->h, &smp, HLP_SMP_STR) < 0)
+		smp.u.str.n = 0;
+	if (!w->rule) {
+		slog_text(w, smp.u.str.n ? smp.u.str.p : NULL, smp.u.str.n, fl);
+		return;
+	}
+	for (i = 0; i < smp.u.str.n; i++) {
+		unsigned char c = (unsigned char)smp.u.str.p[i];
+
+		if ((c < 32 && c != '\t') || c == 127)
+			slog_fmt(w, "%%%02X", c);
+		else {
+			if ((fl & SLOG_E) && (c == '"' || c == '\\' || c == ']'))
+				slog_putc(w, '\\');
+			slog_putc(w, (char)c);
+		}
+	}
+}
+
+/* A separator: in a log line one space, unless the line is empty or already ends with one. */
+static void slog_sep(struct slog_w *w, const char *text)
+{
+	if (w->rule)
+		slog_put(w, text, strlen(text));
+	else if (!w->sp) {
+		slog_putc(w, ' ');
+		w->sp = 1;
+	}
+}
+
+/* ---- the built-in formats ---- */
+
+/* One element of a built-in format: a variable, SLOG_LIT text, SLOG_SPACE, SLOG_END. */
+struct slog_fix {
+	unsigned char id, fl;
+	const char *text;
+};
+
+#define SLOG_V(id) { id, 0, NULL }
+#define SLOG_L(t) { SLOG_LIT, 0, t }
+#define SLOG_SP { SLOG_SPACE, 0, NULL }
+
+/* "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq" */
+static const struct slog_fix slog_tcplog[] = {
+	SLOG_V(SLOG_CI), SLOG_L(":"), SLOG_V(SLOG_CP), SLOG_SP, SLOG_L("["), SLOG_V(SLOG_T),
+	SLOG_L("]"), SLOG_SP, SLOG_V(SLOG_FT), SLOG_SP, SLOG_V(SLOG_BE), SLOG_L("/"),
+	SLOG_V(SLOG_S), SLOG_SP, SLOG_V(SLOG_TW), SLOG_L("/"), SLOG_V(SLOG_TC), SLOG_L("/"),
+	SLOG_V(SLOG_TT), SLOG_SP, SLOG_V(SLOG_B), SLOG_SP, SLOG_V(SLOG_TS), SLOG_SP,
+	SLOG_V(SLOG_AC), SLOG_L("/"), SLOG_V(SLOG_FC), SLOG_L("/"), SLOG_V(SLOG_BC), SLOG_L("/"),
+	SLOG_V(SLOG_SC), SLOG_L("/"), SLOG_V(SLOG_RC), SLOG_SP, SLOG_V(SLOG_SQ), SLOG_L("/"),
+	SLOG_V(SLOG_BQ), { SLOG_END, 0, NULL }
+};
+
+/*
+** "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc
+**  %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r"
+*/
+static const struct slog_fix slog_httplog[] = {
+	SLOG_V(SLOG_CI), SLOG_L(":"), SLOG_V(SLOG_CP), SLOG_SP, SLOG_L("["), SLOG_V(SLOG_TR),
+	SLOG_L("]"), SLOG_SP, SLOG_V(SLOG_FT), SLOG_SP, SLOG_V(SLOG_BE), SLOG_L("/"),
+	SLOG_V(SLOG_S), SLOG_SP, SLOG_V(SLOG_TRQ), SLOG_L("/"), SLOG_V(SLOG_TW), SLOG_L("/"),
+	SLOG_V(SLOG_TC), SLOG_L("/"), SLOG_V(SLOG_TRS), SLOG_L("/"), SLOG_V(SLOG_TA), SLOG_SP,
+	SLOG_V(SLOG_ST), SLOG_SP, SLOG_V(SLOG_B), SLOG_SP, SLOG_V(SLOG_CC), SLOG_SP,
+	SLOG_V(SLOG_CS), SLOG_SP, SLOG_V(SLOG_TSC), SLOG_SP, SLOG_V(SLOG_AC), SLOG_L("/"),
+	SLOG_V(SLOG_FC), SLOG_L("/"), SLOG_V(SLOG_BC), SLOG_L("/"), SLOG_V(SLOG_SC), SLOG_L("/"),
+	SLOG_V(SLOG_RC), SLOG_SP, SLOG_V(SLOG_SQ), SLOG_L("/"), SLOG_V(SLOG_BQ), SLOG_SP,
+	SLOG_V(SLOG_HR), SLOG_SP, SLOG_V(SLOG_HS), SLOG_SP, { SLOG_R, SLOG_Q, NULL }, { SLOG_END, 0, NULL }
+};
+
+/* The times of <s> for its line, by the frontend's mode. */
+static void slog_times(const struct hlp_sess *s, struct slog_times *tm)
+{
+	if (s->fe->mode == HLP_MODE_HTTP)
+		slog_times_http(s, tm);
+	else
+		slog_times_tcp(s, tm);
+}
+
+/* Write built-in format <f> for <s>. */
+static void slog_build_fix(struct slog_w *w, struct hlp_sess *s, const struct slog_fix *f)
+{
+	struct slog_times tm;
+
+	slog_times(s, &tm);
+	for (; f->id != SLOG_END; f++) {
+		if (f->id == SLOG_SPACE)
+			slog_sep(w, " ");
+		else if (f->id == SLOG_LIT) {
+			slog_put(w, f->text, strlen(f->text));
+			w->sp = 0;
+		} else if (slog_var(w, s, &tm, f->id, f->fl))
+			w->sp = 0;
+	}
+}
+
+/*
+** Write the log-format <lf> for <s> into <out> (<len> bytes, NUL
+** terminated, cut when too long). Returns the length written. <rule> is 0
+** for a log line, 1 for the argument of an HTTP rule (set-header,
+** redirect, return lf-string...), which HAProxy renders a little
+** differently: spaces kept, nothing instead of "-", samples encoded.
+*/
+HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf, char *out, size_t len,
+                                int rule)
+{
+	struct slog_w w = { out, 0, len, 1, rule };
+	struct slog_times tm;
+
+	if (!len)
+		return 0;
+	slog_times(s, &tm);
+	for (; lf; lf = lf->next) {
+		if (lf->expr) {
+			slog_expr(&w, s, lf->expr, lf->alias & SLOG_FLAGS);
+			w.sp = 0;
+		} else if (lf->alias & SLOG_SEP)
+			slog_sep(&w, lf->text);
+		else if (!(lf->alias & SLOG_VAR)) {
+			slog_put(&w, lf->text, strlen(lf->text));
+			w.sp = 0;
+		} else if (slog_var(&w, s, &tm, SLOG_ID(lf->alias), lf->alias & SLOG_FLAGS))
+			w.sp = 0;
+	}
+	out[w.n] = 0;
+	return w.n;
+}
+
+/*
+** One line per session at its end in TCP mode, per transaction at its end
+** in HTTP mode: the frontend's log-format, or the tcplog or httplog line.
+** A sample that fails shows as "-".
+*/
+HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
+{
+	struct hlp_proxy *fe = s->fe;
+	int http = fe->mode == HLP_MODE_HTTP;
+	char msg[8192];
+
+	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) ||
+	    (s->flags & HLP_SF_NOLOG) || s->loglevel == HLP_LOGLEVEL_SILENT)
+		return;
+	/*
+	 * HTTP: a kept-alive connection that ends without a new request logs
+	 * nothing; a first one does (a "<BADREQ>" line), unless dontlognull.
+	 * TCP: a null connection, where the client sent nothing.
+	 */
+	if (http && !s->http.t_req && (s->http.ntx || (fe->opts & HLP_OPT_DONTLOGNULL)))
+		return;
+	if (!http && (fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
+		return;
+	if (fe->logformat)
+		hlp_lf_build(s, fe->logformat, msg, sizeof(msg), 0);
+	else {
+		struct slog_w w = { msg, 0, sizeof(msg), 1, 0 };
+
+		slog_build_fix(&w, s, http && (fe->opts & HLP_OPT_HTTPLOG) ? slog_httplog : slog_tcplog);
+		msg[w.n] = 0;
+	}
+	hlp_log_send(s->h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel : 6, msg);
+}
+/**** End file sess_log.c ****/
+
+/**** Begin file http_msg.c ****/
+/*
+** http_msg.c: the head of an HTTP message held at the start of its buffer
+** (s->http.msg[d].st == HLP_HM_HELD), and its rewrites: header fields,
+** request line, status line, with HAProxy 2.6's semantics.
+**
+** Every edit builds the whole new head in a scratch area from pieces of
+** the old head and the new bytes, parses it, and only then splices it in
+** place of the old head (hlp_buf_splice): a refused edit (bad name or
+** value, a head the parser rejects, no room left in the buffer) returns
+** -1 and leaves the buffer as it was. The body bytes already received stay
+** right after the head. s->h->hm[d] is re-parsed after each edit, so its
+** pointers stay valid for the caller.
+*/
+
+
+/* An edit in progress: the old head is copied into <out> piece by piece. */
+struct hmsg_ctx {
+	struct hlp_sess *s;
+	int d;
+	struct hlp_buf *b;
+	struct hlp_h1_msg *m;    /* the old head, parsed */
+	const char *base;        /* its first byte */
+	size_t hlen;             /* its length */
+	size_t cur;              /* old head bytes dealt with so far */
+	char *out;               /* the new head */
+	size_t olen, ocap;
+	int full;                /* <out> overflowed: the result cannot fit */
+	char *tmp;               /* NUL-terminated subject for regexec(), hlen + 1 bytes */
+};
+
+/* The scratch area, grown to the largest buffer size seen; one per process (single thread). */
+/*
+** At least <need> bytes of scratch owned by <h> (at most 2 * bufsize + 1,
+** kept until hlp_free()), or NULL when out of memory.
+*/
+static char *hmsg_scratch(struct hlp *h, size_t need)
+{
+	char *p;
+
+	if (need <= h->rewrite_size)
+		return h->rewrite;
+	p = realloc(h->rewrite, need);
+	if (!p)
+		return NULL;
+	h->rewrite = p;
+	h->rewrite_size = need;
+	return p;
+}
+
+/*
+** The head held in direction <d>, parsed into s->h->hm[d] (pointers into
+** the buffer, valid until it changes), or NULL when no head is held or it
+** does not parse to exactly msg[d].head_len bytes. Linearizes the buffer
+** only when the head wraps.
+*/
+HLP_PRIVATE struct hlp_h1_msg *hlp_http_head(struct hlp_sess *s, int d)
+{
+	struct hlp_http_msg *hm = &s->http.msg[d];
+	struct hlp_buf *b = s->buf[d];
+	struct hlp_h1_msg *m = &s->h->hm[d];
+	int rc;
+
+	if (hm->st != HLP_HM_HELD || !b || hm->head_len == 0 || hm->head_len > b->data)
+		return NULL;
+	if (b->head + hm->head_len > b->size)
+		hlp_buf_linearize(b);
+	/* parsed already, and not changed since */
+	if (s->h->hm_s[d] == s && s->h->hm_p[d] == b->area + b->head && s->h->hm_len[d] == hm->head_len)
+		return m;
+	m->hdrs = s->h->hm_hdrs[d];
+	m->maxhdrs = HLP_HTTP_MAXHDR;
+	if (d == 0)
+		rc = hlp_h1_parse_req(b->area + b->head, hm->head_len, m);
+	else
+		rc = hlp_h1_parse_res(b->area + b->head, hm->head_len, m);
+	if (rc < 0 || (size_t)rc != hm->head_len) {
+		s->h->hm_s[d] = NULL;
+		return NULL;
+	}
+	hlp_http_head_parsed(s, d);
+	return m;
+}
+
+/* h->hm[d] now holds the head held in direction <d> of <s>: remember it. */
+HLP_PRIVATE void hlp_http_head_parsed(struct hlp_sess *s, int d)
+{
+	struct hlp_buf *b = s->buf[d];
+
+	s->h->hm_s[d] = s;
+	s->h->hm_p[d] = b->area + b->head;
+	s->h->hm_len[d] = s->http.msg[d].head_len;
+}
+
+/* Whether n[0..nl) is a non-empty token (tchar of RFC 9110). */
+static int hmsg_is_token(const char *n, size_t nl)
+{
+	size_t i;
+
+	if (nl == 0)
+		return 0;
+	for (i = 0; i < nl; i++) {
+		unsigned char c = (unsigned char)n[i];
+
+		if (c <= 0x20 || c >= 0x7f || strchr("\"(),/:;<=>?@[\\]{}", c))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether v[0..vl) holds no CR, LF or NUL (the rest is left to the parser). */
+static int hmsg_value_ok(const char *v, size_t vl)
+{
+	size_t i;
+
+	for (i = 0; i < vl; i++)
+		if (v[i] == '\r' || v[i] == '\n' || v[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/* Whether a[0..al) equals b[0..bl) ignoring ASCII case. */
+static int hmsg_ieq(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t i;
+
+	if (al != bl)
+		return 0;
+	for (i = 0; i < al; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+** Start an edit of the head held in direction <d>: 0, or -1 when none is
+** held or no scratch memory is left. The new head may take what the
+** buffer holds beside the body bytes after the head.
+*/
+static int hmsg_begin(struct hmsg_ctx *c, struct hlp_sess *s, int d)
+{
+	memset(c, 0, sizeof(*c));
+	c->m = hlp_http_head(s, d);
+	if (!c->m)
+		return -1;
+	c->s = s;
+	c->d = d;
+	c->b = s->buf[d];
+	c->base = c->b->area + c->b->head;
+	c->hlen = s->http.msg[d].head_len;
+	c->ocap = c->b->size - (c->b->data - c->hlen);
+	c->out = hmsg_scratch(s->h, c->ocap + c->hlen + 1);
+	if (!c->out)
+		return -1;
+	c->tmp = c->out + c->ocap;
+	return 0;
+}
+
+/* Append n bytes of <src> to the new head (sets <full> when they do not fit). */
+static void hmsg_put(struct hmsg_ctx *c, const char *src, size_t n)
+{
+	if (c->full || n > c->ocap - c->olen) {
+		c->full = 1;
+		return;
+	}
+	memcpy(c->out + c->olen, src, n);
+	c->olen += n;
+}
+
+/* Copy the old head's bytes up to offset <off> into the new head. */
+static void hmsg_copy_to(struct hmsg_ctx *c, size_t off)
+{
+	if (off > c->cur) {
+		hmsg_put(c, c->base + c->cur, off - c->cur);
+		c->cur = off;
+	}
+}
+
+/* Leave out the old head's bytes up to offset <off>. */
+static void hmsg_skip_to(struct hmsg_ctx *c, size_t off)
+{
+	if (off > c->cur)
+		c->cur = off;
+}
+
+/* Offset in the old head of <p>, a pointer into it. */
+static size_t hmsg_off(const struct hmsg_ctx *c, const char *p)
+{
+	return (size_t)(p - c->base);
+}
+
+/* Offset of the empty line that ends the head ("\r\n" or a bare "\n"). */
+static size_t hmsg_eoh(const struct hmsg_ctx *c)
+{
+	if (c->hlen >= 2 && c->base[c->hlen - 2] == '\r')
+		return c->hlen - 2;
+	return c->hlen - 1;
+}
+
+/* Offset just past the line ending (CRLF or LF) of header field <h>. */
+static size_t hmsg_line_end(const struct hmsg_ctx *c, const struct hlp_h1_hdr *h)
+{
+	size_t p = hmsg_off(c, h->v) + h->vl;
+
+	while (p < c->hlen && c->base[p] != '\n')
+		p++;
+	return p + 1;
+}
+
+/* Append the header line "n: v\r\n" to the new head. */
+static void hmsg_put_hdr(struct hmsg_ctx *c, const char *n, size_t nl, const char *v, size_t vl)
+{
+	hmsg_put(c, n, nl);
+	hmsg_put(c, ": ", 2);
+	hmsg_put(c, v, vl);
+	hmsg_put(c, "\r\n", 2);
+}
+
+/*
+** Finish the edit: the rest of the old head is copied, the new head must
+** parse to its full length and fit in the buffer with the body; then it
+** replaces the old one and s->h->hm[d] is parsed again. 0 or -1 (buffer
+** unchanged).
+*/
+static int hmsg_commit(struct hmsg_ctx *c)
+{
+	struct hlp_h1_hdr hdrs[HLP_HTTP_MAXHDR];
+	struct hlp_h1_msg nm;
+	int rc;
+
+	hmsg_copy_to(c, c->hlen);
+	if (c->full)
+		return -1;
+	memset(&nm, 0, sizeof(nm));
+	nm.hdrs = hdrs;
+	nm.maxhdrs = HLP_HTTP_MAXHDR;
+	if (c->d == 0)
+		rc = hlp_h1_parse_req(c->out, c->olen, &nm);
+	else
+		rc = hlp_h1_parse_res(c->out, c->olen, &nm);
+	if (rc < 0 || (size_t)rc != c->olen)
+		return -1;
+	c->s->h->hm_s[c->d] = NULL;
+	if (hlp_buf_splice(c->b, 0, c->hlen, c->out, c->olen) < 0)
+		return -1;
+	c->s->http.msg[c->d].head_len = c->olen;
+	/* the same bytes parsed above: this cannot fail */
+	return hlp_http_head(c->s, c->d) ? 0 : -1;
+}
+
+/* Append a field "n: v" at the end of the head of direction <d>. 0 or -1. */
+HLP_PRIVATE int hlp_http_hdr_add(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl)
+{
+	struct hmsg_ctx c;
+
+	if (!hmsg_is_token(n, nl) || !hmsg_value_ok(v, vl) || hmsg_begin(&c, s, d) < 0)
+		return -1;
+	hmsg_copy_to(&c, hmsg_eoh(&c));
+	hmsg_put_hdr(&c, n, nl, v, vl);
+	return hmsg_commit(&c);
+}
+
+/* Leave every field named n (any case) out of the new head; returns how many. */
+static int hmsg_drop_fields(struct hmsg_ctx *c, const char *n, size_t nl)
+{
+	unsigned i;
+	int count = 0;
+
+	for (i = 0; i < c->m->nhdrs; i++) {
+		const struct hlp_h1_hdr *h = &c->m->hdrs[i];
+
+		if (!hmsg_ieq(h->n, h->nl, n, nl))
+			continue;
+		hmsg_copy_to(c, hmsg_off(c, h->n));
+		hmsg_skip_to(c, hmsg_line_end(c, h));
+		count++;
+	}
+	return count;
+}
+
+/*
+** Remove every field named n (any case), each with its line ending.
+** Returns how many were removed (0: nothing changed), or -1.
+*/
+HLP_PRIVATE int hlp_http_hdr_del(struct hlp_sess *s, int d, const char *n, size_t nl)
+{
+	struct hmsg_ctx c;
+	int count;
+
+	if (!hmsg_is_token(n, nl) || hmsg_begin(&c, s, d) < 0)
+		return -1;
+	count = hmsg_drop_fields(&c, n, nl);
+	if (count == 0)
+		return 0;
+	return hmsg_commit(&c) < 0 ? -1 : count;
+}
+
+/* Remove every field named n, then append "n: v" at the end. 0 or -1. */
+HLP_PRIVATE int hlp_http_hdr_set(struct hlp_sess *s, int d, const char *n, size_t nl, const char *v, size_t vl)
+{
+	struct hmsg_ctx c;
+
+	if (!hmsg_is_token(n, nl) || !hmsg_value_ok(v, vl) || hmsg_begin(&c, s, d) < 0)
+		return -1;
+	hmsg_drop_fields(&c, n, nl);
+	hmsg_copy_to(&c, hmsg_eoh(&c));
+	hmsg_put_hdr(&c, n, nl, v, vl);
+	return hmsg_commit(&c);
+}
+
+/*
+** HAProxy's exp_replace(): append <fmt> to the new head with \0..\9 replaced
+** by that group of the match <pm> in <subj> (nothing for a group that did
+** not take part), \xHH by that byte, and \c by c for any other c (so \\ is
+** a backslash). 0, or -1 on a trailing backslash, a bad \x, or a result
+** holding CR, LF or NUL.
+*/
+static int hmsg_expand(struct hmsg_ctx *c, const char *fmt, size_t fl, const char *subj, const regmatch_t *pm)
+{
+	size_t i, start = c->olen;
+	int hi, lo;
+
+	for (i = 0; i < fl; i++) {
+		char ch = fmt[i];
+
+		if (ch != '\\') {
+			hmsg_put(c, &ch, 1);
+			continue;
+		}
+		if (++i >= fl)
+			return -1;
+		ch = fmt[i];
+		if (ch >= '0' && ch <= '9') {
+			const regmatch_t *g = &pm[ch - '0'];
+
+			if (g->rm_so >= 0 && g->rm_eo >= g->rm_so)
+				hmsg_put(c, subj + g->rm_so, (size_t)(g->rm_eo - g->rm_so));
+		} else if (ch == 'x') {
+			if (fl - i < 3)
+				return -1;
+			hi = hlp_hexval((unsigned char)fmt[i + 1]);
+			lo = hlp_hexval((unsigned char)fmt[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			ch = (char)(hi * 16 + lo);
+			hmsg_put(c, &ch, 1);
+			i += 2;
+		} else {
+			hmsg_put(c, &ch, 1);
+		}
+	}
+	if (!c->full && !hmsg_value_ok(c->out + start, c->olen - start))
+		return -1;
+	return 0;
+}
+
+/*
+** Match <re> against the old head bytes [off, off + len) (copied
+** NUL-terminated for regexec()); when it matches, the bytes [from, to)
+** around them are replaced by the expansion of <fmt>. Returns 1
+** (replaced), 0 (no match), -1.
+*/
+static int hmsg_subst(struct hmsg_ctx *c, size_t off, size_t len, size_t from, size_t to,
+                      const regex_t *re, const char *fmt, size_t fl)
+{
+	regmatch_t pm[10];
+
+	memcpy(c->tmp, c->base + off, len);
+	c->tmp[len] = '\0';
+	if (regexec(re, c->tmp, HLP_COUNTOF(pm), pm, 0) != 0)
+		return 0;
+	hmsg_copy_to(c, from);
+	if (hmsg_expand(c, fmt, fl, c->tmp, pm) < 0)
+		return -1;
+	hmsg_skip_to(c, to);
+	return 1;
+}
+
+/*
+** End of the comma-separated element of v[i..vl) (HAProxy's
+** http_find_hdr_value_end()): the next comma outside a quoted string.
+*/
+static size_t hmsg_elem_end(const char *v, size_t i, size_t vl)
+{
+	int quoted = 0;
+
+	for (; i < vl; i++) {
+		if (quoted && v[i] == '\\' && i + 1 < vl)
+			i++;
+		else if (v[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && v[i] == ',')
+			break;
+	}
+	return i;
+}
+
+/*
+** replace-value on field <h>: each comma-separated element, without the
+** OWS around it, is matched alone; a matching element and the OWS around
+** it are replaced by the expansion (HAProxy drops that OWS too). Returns
+** 1 if some element changed, 0, or -1.
+*/
+static int hmsg_subst_elems(struct hmsg_ctx *c, const struct hlp_h1_hdr *h, const regex_t *re, const char *fmt, size_t fl)
+{
+	size_t at = hmsg_off(c, h->v), i = 0, e, ws, we;
+	int rc, changed = 0;
+
+	for (;;) {
+		e = hmsg_elem_end(h->v, i, h->vl);
+		ws = i;
+		we = e;
+		while (ws < we && (h->v[ws] == ' ' || h->v[ws] == '\t'))
+			ws++;
+		while (we > ws && (h->v[we - 1] == ' ' || h->v[we - 1] == '\t'))
+			we--;
+		rc = hmsg_subst(c, at + ws, we - ws, at + i, at + e, re, fmt, fl);
+		if (rc < 0)
+			return -1;
+		changed |= rc;
+		if (e >= h->vl)
+			return changed;
+		i = e + 1;
+	}
+}
+
+/*
+** HAProxy's replace-header (values == 0): for each field named n (any
+** case) whose whole value <re> matches (anywhere: the regex is not
+** anchored), the whole value becomes the expansion of <fmt> (\1..\9
+** back-references, see hmsg_expand()). replace-value (values == 1): the
+** same on each comma-separated element. Returns the number of fields
+** changed, or -1 (nothing changed).
+*/
+HLP_PRIVATE int hlp_http_hdr_replace(struct hlp_sess *s, int d, const char *n, size_t nl, const regex_t *re, const char *fmt, size_t fl, int values)
+{
+	struct hmsg_ctx c;
+	unsigned i;
+	int rc, count = 0;
+
+	if (!hmsg_is_token(n, nl) || hmsg_begin(&c, s, d) < 0)
+		return -1;
+	for (i = 0; i < c.m->nhdrs; i++) {
+		const struct hlp_h1_hdr *h = &c.m->hdrs[i];
+
+		if (!hmsg_ieq(h->n, h->nl, n, nl))
+			continue;
+		if (values)
+			rc = hmsg_subst_elems(&c, h, re, fmt, fl);
+		else
+			rc = hmsg_subst(&c, hmsg_off(&c, h->v), h->vl, hmsg_off(&c, h->v),
+			                hmsg_off(&c, h->v) + h->vl, re, fmt, fl);
+		if (rc < 0)
+			return -1;
+		count += rc;
+	}
+	if (count == 0)
+		return 0;
+	return hmsg_commit(&c) < 0 ? -1 : count;
+}
+
+/* Replace old head bytes [off, off + del) by v[0..vl) and commit. 0 or -1. */
+static int hmsg_replace_range(struct hmsg_ctx *c, size_t off, size_t del, const char *v, size_t vl)
+{
+	hmsg_copy_to(c, off);
+	hmsg_put(c, v, vl);
+	hmsg_skip_to(c, off + del);
+	return hmsg_commit(c);
+}
+
+/* Replace the request method by the token v. 0 or -1. */
+HLP_PRIVATE int hlp_http_set_method(struct hlp_sess *s, const char *v, size_t vl)
+{
+	struct hmsg_ctx c;
+
+	if (!hmsg_is_token(v, vl) || hmsg_begin(&c, s, 0) < 0)
+		return -1;
+	return hmsg_replace_range(&c, hmsg_off(&c, c.m->meth), c.m->meth_len, v, vl);
+}
+
+/*
+** Where the path of request target u[0..ul) starts and how long it is,
+** query string included (HAProxy's http_parse_path()): the whole target
+** for the origin form; after the authority for the absolute form. When
+** there is none (asterisk or authority form, absolute form without a
+** path), HAProxy takes the whole target as the path.
+*/
+static void hmsg_path(const char *u, size_t ul, size_t *ps, size_t *pl)
+{
+	size_t i = 0;
+
+	*ps = 0;
+	*pl = ul;
+	if (ul == 0 || u[0] == '/' || u[0] == '*' || !isalpha((unsigned char)u[0]))
+		return;
+	while (++i < ul && (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
+		;
+	if (ul - i < 3 || memcmp(u + i, "://", 3) != 0)
+		return;
+	for (i += 3; i < ul && u[i] != '/'; i++)
+		;
+	if (i == ul)
+		return;
+	*ps = i;
+	*pl = ul - i;
+}
+
+/*
+** Replace the path of the request target, keeping the query string
+** (HAProxy's set-path): for an absolute-form target, the part after the
+** authority. 0 or -1.
+*/
+HLP_PRIVATE int hlp_http_set_path(struct hlp_sess *s, const char *v, size_t vl)
+{
+	struct hmsg_ctx c;
+	const char *u;
+	size_t ps, pl, n = 0;
+
+	if (!hmsg_value_ok(v, vl) || hmsg_begin(&c, s, 0) < 0)
+		return -1;
+	u = c.m->uri;
+	hmsg_path(u, c.m->uri_len, &ps, &pl);
+	while (n < pl && u[ps + n] != '?')
+		n++;
+	return hmsg_replace_range(&c, hmsg_off(&c, u + ps), n, v, vl);
+}
+
+/*
+** Replace what follows the first '?' of the request target (HAProxy's
+** set-query): an empty <v> leaves an empty "?"; without a '?', one is
+** added before a non-empty <v>, and nothing changes for an empty one.
+** 0 or -1.
+*/
+HLP_PRIVATE int hlp_http_set_query(struct hlp_sess *s, const char *v, size_t vl)
+{
+	struct hmsg_ctx c;
+	const char *u, *q;
+	size_t ul;
+
+	if (!hmsg_value_ok(v, vl) || hmsg_begin(&c, s, 0) < 0)
+		return -1;
+	u = c.m->uri;
+	ul = c.m->uri_len;
+	q = memchr(u, '?', ul);
+	if (q)
+		return hmsg_replace_range(&c, hmsg_off(&c, q + 1), ul - (size_t)(q + 1 - u), v, vl);
+	if (vl == 0)
+		return 0;
+	hmsg_copy_to(&c, hmsg_off(&c, u + ul));
+	hmsg_put(&c, "?", 1);
+	hmsg_put(&c, v, vl);
+	return hmsg_commit(&c);
+}
+
+/*
+** The authority a new request target <u> names for the Host header, as
+** HAProxy's http_update_host(): the whole target for CONNECT, the part
+** after "scheme://" (or from the start when there is no scheme) up to the
+** first '/', without userinfo, for the absolute form; none (0) for the
+** origin and asterisk forms, or when it is empty.
+*/
+static int hmsg_authority(const char *u, size_t ul, int connect, size_t *as, size_t *al)
+{
+	size_t i = 0, end;
+
+	if (connect) {
+		*as = 0;
+		*al = ul;
+		return ul > 0;
+	}
+	if (ul == 0 || u[0] == '/' || u[0] == '*')
+		return 0;
+	if (isalpha((unsigned char)u[0])) {
+		while (++i < ul && (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
+			;
+		i = (ul - i >= 3 && memcmp(u + i, "://", 3) == 0) ? i + 3 : 0;
+	}
+	*as = i;
+	for (end = i; end < ul && u[end] != '/'; end++)
+		if (u[end] == '@')
+			*as = end + 1;
+	*al = end - *as;
+	return *al > 0;
+}
+
+/*
+** Replace the whole request target (HAProxy's set-uri). As HAProxy does,
+** when the new target has an authority (absolute form, or any target of a
+** CONNECT) that differs from the value of the first Host field, that value
+** is replaced by it; a missing Host is not added. 0 or -1.
+*/
+HLP_PRIVATE int hlp_http_set_uri(struct hlp_sess *s, const char *v, size_t vl)
+{
+	struct hmsg_ctx c;
+	const struct hlp_h1_hdr *h = NULL;
+	size_t as, al;
+	unsigned i;
+	int connect;
+
+	if (vl == 0 || !hmsg_value_ok(v, vl) || hmsg_begin(&c, s, 0) < 0)
+		return -1;
+	hmsg_copy_to(&c, hmsg_off(&c, c.m->uri));
+	hmsg_put(&c, v, vl);
+	hmsg_skip_to(&c, hmsg_off(&c, c.m->uri) + c.m->uri_len);
+	connect = hmsg_ieq(c.m->meth, c.m->meth_len, "CONNECT", 7);
+	for (i = 0; i < c.m->nhdrs && !h; i++)
+		if (hmsg_ieq(c.m->hdrs[i].n, c.m->hdrs[i].nl, "host", 4))
+			h = &c.m->hdrs[i];
+	if (h && hmsg_authority(v, vl, connect, &as, &al) && !hmsg_ieq(h->v, h->vl, v + as, al)) {
+		hmsg_copy_to(&c, hmsg_off(&c, h->v));
+		hmsg_put(&c, v + as, al);
+		hmsg_skip_to(&c, hmsg_off(&c, h->v) + h->vl);
+	}
+	return hmsg_commit(&c);
+}
+
+/*
+** Replace the status code and reason of the held response (HAProxy's
+** set-status): <status> 100..999, <reason> NULL for the standard phrase
+** (hlp_http_reason()). 0 or -1.
+*/
+HLP_PRIVATE int hlp_http_set_status(struct hlp_sess *s, int status, const char *reason, size_t rl)
+{
+	struct hmsg_ctx c;
+	char code[3];
+	size_t ls = 0, end;
+
+	if (status < 100 || status > 999)
+		return -1;
+	if (!reason) {
+		reason = hlp_http_reason(status);
+		if (!reason)
+			reason = "";
+		rl = strlen(reason);
+	}
+	if (!hmsg_value_ok(reason, rl) || hmsg_begin(&c, s, 1) < 0)
+		return -1;
+	/* the status line may follow empty lines; its code is after "HTTP/x.y " */
+	while (c.base[ls] == '\r' || c.base[ls] == '\n')
+		ls++;
+	end = hmsg_off(&c, c.m->reason) + c.m->reason_len;
+	code[0] = (char)('0' + status / 100);
+	code[1] = (char)('0' + status / 10 % 10);
+	code[2] = (char)('0' + status % 10);
+	hmsg_copy_to(&c, ls + 9);
+	hmsg_put(&c, code, 3);
+	hmsg_put(&c, " ", 1);
+	hmsg_put(&c, reason, rl);
+	hmsg_skip_to(&c, end);
+	return hmsg_commit(&c);
+}
+/**** End file http_msg.c ****/
+
+/**** Begin file http.c ****/
+/*
+** http.c: the HTTP/1 transaction of a session in "mode http". The
+** request and response heads are parsed in place at the start of their
+** buffers and held there while the rules run; then the head and the body
+** are forwarded by advancing out[d] through the message's framing
+** (Content-Length, chunked with trailers, or until close), so that bodies
+** of any size stream through the fixed buffers. Local answers (errors,
+** rules, services), idle server connections kept for reuse, and the
+** errorfile directive live here too. stream.c drives the states.
+*/
+
+
+/* HAProxy's built-in error pages: status, reason, body text */
+static const struct {
+	int status;
+	const char *reason;
+	const char *text;
+} http_errs[HLP_HTTP_ERR_COUNT] = {
+	{ 200, "OK", "Service ready." },
+	{ 400, "Bad request", "Your browser sent an invalid request." },
+	{ 401, "Unauthorized", "You need a valid user and password to access this content." },
+	{ 403, "Forbidden", "Request forbidden by administrative rules." },
+	{ 404, "Not Found", "The resource could not be found." },
+	{ 405, "Method Not Allowed", "A request was made of a resource using a request method not supported by that resource" },
+	{ 407, "Unauthorized", "You need a valid user and password to access this content." },
+	{ 408, "Request Time-out", "Your browser didn't send a complete request in time." },
+	{ 410, "Gone", "The resource is no longer available and will not be available again." },
+	{ 413, "Payload Too Large", "The request entity exceeds the maximum allowed." },
+	{ 425, "Too Early", "Your browser sent early data." },
+	{ 429, "Too Many Requests", "You have sent too many requests in a given amount of time." },
+	{ 500, "Internal Server Error", "An internal server error occurred." },
+	{ 501, "Not Implemented", ".The server does not support the functionality required to fulfill the request." },
+	{ 502, "Bad Gateway", "The server returned an invalid or incomplete response." },
+	{ 503, "Service Unavailable", "No server is available to handle this request." },
+	{ 504, "Gateway Time-out", "The server didn't respond in time." },
+};
+
+static int http_err_idx(int status)
+{
+	int i;
+
+	for (i = 0; i < HLP_HTTP_ERR_COUNT; i++)
+		if (http_errs[i].status == status)
+			return i;
+	return -1;
+}
+
+/* The standard reason phrase of <status>, or its class's name. */
+HLP_PRIVATE const char *hlp_http_reason(int status)
+{
+	static const struct {
+		int status;
+		const char *reason;
+	} r[] = {
+		{ 100, "Continue" }, { 101, "Switching Protocols" }, { 102, "Processing" },
+		{ 103, "Early Hints" }, { 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+		{ 203, "Non-Authoritative Information" }, { 204, "No Content" },
+		{ 205, "Reset Content" }, { 206, "Partial Content" }, { 207, "Multi-Status" },
+		{ 208, "Already Reported" }, { 226, "IM Used" }, { 300, "Multiple Choices" },
+		{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+		{ 304, "Not Modified" }, { 305, "Use Proxy" }, { 307, "Temporary Redirect" },
+		{ 308, "Permanent Redirect" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 402, "Payment Required" }, { 403, "Forbidden" }, { 404, "Not Found" },
+		{ 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
+		{ 407, "Proxy Authentication Required" }, { 408, "Request Timeout" },
+		{ 409, "Conflict" }, { 410, "Gone" }, { 411, "Length Required" },
+		{ 412, "Precondition Failed" }, { 413, "Payload Too Large" },
+		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
+		{ 416, "Range Not Satisfiable" }, { 417, "Expectation Failed" },
+		{ 418, "I'm a teapot" }, { 421, "Misdirected Request" },
+		{ 422, "Unprocessable Entity" }, { 423, "Locked" }, { 424, "Failed Dependency" },
+		{ 425, "Too Early" }, { 426, "Upgrade Required" }, { 428, "Precondition Required" },
+		{ 429, "Too Many Requests" }, { 431, "Request Header Fields Too Large" },
+		{ 451, "Unavailable For Legal Reasons" }, { 500, "Internal Server Error" },
+		{ 501, "Not Implemented" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" }, { 505, "HTTP Version Not Supported" },
+		{ 506, "Variant Also Negotiates" }, { 507, "Insufficient Storage" },
+		{ 508, "Loop Detected" }, { 510, "Not Extended" },
+		{ 511, "Network Authentication Required" },
+	};
+	size_t i;
+
+	static const char *const cls[] = {
+		"Informational", "Success", "Redirection", "Client Error", "Server Error"
+	};
+
+	for (i = 0; i < HLP_COUNTOF(r); i++)
+		if (r[i].status == status)
+			return r[i].reason;
+	/* as HAProxy, an unlisted code gets its class's name */
+	return status >= 100 && status < 600 ? cls[status / 100 - 1] : "Other";
+}
+
+/*
+** Read a whole file for "errorfile" or "return file". Returns 0 with a
+** malloc'd copy in *out, or -1 (reported at the configuration's line).
+*/
+HLP_PRIVATE int hlp_http_load_file(struct cfg_ctx *c, const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	long n;
+
+	if (!f) {
+		hlp_cfg_err(c, "error opening file '%s': %s.", path, strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+		hlp_cfg_err(c, "error reading file '%s'.", path);
+		goto fail;
+	}
+	if ((size_t)n > c->h->g.bufsize) {
+		hlp_cfg_err(c, "file '%s' is bigger than the buffer (%ld > tune.bufsize %zu).", path, n, c->h->g.bufsize);
+		goto fail;
+	}
+	p = malloc((size_t)n + 1);
+	if (!p || fread(p, 1, (size_t)n, f) != (size_t)n) {
+		hlp_cfg_err(c, "error reading file '%s'.", path);
+		goto fail;
+	}
+	p[n] = 0;
+	fclose(f);
+	*out = p;
+	*len = (size_t)n;
+	return 0;
+fail:
+	free(p);
+	fclose(f);
+	return -1;
+}
+
+/*
+** "errorfile <code> <file>": the file is a whole HTTP response sent
+** as-is instead of the built-in page. It must parse as a response.
+*/
+HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	struct hlp_h1_hdr hdrs[HLP_HTTP_MAXHDR];
+	struct hlp_h1_msg m;
+	unsigned long code;
+	char *data;
+	size_t len;
+	int i;
+
+	if (n != 3) {
+		hlp_cfg_err(c, "'errorfile' expects <code> and <file> as arguments.");
+		return -1;
+	}
+	if (hlp_parse_uint(args[1], 999, &code) < 0 || (i = http_err_idx((int)code)) < 0) {
+		hlp_cfg_err(c, "'errorfile': status code '%s' is not handled (200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503 and 504 are).",
+		            args[1]);
+		return -1;
+	}
+	if (hlp_http_load_file(c, args[2], &data, &len) < 0)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.hdrs = hdrs;
+	m.maxhdrs = HLP_HTTP_MAXHDR;
+	if (hlp_h1_parse_res(data, len, &m) <= 0) {
+		hlp_cfg_err(c, "'errorfile %s': file '%s' is not a valid HTTP response (%s).", args[1], args[2],
+		            m.err ? m.err : "incomplete head");
+		free(data);
+		return -1;
+	}
+	free(p->errmsg[i]);
+	p->errmsg[i] = data;
+	p->errlen[i] = len;
+	return 0;
+}
+
+/*
+** Idle server connections. A reusable server connection is parked at the
+** end of a transaction in its server's idle list, owned by its session
+** until that session ends. A parked connection is closed when the server
+** closes it or sends anything, or after the purge delay.
+*/
+#define HTTP_IDLE_PURGE_MS 5000
+
+HLP_PRIVATE int hlp_http_idle_init(struct hlp *h)
+{
+	unsigned i;
+
+	hlp_list_init(&h->idle_free);
+	h->idle_mem = calloc(h->g.maxconn, sizeof(*h->idle_mem));
+	if (!h->idle_mem)
+		return -1;
+	for (i = 0; i < h->g.maxconn; i++)
+		hlp_list_add_tail(&h->idle_free, &h->idle_mem[i].link);
+	return 0;
+}
+
+static void http_idle_free(struct hlp_idle *ic, int close_fd)
+{
+	struct hlp *h = ic->h;
+
+	if (ic->owner && ic->owner->idle == ic)
+		ic->owner->idle = NULL;
+	hlp_timer_del(&h->ev, &ic->tmr);
+	if (ic->fdh.fd >= 0) {
+		hlp_ev_del(&h->ev, &ic->fdh);
+		if (close_fd)
+			close(ic->fdh.fd);
+	}
+	ic->fdh.fd = -1;
+	hlp_list_del(&ic->link);
+	ic->srv->nidle--;
+	ic->srv = NULL;
+	ic->owner = NULL;
+	hlp_list_add_tail(&h->idle_free, &ic->link);
+}
+
+static void http_idle_io_cb(struct hlp *h, struct hlp_fdh *f, int revents)
+{
+	(void)h;
+	(void)revents;
+	http_idle_free(HLP_CONTAINER(f, struct hlp_idle, fdh), 1);
+}
+
+static void http_idle_tmr_cb(struct hlp *h, struct hlp_timer *t)
+{
+	(void)h;
+	http_idle_free(HLP_CONTAINER(t, struct hlp_idle, tmr), 1);
+}
+
+/* Close every idle connection (stopping). */
+HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h)
+{
+	unsigned i;
+
+	if (!h->idle_mem)
+		return;
+	for (i = 0; i < h->g.maxconn; i++)
+		if (h->idle_mem[i].srv)
+			http_idle_free(&h->idle_mem[i], 1);
+}
+
+/*
+** Park the server connection <fd> of <s> to server <sv>. Returns 0, or
+** -1 when no slot is free (the caller closes it).
+*/
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd)
+{
+	struct hlp *h = s->h;
+	struct hlp_idle *ic;
+
+	if (hlp_list_empty(&h->idle_free) || h->stopping)
+		return -1;
+	if (s->idle)
+		http_idle_free(s->idle, 1);
+	ic = HLP_CONTAINER(h->idle_free.n, struct hlp_idle, link);
+	hlp_list_del(&ic->link);
+	ic->h = h;
+	ic->srv = sv;
+	ic->owner = s;
+	ic->fdh.fd = fd;
+	ic->fdh.idx = -1;
+	ic->fdh.cb = http_idle_io_cb;
+	ic->tmr.cb = http_idle_tmr_cb;
+	ic->tmr.idx = 0;
+	if (hlp_ev_set(&h->ev, &ic->fdh, POLLIN) < 0) {
+		ic->fdh.fd = -1;
+		ic->srv = NULL;
+		ic->owner = NULL;
+		hlp_list_add_tail(&h->idle_free, &ic->link);
+		return -1;
+	}
+	hlp_list_add_tail(&sv->idle, &ic->link);
+	sv->nidle++;
+	s->idle = ic;
+	hlp_timer_in(&h->ev, &ic->tmr, HTTP_IDLE_PURGE_MS);
+	return 0;
+}
+
+/* The session ends: its idle connection is shared, or closed with "http-reuse never". */
+HLP_PRIVATE void hlp_http_idle_release(struct hlp_sess *s)
+{
+	struct hlp_idle *ic = s->idle;
+
+	if (!ic)
+		return;
+	s->idle = NULL;
+	if (ic->srv->be->reuse == HLP_REUSE_NEVER || s->h->stopping)
+		http_idle_free(ic, 1);
+	else
+		ic->owner = NULL;
+}
+
+/* Still usable: nothing to read and not closed by the server. */
+static int http_idle_alive(int fd)
+{
+	char c;
+	ssize_t r = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+/*
+** An idle connection to <sv> for <s>: its own first, then, as "http-reuse"
+** allows, one another session left (safe: not for the first request of a
+** session). Returns the fd (now the caller's), or -1.
+*/
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv)
+{
+	enum hlp_reuse mode = s->be->reuse;
+	struct hlp_list *it, *next;
+	int fd;
+
+	for (it = sv->idle.n; it != &sv->idle; it = next) {
+		struct hlp_idle *ic = HLP_CONTAINER(it, struct hlp_idle, link);
+
+		next = it->n;
+		if (ic->owner && ic->owner != s)
+			continue;
+		if (!ic->owner && (mode == HLP_REUSE_NEVER || (mode == HLP_REUSE_SAFE && s->http.ntx == 0)))
+			continue;
+		if (!http_idle_alive(ic->fdh.fd)) {
+			http_idle_free(ic, 1);
+			continue;
+		}
+		fd = ic->fdh.fd;
+		http_idle_free(ic, 0);
+		return fd;
+	}
+	return -1;
+}
+
+/* Start a new transaction on <s>: everything of the previous one is reset. */
+HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	unsigned ntx = tx->ntx;
+
+	free(tx->reqline);
+	memset(tx, 0, sizeof(*tx));
+	tx->ntx = ntx;
+	tx->t_idle = s->h->ev.now;
+	s->ana[0] = s->ana[1] = 1;
+	s->out[0] = 0;
+}
+
+HLP_PRIVATE void hlp_http_txn_free(struct hlp_sess *s)
+{
+	free(s->http.reqline);
+	s->http.reqline = NULL;
+}
+
+/* Drop <n> bytes at the start of buf[d] (never sent: consumed). */
+static void http_drop(struct hlp_sess *s, int d, size_t n)
+{
+	struct hlp_buf *b = s->buf[d];
+
+	if (!b)
+		return;
+	if (n > b->data)
+		n = b->data;
+	b->head = (b->head + n) % b->size;
+	b->data -= n;
+	if (!b->data)
+		b->head = 0;
+}
+
+/* Would a message with this head and version keep its connection open? */
+static int http_msg_ka(const struct hlp_h1_msg *m)
+{
+	if (m->flags & HLP_H1_F_CONN_CLOSE)
+		return 0;
+	return m->ver >= 11 || (m->flags & HLP_H1_F_CONN_KA);
+}
+
+/*
+** Append a local response to buf[1] of <s>, after what is already
+** scheduled, and count it as forwarded. Returns 0, or -1 when it does not
+** fit.
+*/
+static int http_put_reply(struct hlp_sess *s, const char *p, size_t len)
+{
+	struct hlp_buf *b = hlp_sess_buf(s, 1);
+
+	if (!b || hlp_buf_room(b) < len)
+		return -1;
+	/* a held, unsent server response is dropped first */
+	if (b->data > s->out[1])
+		b->data = s->out[1];
+	hlp_buf_put(b, p, len);
+	s->out[1] += len;
+	s->http.bytes_out += len;
+	return 0;
+}
+
+/*
+** The request can no longer continue normally: forget what remains of it
+** in buf[0]. When its body was not wholly consumed, the client connection
+** must close after the answer.
+*/
+static void http_req_abandon(struct hlp_sess *s)
+{
+	struct hlp_http_msg *rq = &s->http.msg[0];
+
+	if (rq->st == HLP_HM_HELD) {
+		int nobody = !(rq->flags & (HLP_H1_F_CHUNKED | HLP_H1_F_CLEN)) ||
+		             ((rq->flags & HLP_H1_F_CLEN) && rq->left == 0);
+
+		http_drop(s, 0, rq->head_len);
+		rq->st = nobody ? HLP_HM_DONE : rq->st;
+	}
+	if (rq->st != HLP_HM_DONE) {
+		s->http.flags |= HLP_TX_CLOSE;
+		rq->st = HLP_HM_DONE;
+		if (s->buf[0])
+			s->buf[0]->data = s->out[0];
+		s->side[0].fl |= HLP_SD_SHUTR;
+	}
+}
+
+/* The answer replaces the server's: the server connection cannot be reused. */
+static void http_res_abandon(struct hlp_sess *s)
+{
+	s->http.flags &= ~HLP_TX_SRV_KA;
+	if (s->http.msg[1].st == HLP_HM_HELD && s->buf[1])
+		s->buf[1]->data = s->out[1];
+}
+
+/* After a local answer: both messages are over. */
+static void http_replied(struct hlp_sess *s, int status)
+{
+	struct hlp_http_txn *tx = &s->http;
+
+	tx->status = status;
+	tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+	tx->msg[1].st = HLP_HM_DONE;
+	if (tx->msg[0].st != HLP_HM_DONE)
+		http_req_abandon(s);
+	tx->t_end = s->h->ev.now;
+}
+
+/*
+** Answer the client with a response built here: status line, <hdrs> (raw
+** lines ending in CRLF), content-length and the connection header, then
+** <body> (left out for a HEAD request). Returns 0, or -1 when it could not
+** be sent (the client connection then closes).
+*/
+HLP_PRIVATE int hlp_http_reply(struct hlp_sess *s, int status, const char *reason, const char *hdrs,
+                               size_t hl, const char *body, size_t bl)
+{
+	struct hlp_http_txn *tx = &s->http;
+	size_t size, len;
+	char *out = hlp_smp_trash(s->h, &size);
+	int n, close_after;
+
+	if (tx->msg[0].st == HLP_HM_HELD && tx->msg[0].flags & (HLP_H1_F_CHUNKED | HLP_H1_F_CLEN))
+		tx->flags |= HLP_TX_CLOSE;
+	if (tx->msg[0].st != HLP_HM_HELD && tx->msg[0].st != HLP_HM_DONE)
+		tx->flags |= HLP_TX_CLOSE;
+	if (tx->msg[1].st == HLP_HM_HELD)
+		http_res_abandon(s);
+	close_after = (tx->flags & HLP_TX_CLOSE) || !(tx->flags & HLP_TX_CLI_KA);
+	if (!reason)
+		reason = hlp_http_reason(status);
+	/* HAProxy's order: content-length first (none for 204 and 1xx), the connection header last */
+	if (status == 204 || status == 304 || status < 200)
+		bl = 0;
+	n = snprintf(out, size, status == 204 || status < 200 ? "HTTP/1.1 %d %s\r\n" :
+	             "HTTP/1.1 %d %s\r\ncontent-length: %zu\r\n", status, reason, bl);
+	len = (size_t)n;
+	if (len + hl + bl + 128 > size)
+		goto fail;
+	memcpy(out + len, hdrs, hl);
+	len += hl;
+	n = snprintf(out + len, size - len, "%s\r\n",
+	             close_after ? "connection: close\r\n" :
+	             (tx->msg[0].ver == 10 ? "connection: keep-alive\r\n" : ""));
+	len += (size_t)n;
+	if (!(tx->flags & HLP_TX_HEAD)) {
+		memcpy(out + len, body, bl);
+		len += bl;
+	}
+	if (close_after)
+		tx->flags |= HLP_TX_CLOSE;
+	if (http_put_reply(s, out, len) < 0)
+		goto fail;
+	http_replied(s, status);
+	return 0;
+fail:
+	tx->flags |= HLP_TX_CLOSE;
+	http_replied(s, status);
+	return -1;
+}
+
+/*
+** Answer with a complete response <resp> sent as it is (errorfile,
+** "return file"); the client connection closes after it.
+*/
+HLP_PRIVATE int hlp_http_reply_raw(struct hlp_sess *s, const char *resp, size_t len)
+{
+	struct hlp_h1_hdr hdrs[HLP_HTTP_MAXHDR];
+	struct hlp_h1_msg m;
+	int status = 0, rc;
+
+	memset(&m, 0, sizeof(m));
+	m.hdrs = hdrs;
+	m.maxhdrs = HLP_HTTP_MAXHDR;
+	rc = hlp_h1_parse_res(resp, len, &m);
+	if (rc > 0) {
+		status = m.status;
+		/* the answer to a HEAD request has no body */
+		if (s->http.flags & HLP_TX_HEAD)
+			len = (size_t)rc;
+	}
+	if (s->http.msg[1].st == HLP_HM_HELD)
+		http_res_abandon(s);
+	s->http.flags |= HLP_TX_CLOSE;
+	if (http_put_reply(s, resp, len) < 0) {
+		http_replied(s, status);
+		return -1;
+	}
+	http_replied(s, status);
+	return 0;
+}
+
+/*
+** Answer with error <status>: the proxy's errorfile (backend's, then
+** frontend's), else HAProxy's built-in page. 400 and 408 close the
+** connection, as HAProxy's pages say.
+*/
+HLP_PRIVATE void hlp_http_error(struct hlp_sess *s, int status)
+{
+	int i = http_err_idx(status);
+	char hdrs[128], body[256];
+	int hl, bl;
+
+	if (i < 0) {
+		hlp_http_reply(s, status, NULL, "", 0, "", 0);
+		return;
+	}
+	if (s->be && s->be->errmsg[i]) {
+		hlp_http_reply_raw(s, s->be->errmsg[i], s->be->errlen[i]);
+		return;
+	}
+	if (s->fe->errmsg[i]) {
+		hlp_http_reply_raw(s, s->fe->errmsg[i], s->fe->errlen[i]);
+		return;
+	}
+	if (status == 400 || status == 408)
+		s->http.flags |= HLP_TX_CLOSE;
+	hl = snprintf(hdrs, sizeof(hdrs), "cache-control: no-cache\r\ncontent-type: text/html\r\n");
+	bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1>\n%s\n</body></html>\n",
+	              status, http_errs[i].reason, http_errs[i].text);
+	hlp_http_reply(s, status, http_errs[i].reason, hdrs, (size_t)hl, body, (size_t)bl);
+}
+
+/*
+** A 400 or 408 the connection itself gives (a request that does not
+** parse, a timeout): HAProxy sends its raw page then, header names as
+** written in its source; an errorfile still replaces it.
+*/
+HLP_PRIVATE void hlp_http_error_early(struct hlp_sess *s, int status)
+{
+	int i = http_err_idx(status);
+	char raw[512], body[256];
+	int n, bl;
+
+	if (i < 0 || (s->be && s->be->errmsg[i]) || s->fe->errmsg[i]) {
+		hlp_http_error(s, status);
+		return;
+	}
+	bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1>\n%s\n</body></html>\n",
+	              status, http_errs[i].reason, http_errs[i].text);
+	n = snprintf(raw, sizeof(raw), "HTTP/1.1 %d %s\r\nContent-length: %d\r\nCache-Control: no-cache\r\n"
+	             "Connection: close\r\nContent-Type: text/html\r\n\r\n%s",
+	             status, http_errs[i].reason, bl, body);
+	hlp_http_reply_raw(s, raw, (size_t)n);
+}
+
+/* Framing of a message from its parsed head: the body state that follows it. */
+static void http_set_framing(struct hlp_http_msg *hm, const struct hlp_h1_msg *m, int nobody)
+{
+	hm->flags = m->flags;
+	hm->ver = m->ver;
+	hm->left = 0;
+	if (nobody)
+		hm->st = HLP_HM_DONE;
+	else if (m->flags & HLP_H1_F_CHUNKED)
+		hm->st = HLP_HM_CSIZE;
+	else if (m->flags & HLP_H1_F_CLEN) {
+		hm->left = m->clen;
+		hm->st = m->clen ? HLP_HM_BODY : HLP_HM_DONE;
+	} else
+		hm->st = HLP_HM_TUNNEL;      /* responses only: until close */
+}
+
+/* Keep a copy of the request line for the log (at most 1024 bytes, as HAProxy). */
+static void http_keep_reqline(struct hlp_sess *s, const struct hlp_h1_msg *m)
+{
+	const char *p = m->meth, *e = p;
+	size_t n;
+
+	if (!s->fe->nlogs)
+		return;
+	while (*e != '\r' && *e != '\n')
+		e++;
+	n = HLP_MIN((size_t)(e - p), (size_t)1024);
+	free(s->http.reqline);
+	s->http.reqline = malloc(n + 1);
+	if (s->http.reqline) {
+		memcpy(s->http.reqline, p, n);
+		s->http.reqline[n] = 0;
+	}
+}
+
+static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, size_t max, int *eom, int take);
+static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add);
+
+/*
+** An absolute-form target whose authority differs from the Host header
+** (RFC 9112 section 3.2.2): HAProxy refuses it with a 400.
+*/
+HLP_PRIVATE int hlp_http_auth_mismatch(const struct hlp_h1_msg *m)
+{
+	const char *u = m->uri, *end = m->uri + m->uri_len, *auth = NULL, *e;
+	unsigned i;
+
+	if (!m->uri_len || u[0] == '/' || u[0] == '*')
+		return 0;
+	for (e = u; e + 2 < end; e++)
+		if (e[0] == ':' && e[1] == '/' && e[2] == '/') {
+			auth = e + 3;
+			break;
+		}
+	if (!auth)
+		return 0;
+	for (e = auth; e < end && *e != '/' && *e != '?'; e++)
+		;
+	for (i = 0; i < m->nhdrs; i++)
+		if (m->hdrs[i].nl == 4 && strncasecmp(m->hdrs[i].n, "host", 4) == 0 &&
+		    (m->hdrs[i].vl != (size_t)(e - auth) || strncasecmp(m->hdrs[i].v, auth, m->hdrs[i].vl) != 0))
+			return 1;
+	return 0;
+}
+
+/*
+** Wait for the request head in buf[0]. Returns 1 once it is held (rules
+** may run), 0 to wait, -1 when the request is invalid or too big (a 400
+** is on its way, the connection closes after it).
+*/
+HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_buf *b = s->buf[0];
+	struct hlp *h = s->h;
+	struct hlp_h1_msg *m = &h->hm[0];
+	int rc;
+
+	if (tx->msg[0].st == HLP_HM_HELD)
+		return 1;
+	if (!b || !b->data)
+		return 0;
+	if (tx->msg[0].st == HLP_HM_IDLE) {
+		tx->msg[0].st = HLP_HM_HEAD;
+		tx->t_req = h->ev.now;
+		gettimeofday(&tx->tv_req, NULL);
+	}
+	if (b->head + b->data > b->size)
+		hlp_buf_linearize(b);
+	memset(m, 0, sizeof(*m));
+	m->hdrs = h->hm_hdrs[0];
+	m->maxhdrs = HLP_HTTP_MAXHDR;
+	rc = hlp_h1_parse_req(b->area + b->head, b->data, m);
+	if (rc == -2) {
+		if (b->data + h->g.maxrewrite < b->size && !(s->side[0].fl & HLP_SD_SHUTR))
+			return 0;
+		if (s->side[0].fl & HLP_SD_SHUTR) {
+			/* the client gave up in the middle of its request */
+			hlp_sess_set_term(s, 'C', 'R');
+			tx->flags |= HLP_TX_CLOSE;
+			tx->status = 400;
+			return -1;
+		}
+	}
+	if (rc > 0 && hlp_http_auth_mismatch(m))
+		rc = -1;
+	if (rc < 0) {
+		hlp_sess_set_term(s, 'P', 'R');
+		tx->msg[0].st = HLP_HM_DONE;
+		hlp_http_error_early(s, 400);
+		return -1;
+	}
+	tx->msg[0].st = HLP_HM_HELD;
+	tx->msg[0].head_len = (size_t)rc;
+	hlp_http_head_parsed(s, 0);
+	tx->msg[0].flags = m->flags;
+	tx->msg[0].ver = m->ver;
+	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
+	tx->bytes_in += (size_t)rc;
+	http_keep_reqline(s, m);
+	/* a chunked body already here is checked before anything is forwarded */
+	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
+		int eom;
+
+		if (http_body_walk(s, 0, (size_t)rc, NULL, 0, &eom, 0) < 0) {
+			hlp_sess_set_term(s, 'P', 'R');
+			hlp_http_error_early(s, 400);
+			return -1;
+		}
+		m = hlp_http_head(s, 0);
+	}
+	memcpy(tx->meth, m->meth, HLP_MIN(m->meth_len, sizeof(tx->meth) - 1));
+	tx->meth[HLP_MIN(m->meth_len, sizeof(tx->meth) - 1)] = 0;
+	if (m->meth_len == 4 && memcmp(m->meth, "HEAD", 4) == 0)
+		tx->flags |= HLP_TX_HEAD;
+	if (m->meth_len == 7 && memcmp(m->meth, "CONNECT", 7) == 0)
+		tx->flags |= HLP_TX_CONNECT;
+	if (m->flags & HLP_H1_F_EXPECT100)
+		tx->flags |= HLP_TX_100CONT;
+	if (http_msg_ka(m) && !(s->fe->opts & HLP_OPT_HTTPCLOSE))
+		tx->flags |= HLP_TX_CLI_KA;
+	/* as HAProxy, rules and fetches never see the hop-by-hop close/keep-alive */
+	http_set_conn_hdr(s, 0, m->ver, 0, 0);
+	return 1;
+}
+
+/*
+** With "option http-buffer-request": is the body complete in the buffer
+** (or the buffer full, or the client gone)? Sends the 100-continue the
+** client waits for, once.
+*/
+HLP_PRIVATE int hlp_http_req_body_ready(struct hlp_sess *s)
+{
+	struct hlp_http_msg *rq = &s->http.msg[0];
+	struct hlp_buf *b = s->buf[0];
+	size_t have = b ? b->data - rq->head_len : 0;
+	int eom = 0;
+
+	if (!(rq->flags & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED)))
+		return 1;
+	if ((rq->flags & HLP_H1_F_CLEN) && have >= rq->left)
+		return 1;
+	if (rq->flags & HLP_H1_F_CHUNKED) {
+		hlp_http_body_peek(s, NULL, 0, &eom);
+		if (eom)
+			return 1;
+	}
+	if (!b || b->data + s->h->g.maxrewrite >= b->size || (s->side[0].fl & HLP_SD_SHUTR))
+		return 1;
+	if (s->http.flags & HLP_TX_100CONT) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+		/* answered here: the server must not answer it again */
+		s->http.flags &= ~HLP_TX_100CONT;
+		http_put_reply(s, cont, sizeof(cont) - 1);
+		hlp_http_hdr_del(s, 0, "expect", 6);
+	}
+	return 0;
+}
+
+/*
+** What the Connection header list <v> (comma-separated tokens) holds:
+** HLP_CONN_T_CLOSE, HLP_CONN_T_KA and HLP_CONN_T_OTHER bits.
+*/
+HLP_PRIVATE int hlp_http_conn_tokens(const char *v, size_t vl)
+{
+	size_t i = 0;
+	int what = 0;
+
+	while (i < vl) {
+		size_t st, e;
+
+		while (i < vl && (v[i] == ',' || v[i] == ' ' || v[i] == '\t'))
+			i++;
+		st = i;
+		while (i < vl && v[i] != ',')
+			i++;
+		e = i;
+		while (e > st && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+			e--;
+		if (e == st)
+			continue;
+		if (e - st == 5 && strncasecmp(v + st, "close", 5) == 0)
+			what |= HLP_CONN_T_CLOSE;
+		else if (e - st == 10 && strncasecmp(v + st, "keep-alive", 10) == 0)
+			what |= HLP_CONN_T_KA;
+		else
+			what |= HLP_CONN_T_OTHER;
+	}
+	return what;
+}
+
+/*
+** Set the Connection header of the held head of direction <d> for the
+** next hop: "close" and "keep-alive" tokens and the Keep-Alive and
+** Proxy-Connection headers are hop-by-hop and removed (RFC 9112 section
+** 9.6); other tokens (upgrade...) stay. Then, with <add>, "close" is
+** added for an HTTP/1.1 hop that must close, "keep-alive" for an HTTP/1.0
+** hop that may stay open. Returns 0 or -1 (rewrite failed).
+*/
+static int http_set_conn_hdr(struct hlp_sess *s, int d, int ver, int ka, int add)
+{
+	struct hlp_h1_msg *m = hlp_http_head(s, d);
+	int has_conn = 0, other = 0, known = 0, drop = 0;
+	unsigned i;
+
+	if (!m)
+		return -1;
+	for (i = 0; i < m->nhdrs; i++) {
+		const struct hlp_h1_hdr *hd = &m->hdrs[i];
+
+		if (hd->nl == 10 && strncasecmp(hd->n, "connection", 10) == 0) {
+			int w = hlp_http_conn_tokens(hd->v, hd->vl);
+
+			has_conn = 1;
+			other |= w & HLP_CONN_T_OTHER;
+			known |= w & (HLP_CONN_T_CLOSE | HLP_CONN_T_KA);
+		} else if ((hd->nl == 10 && strncasecmp(hd->n, "keep-alive", 10) == 0) ||
+		           (hd->nl == 16 && strncasecmp(hd->n, "proxy-connection", 16) == 0))
+			drop = 1;
+	}
+	if (drop && (hlp_http_hdr_del(s, d, "keep-alive", 10) < 0 ||
+	             hlp_http_hdr_del(s, d, "proxy-connection", 16) < 0))
+		return -1;
+	if (has_conn && !other) {
+		if (hlp_http_hdr_del(s, d, "connection", 10) < 0)
+			return -1;
+		has_conn = 0;
+	} else if (has_conn && (known || add)) {
+		/* keep the other tokens: rewrite the header with them only */
+		char tok[512];
+		size_t tl = 0;
+
+		m = hlp_http_head(s, d);
+		for (i = 0; m && i < m->nhdrs; i++) {
+			const struct hlp_h1_hdr *hd = &m->hdrs[i];
+			size_t k = 0;
+
+			if (!(hd->nl == 10 && strncasecmp(hd->n, "connection", 10) == 0))
+				continue;
+			while (k < hd->vl) {
+				size_t st, e;
+
+				while (k < hd->vl && (hd->v[k] == ',' || hd->v[k] == ' ' || hd->v[k] == '\t'))
+					k++;
+				st = k;
+				while (k < hd->vl && hd->v[k] != ',')
+					k++;
+				e = k;
+				while (e > st && (hd->v[e - 1] == ' ' || hd->v[e - 1] == '\t'))
+					e--;
+				if (e == st || (e - st == 5 && strncasecmp(hd->v + st, "close", 5) == 0) ||
+				    (e - st == 10 && strncasecmp(hd->v + st, "keep-alive", 10) == 0))
+					continue;
+				if (tl + (e - st) + 2 < sizeof(tok)) {
+					if (tl) {
+						tok[tl++] = ',';
+						tok[tl++] = ' ';
+					}
+					memcpy(tok + tl, hd->v + st, e - st);
+					tl += e - st;
+				}
+			}
+		}
+		if (!add) {
+			/* as the token list was */
+		} else if (!ka && ver >= 11 && tl + 7 < sizeof(tok)) {
+			memcpy(tok + tl, ", close", 7);
+			tl += 7;
+		} else if (ka && ver < 11 && tl + 12 < sizeof(tok)) {
+			memcpy(tok + tl, ", keep-alive", 12);
+			tl += 12;
+		}
+		return hlp_http_hdr_set(s, d, "connection", 10, tok, tl) < 0 ? -1 : 0;
+	}
+	if (!add || has_conn)
+		return 0;
+	if (!ka && ver >= 11)
+		return hlp_http_hdr_add(s, d, "connection", 10, "close", 5) < 0 ? -1 : 0;
+	if (ka && ver < 11)
+		return hlp_http_hdr_add(s, d, "connection", 10, "keep-alive", 10) < 0 ? -1 : 0;
+	return 0;
+}
+
+/*
+** Several equal Content-Length values (in fields or a list) leave as one
+** field, as HAProxy forwards them. Returns 0 or -1 (rewrite failed).
+*/
+static int http_one_clen(struct hlp_sess *s, int d)
+{
+	struct hlp_h1_msg *m = hlp_http_head(s, d);
+	char v[24];
+	unsigned i, n = 0;
+	int list = 0;
+
+	if (!m || !(m->flags & HLP_H1_F_CLEN))
+		return m ? 0 : -1;
+	for (i = 0; i < m->nhdrs; i++)
+		if (m->hdrs[i].nl == 14 && strncasecmp(m->hdrs[i].n, "content-length", 14) == 0) {
+			n++;
+			list |= memchr(m->hdrs[i].v, ',', m->hdrs[i].vl) != NULL;
+		}
+	if (n < 2 && !list)
+		return 0;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)m->clen);
+	return hlp_http_hdr_set(s, d, "content-length", 14, v, strlen(v)) < 0 ? -1 : 0;
+}
+
+/* Is the client address inside the "except" network of option forwardfor? */
+static int http_fwdfor_excepted(const struct hlp_proxy *px, const struct sockaddr_storage *src)
+{
+	const unsigned char *a, *n;
+	int bits = px->fwdfor_except_bits, i;
+
+	if (!px->fwdfor_except.ss_family || px->fwdfor_except.ss_family != src->ss_family)
+		return 0;
+	if (src->ss_family == AF_INET) {
+		a = (const unsigned char *)&((const struct sockaddr_in *)src)->sin_addr;
+		n = (const unsigned char *)&((const struct sockaddr_in *)&px->fwdfor_except)->sin_addr;
+	} else {
+		a = (const unsigned char *)&((const struct sockaddr_in6 *)src)->sin6_addr;
+		n = (const unsigned char *)&((const struct sockaddr_in6 *)&px->fwdfor_except)->sin6_addr;
+	}
+	for (i = 0; bits > 0; i++, bits -= 8) {
+		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+
+		if ((a[i] & mask) != (n[i] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+/* option forwardfor of proxy <px>: add the client's address. */
+static int http_add_fwdfor(struct hlp_sess *s, const struct hlp_proxy *px)
+{
+	char a[INET6_ADDRSTRLEN];
+	const char *name = px->fwdfor_hdr ? px->fwdfor_hdr : "x-forwarded-for";
+
+	if (!(px->opts & HLP_OPT_FORWARDFOR) || http_fwdfor_excepted(px, &s->src))
+		return 0;
+	if (s->src.ss_family != AF_INET && s->src.ss_family != AF_INET6)
+		return 0;
+	hlp_addr_str(&s->src, a, sizeof(a));
+	return hlp_http_hdr_add(s, 0, name, strlen(name), a, strlen(a)) < 0 ? -1 : 0;
+}
+
+/* Whether the server connection is to be kept after this transaction. */
+static int http_want_srv_ka(const struct hlp_sess *s)
+{
+	const struct hlp_proxy *be = s->be ? s->be : s->fe;
+	unsigned o = s->fe->opts | be->opts;
+
+	return !(o & (HLP_OPT_HTTP_SCLOSE | HLP_OPT_HTTPCLOSE));
+}
+
+/*
+** The request rules are over and the head goes to a server: forwardfor,
+** the Connection header, then schedule the head and set the body's state.
+** Returns 0, or -1 after a 500 (a rewrite failed).
+*/
+HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_http_msg *rq = &tx->msg[0];
+	struct hlp_h1_msg *m;
+	int ka = http_want_srv_ka(s);
+
+	if (http_add_fwdfor(s, s->fe) < 0 || (s->be && s->be != s->fe && http_add_fwdfor(s, s->be) < 0) ||
+	    http_one_clen(s, 0) < 0)
+		goto fail;
+	m = hlp_http_head(s, 0);
+	if (!m)
+		goto fail;
+	if (http_set_conn_hdr(s, 0, m->ver, ka, 1) < 0 || !(m = hlp_http_head(s, 0)))
+		goto fail;
+	if (ka)
+		tx->flags |= HLP_TX_SRV_KA;
+	http_set_framing(rq, m, !(m->flags & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED)));
+	if (tx->flags & HLP_TX_CONNECT)
+		rq->st = HLP_HM_DONE;
+	s->out[0] = rq->head_len;
+	rq->head_len = 0;
+	return 0;
+fail:
+	hlp_sess_set_term(s, 'P', 'R');
+	hlp_http_error(s, 500);
+	return -1;
+}
+
+static int http_fwd_walk(struct hlp_sess *s, int d);
+
+/*
+** Advance out[d] through the body of message <d> over what buf[d] holds.
+** Returns 1 when something advanced, 0 when waiting, -1 on a framing
+** error (invalid chunk).
+*/
+HLP_PRIVATE int hlp_http_fwd(struct hlp_sess *s, int d)
+{
+	size_t before = s->out[d];
+	int rc = http_fwd_walk(s, d);
+
+	if (d)
+		s->http.bytes_out += s->out[d] - before;
+	else
+		s->http.bytes_in += s->out[d] - before;
+	return rc;
+}
+
+static int http_fwd_walk(struct hlp_sess *s, int d)
+{
+	struct hlp_http_msg *hm = &s->http.msg[d];
+	struct hlp_buf *b = s->buf[d];
+	int progress = 0;
+
+	for (;;) {
+		size_t in = b && b->data > s->out[d] ? b->data - s->out[d] : 0;
+		char line[256];
+		size_t n, k;
+		uint64_t sz;
+		int rc;
+
+		switch (hm->st) {
+		case HLP_HM_BODY:
+		case HLP_HM_CDATA:
+			if (!in)
+				return progress;
+			k = (size_t)HLP_MIN((uint64_t)in, hm->left);
+			s->out[d] += k;
+			hm->left -= k;
+			hm->body += k;
+			if (!hm->left)
+				hm->st = hm->st == HLP_HM_BODY ? HLP_HM_DONE : HLP_HM_CCRLF;
+			break;
+		case HLP_HM_CSIZE:
+			n = hlp_chn_copy(s, d, 0, line, sizeof(line));
+			if (!n)
+				return progress;
+			rc = hlp_h1_parse_chunk_size(line, n, &sz);
+			if (rc == -2 && n == sizeof(line))
+				return -1;
+			if (rc == -2)
+				return progress;
+			if (rc < 0)
+				return -1;
+			s->out[d] += (size_t)rc;
+			hm->left = sz;
+			hm->st = sz ? HLP_HM_CDATA : HLP_HM_TRAILERS;
+			break;
+		case HLP_HM_CCRLF:
+			n = hlp_chn_copy(s, d, 0, line, 2);
+			if (n >= 1 && line[0] == '\n')
+				k = 1;
+			else if (n == 2 && line[0] == '\r' && line[1] == '\n')
+				k = 2;
+			else if (n < 2 && (n == 0 || line[0] == '\r'))
+				return progress;
+			else
+				return -1;
+			s->out[d] += k;
+			hm->st = HLP_HM_CSIZE;
+			break;
+		case HLP_HM_TRAILERS: {
+			struct hlp_h1_hdr th[HLP_HTTP_MAXHDR];
+			struct hlp_h1_msg tm;
+			size_t size;
+			char *t = hlp_smp_trash(s->h, &size);
+
+			n = hlp_chn_copy(s, d, 0, t, size);
+			if (!n)
+				return progress;
+			memset(&tm, 0, sizeof(tm));
+			tm.hdrs = th;
+			tm.maxhdrs = HLP_HTTP_MAXHDR;
+			rc = hlp_h1_parse_trailers(t, n, &tm);
+			if (rc == -2 && b->data < b->size)
+				return progress;
+			if (rc < 0)
+				return -1;
+			s->out[d] += (size_t)rc;
+			hm->st = HLP_HM_DONE;
+			break;
+		}
+		case HLP_HM_TUNNEL:
+			if (in) {
+				s->out[d] += in;
+				hm->body += in;
+				progress = 1;
+			}
+			return progress;
+		default:
+			return progress;
+		}
+		progress = 1;
+	}
+}
+
+/*
+** Walk the body of message <d> that follows position <pos> of buf[d]'s input:
+** copy up to <max> payload bytes to <dst> (may be NULL), and with <take>
+** remove what was walked from the buffer. Sets *eom at the end of the
+** message. Returns the payload bytes, or -1 on a framing error.
+*/
+static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, size_t max, int *eom, int take)
+{
+	struct hlp_http_msg *rq = &s->http.msg[d];
+	struct hlp_buf *b = s->buf[d];
+	enum hlp_hm_state st = rq->st;
+	uint64_t left = rq->left;
+	size_t got = 0, p = pos, in = b ? b->data : 0;
+	char line[256];
+
+	*eom = 0;
+	if (take)
+		st = rq->st;
+	else if (rq->flags & HLP_H1_F_CHUNKED)
+		st = HLP_HM_CSIZE, left = 0;
+	else
+		st = HLP_HM_BODY, left = rq->left;
+	for (;;) {
+		size_t n, k;
+		uint64_t sz;
+		int rc;
+
+		if (st == HLP_HM_DONE) {
+			*eom = 1;
+			break;
+		}
+		if (st == HLP_HM_BODY || st == HLP_HM_CDATA) {
+			if (!left) {
+				st = st == HLP_HM_BODY ? HLP_HM_DONE : HLP_HM_CCRLF;
+				continue;
+			}
+			k = (size_t)HLP_MIN((uint64_t)(in - p), left);
+			if (dst)
+				k = HLP_MIN(k, max - got);
+			if (!k)
+				break;
+			if (dst)
+				hlp_chn_copy(s, d, p, dst + got, k);
+			got += k;
+			p += k;
+			left -= k;
+			continue;
+		}
+		if (st == HLP_HM_CSIZE) {
+			n = hlp_chn_copy(s, d, p, line, sizeof(line));
+			rc = n ? hlp_h1_parse_chunk_size(line, n, &sz) : -2;
+			if (rc == -2 && n == sizeof(line))
+				return -1;
+			if (rc == -2)
+				break;
+			if (rc < 0)
+				return -1;
+			p += (size_t)rc;
+			left = sz;
+			st = sz ? HLP_HM_CDATA : HLP_HM_TRAILERS;
+			continue;
+		}
+		if (st == HLP_HM_CCRLF) {
+			n = hlp_chn_copy(s, d, p, line, 2);
+			if (n >= 1 && line[0] == '\n')
+				p += 1;
+			else if (n == 2 && line[0] == '\r' && line[1] == '\n')
+				p += 2;
+			else if (n < 2 && (n == 0 || line[0] == '\r'))
+				break;
+			else
+				return -1;
+			st = HLP_HM_CSIZE;
+			continue;
+		}
+		if (st == HLP_HM_TRAILERS) {
+			struct hlp_h1_hdr th[16];
+			struct hlp_h1_msg tm;
+			char tr[1024];
+
+			n = hlp_chn_copy(s, d, p, tr, sizeof(tr));
+			memset(&tm, 0, sizeof(tm));
+			tm.hdrs = th;
+			tm.maxhdrs = 16;
+			rc = n ? hlp_h1_parse_trailers(tr, n, &tm) : -2;
+			if (rc == -2 && n < sizeof(tr))
+				break;
+			if (rc < 0)
+				return -1;
+			p += (size_t)rc;
+			st = HLP_HM_DONE;
+			continue;
+		}
+		break;
+	}
+	if (take) {
+		/* out[0] is 0 while a service reads: consume from the start */
+		http_drop(s, d, p);
+		rq->st = st;
+		rq->left = left;
+		rq->body += got;
+	}
+	return (long)got;
+}
+
+HLP_PRIVATE long hlp_http_body_take(struct hlp_sess *s, char *dst, size_t max, int *eom)
+{
+	return http_body_walk(s, 0, 0, dst, max, eom, 1);
+}
+
+HLP_PRIVATE size_t hlp_http_body_peek(struct hlp_sess *s, char *dst, size_t max, int *eom)
+{
+	struct hlp_http_msg *rq = &s->http.msg[0];
+	long n;
+
+	*eom = 0;
+	if (rq->st != HLP_HM_HELD)
+		return 0;
+	if (!(rq->flags & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED))) {
+		*eom = 1;
+		return 0;
+	}
+	n = http_body_walk(s, 0, rq->head_len, dst, dst ? max : SIZE_MAX, eom, 0);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+** Wait for the response head in buf[1]. Interim 1xx responses are
+** forwarded as they come. Returns 1 once the final head is held, 0 to
+** wait, -1 when it is invalid or the server failed (a 502/504 is on its
+** way; the server connection is not reusable).
+*/
+HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_buf *b = s->buf[1];
+	struct hlp *h = s->h;
+	struct hlp_h1_msg *m = &h->hm[1];
+	int rc;
+
+	if (tx->msg[1].st == HLP_HM_HELD)
+		return 1;
+	if (s->out[1])
+		return 0;        /* an interim response is still leaving */
+	if (!b || !b->data) {
+		if (s->side[1].fl & HLP_SD_SHUTR)
+			goto srv_closed;
+		return 0;
+	}
+	if (tx->msg[1].st == HLP_HM_IDLE)
+		tx->msg[1].st = HLP_HM_HEAD;
+	if (b->head + b->data > b->size)
+		hlp_buf_linearize(b);
+	memset(m, 0, sizeof(*m));
+	m->hdrs = h->hm_hdrs[1];
+	m->maxhdrs = HLP_HTTP_MAXHDR;
+	rc = hlp_h1_parse_res(b->area + b->head, b->data, m);
+	if (rc == -2) {
+		if (s->side[1].fl & HLP_SD_SHUTR)
+			goto srv_closed;
+		if (b->data + h->g.maxrewrite < b->size)
+			return 0;
+	}
+	if (rc < 0) {
+		hlp_sess_set_term(s, 'P', 'H');
+		tx->flags &= ~HLP_TX_SRV_KA;
+		hlp_http_error(s, 502);
+		return -1;
+	}
+	/* switching protocols is only an answer to a request that asked for it */
+	if (m->status == 101 && !(tx->msg[0].flags & HLP_H1_F_UPGRADE)) {
+		hlp_sess_set_term(s, 'P', 'H');
+		tx->flags &= ~HLP_TX_SRV_KA;
+		hlp_http_error(s, 502);
+		return -1;
+	}
+	if (m->status < 200 && m->status != 101) {
+		/* interim: straight to the client, the final head follows */
+		s->out[1] = (size_t)rc;
+		tx->bytes_out += (size_t)rc;
+		tx->msg[1].st = HLP_HM_IDLE;
+		return 0;
+	}
+	tx->msg[1].st = HLP_HM_HELD;
+	tx->msg[1].head_len = (size_t)rc;
+	hlp_http_head_parsed(s, 1);
+	tx->msg[1].flags = m->flags;
+	tx->msg[1].ver = m->ver;
+	/* a chunked body already here is checked before the head leaves */
+	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
+		int eom;
+
+		if (http_body_walk(s, 1, (size_t)rc, NULL, 0, &eom, 0) < 0) {
+			hlp_sess_set_term(s, 'P', 'H');
+			tx->flags &= ~HLP_TX_SRV_KA;
+			hlp_http_error(s, 502);
+			return -1;
+		}
+	}
+	tx->srv_status = m->status;
+	tx->status = m->status;
+	tx->t_srv = h->ev.now;
+	if (!http_msg_ka(m))
+		tx->flags &= ~HLP_TX_SRV_KA;
+	http_set_conn_hdr(s, 1, m->ver, 0, 0);
+	return 1;
+srv_closed:
+	hlp_sess_set_term(s, 'S', 'H');
+	tx->flags &= ~HLP_TX_SRV_KA;
+	hlp_http_error(s, 502);
+	return -1;
+}
+
+/*
+** The response rules are over: fix the Connection header for the client,
+** schedule the head and set the body's state. Returns 0, or -1 after a
+** 502 (a rewrite failed).
+*/
+HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s)
+{
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_http_msg *rs = &tx->msg[1];
+	struct hlp_h1_msg *m = hlp_http_head(s, 1);
+	int nobody, upgrade, cli_ka;
+
+	if (!m)
+		goto fail;
+	upgrade = m->status == 101 || ((tx->flags & HLP_TX_CONNECT) && m->status >= 200 && m->status < 300);
+	nobody = (tx->flags & HLP_TX_HEAD) || m->status == 204 || m->status == 304 || upgrade;
+	if (!http_msg_ka(m) || (!nobody && !(m->flags & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED))))
+		tx->flags &= ~HLP_TX_SRV_KA;
+	/* a close-delimited body, an upgrade, or an unfinished request close the client side too */
+	if (upgrade || (!nobody && !(m->flags & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED))))
+		tx->flags |= HLP_TX_CLOSE;
+	/* as HAProxy 2.6, a backend's httpclose closes the server side only */
+	cli_ka = (tx->flags & HLP_TX_CLI_KA) && !(tx->flags & HLP_TX_CLOSE) && !upgrade;
+	/* as HAProxy, a 204 carries no Content-Length */
+	if (m->status == 204 && (m->flags & HLP_H1_F_CLEN) && hlp_http_hdr_del(s, 1, "content-length", 14) < 0)
+		goto fail;
+	if (!upgrade && (http_set_conn_hdr(s, 1, tx->msg[0].ver, cli_ka, 1) < 0 || http_one_clen(s, 1) < 0 ||
+	                 !(m = hlp_http_head(s, 1))))
+		goto fail;
+	if (!cli_ka)
+		tx->flags |= HLP_TX_CLOSE;
+	tx->status = m->status;
+	http_set_framing(rs, m, nobody);
+	if (upgrade) {
+		rs->st = HLP_HM_TUNNEL;
+		tx->msg[0].st = HLP_HM_TUNNEL;
+	}
+	s->out[1] = rs->head_len;
+	tx->bytes_out += rs->head_len;
+	rs->head_len = 0;
+	tx->flags |= HLP_TX_HDR_SENT;
+	return 0;
+fail:
+	hlp_sess_set_term(s, 'P', 'H');
+	tx->flags &= ~HLP_TX_SRV_KA;
+	hlp_http_error(s, 502);
+	return -1;
+}
+/**** End file http.c ****/
+
 /**** Begin file rules.c ****/
 /*
 ** rules.c: "tcp-request content" and "tcp-response content" rules, parsed
@@ -5496,13 +9007,15 @@ HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 		for (k = 0; k < r->nargs; k++)
 			free(r->args[k]);
 		free(r->args);
+		if (r->priv_free)
+			r->priv_free(r->priv);
 		free(r);
 		r = next;
 	}
 }
 
-/* "set-var(name)" or "unset-var(name)": the name, checked. NULL on error (reported). */
-static char *rules_var_name(struct cfg_ctx *c, const char *what, const char *word)
+/* "set-var(name)", "unset-var(name)"...: the name, checked. NULL on error (reported). */
+HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word)
 {
 	const char *open = strchr(word, '('), *close = open ? strchr(open, ')') : NULL;
 	char name[256], err[256];
@@ -5538,7 +9051,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		const char *p;
 
 		r->kind = HLP_RULE_SET_VAR;
-		r->var = rules_var_name(c, "set-var", args[i]);
+		r->var = hlp_rules_var_name(c, "set-var", args[i]);
 		if (!r->var)
 			return -1;
 		if (i + 1 >= n) {
@@ -5554,7 +9067,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		i += 2;
 	} else if (strncmp(args[i], "unset-var(", 10) == 0) {
 		r->kind = HLP_RULE_UNSET_VAR;
-		r->var = rules_var_name(c, "unset-var", args[i]);
+		r->var = hlp_rules_var_name(c, "unset-var", args[i]);
 		if (!r->var)
 			return -1;
 		i++;
@@ -5794,11 +9307,21 @@ HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *
 	s->rules_exp = px->inspect_delay[dir] > 0 ? s->h->ev.now + (uint64_t)px->inspect_delay[dir] : 0;
 }
 
+/* Start the http-request (dir 0) or http-response (dir 1) rules of proxy <px>. */
+HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px)
+{
+	s->rdir = dir;
+	s->rule = dir ? px->httpres : px->httpreq;
+	s->ana[dir] = 1;
+	s->rules_exp = 0;
+}
+
 /*
 ** Run the rules of the direction started last, from s->rule on. Returns
 ** HLP_RULES_DONE when they are over, HLP_RULES_WAIT when a Lua action is
 ** suspended, HLP_RULES_REJECT on a reject, HLP_RULES_SERVICE when a
-** service takes over (s->rule is then its rule).
+** service takes over (s->rule is then its rule), HLP_RULES_REPLIED when
+** an HTTP rule answered the client.
 */
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 {
@@ -5826,6 +9349,15 @@ HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 		case HLP_RULE_UNSET_VAR:
 			hlp_vars_unset(s->h, s, r->var, err, sizeof(err));
 			break;
+		case HLP_RULE_HTTP:
+			/* -1: go on with the next rule; else the list stops there */
+			rc = hlp_http_act_run(s, r);
+			if (rc >= 0) {
+				if (rc != HLP_RULES_WAIT && rc != HLP_RULES_SERVICE)
+					s->rule = NULL;
+				return rc;
+			}
+			break;
 		case HLP_RULE_LUA_FN:
 		case HLP_RULE_LUA_ACT:
 			rc = hlp_lua_action_step(s);
@@ -5842,6 +9374,1183 @@ HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 	return HLP_RULES_DONE;
 }
 /**** End file rules.c ****/
+
+/**** Begin file http_rules.c ****/
+/*
+** http_rules.c: "http-request" and "http-response" rules. Parsed from the
+** configuration into struct hlp_rule (Lua actions, services, variables and
+** allow/reject reuse the kinds of rules.c; every other action is an
+** HLP_RULE_HTTP with a struct hrule), and run by rules.c's runner through
+** hlp_http_act_run() while the message's head is held at the start of its
+** buffer. Format arguments are log-format strings rendered per request by
+** hlp_lf_build() in its rule mode (HAProxy's LOG_OPT_HTTP).
+*/
+
+
+/* the HLP_RULE_HTTP actions (hlp_rule.act) */
+enum hrule_act {
+	HRULE_SET_HDR, HRULE_ADD_HDR, HRULE_DEL_HDR, HRULE_REP_HDR, HRULE_REP_VAL,
+	HRULE_SET_METHOD, HRULE_SET_PATH, HRULE_SET_QUERY, HRULE_SET_URI,
+	HRULE_SET_VAR_FMT, HRULE_REDIRECT, HRULE_REPLY, HRULE_LOG_LEVEL, HRULE_SET_STATUS
+};
+
+/* del-header -m */
+enum hrule_match { HRULE_M_STR, HRULE_M_BEG, HRULE_M_END, HRULE_M_SUB, HRULE_M_REG };
+
+/* redirect types and options */
+enum hrule_rdr { HRULE_RDR_NONE, HRULE_RDR_LOCATION, HRULE_RDR_PREFIX, HRULE_RDR_SCHEME };
+#define HRULE_F_DROP_QS      0x1u
+#define HRULE_F_APPEND_SLASH 0x2u
+#define HRULE_F_IGNORE_EMPTY 0x4u
+
+/* what a return/deny answers with */
+enum hrule_body {
+	HRULE_B_EMPTY,           /* no payload */
+	HRULE_B_ERRMSG,          /* default-errorfiles: the proxy's error page */
+	HRULE_B_ERRFILE,         /* errorfile: a whole response, sent as it is */
+	HRULE_B_RAW,             /* string, file: the payload as it is */
+	HRULE_B_LF               /* lf-string, lf-file: a log-format payload */
+};
+
+/* A "hdr <name> <fmt>" of a return/deny rule. */
+struct hrule_hdr {
+	char *name;
+	struct hlp_lf_node *fmt;
+	struct hrule_hdr *next;
+};
+
+/* The parsed arguments of an HLP_RULE_HTTP rule (hlp_rule.priv). */
+struct hrule {
+	char *name;              /* header name; set-var-fmt: the variable */
+	size_t nl;
+	struct hlp_lf_node *fmt; /* value, replacement, location, lf payload */
+	regex_t re;              /* replace-header/value, del-header -m reg */
+	int has_re;
+	int match;               /* del-header: enum hrule_match */
+	int code;                /* status; redirect code; log level */
+	int type;                /* redirect: enum hrule_rdr; reply: enum hrule_body */
+	int deny;                /* reply: a deny rule (else a return) */
+	unsigned flags;          /* redirect: HRULE_F_* */
+	char *str;               /* set-status reason, raw payload, errorfile, redirect cookie */
+	size_t sl;
+	char *ctype;             /* reply content-type */
+	struct hrule_hdr *hdrs;  /* reply "hdr" arguments */
+};
+
+/* Output of a rendering: at most <size> bytes, silently truncated as HAProxy does. */
+struct hrule_out {
+	char *p;
+	size_t n, size;
+};
+
+static void hrule_free(void *priv)
+{
+	struct hrule *h = priv;
+
+	if (!h)
+		return;
+	free(h->name);
+	hlp_lf_free(h->fmt);
+	if (h->has_re)
+		regfree(&h->re);
+	free(h->str);
+	free(h->ctype);
+	while (h->hdrs) {
+		struct hrule_hdr *next = h->hdrs->next;
+
+		free(h->hdrs->name);
+		hlp_lf_free(h->hdrs->fmt);
+		free(h->hdrs);
+		h->hdrs = next;
+	}
+	free(h);
+}
+
+/* ---- configuration ---- */
+
+/*
+** Report an error on the rule at args[0..1] of proxy <p>, in HAProxy's
+** words: "error detected in frontend 'f' while parsing 'http-request
+** set-header' rule : <msg>."
+*/
+static HLP_PRINTF(4, 5) void hrule_err(struct cfg_ctx *c, struct hlp_proxy *p, char **args, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	const char *kind = (p->cap & (HLP_CAP_FE | HLP_CAP_BE)) == (HLP_CAP_FE | HLP_CAP_BE) ? "proxy" :
+	                   (p->cap & HLP_CAP_FE) ? "frontend" : "backend";
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hlp_cfg_err(c, "error detected in %s '%s' while parsing '%s %s' rule : %s.", kind,
+	            p->name ? p->name : "", args[0], args[1], msg);
+}
+
+/* Parse log-format <fmt> into *out. Returns 0, or -1 (reported on the rule). */
+static int hrule_lf(struct cfg_ctx *c, struct hlp_proxy *p, char **args, const char *fmt,
+                    struct hlp_lf_node **out)
+{
+	char err[512];
+
+	*out = hlp_lf_parse(c->h, fmt, err, sizeof(err));
+	if (!*out) {
+		hrule_err(c, p, args, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int hrule_is_cond(const char *w)
+{
+	return strcmp(w, "if") == 0 || strcmp(w, "unless") == 0;
+}
+
+/*
+** Nothing may follow the action's arguments (args[i] on): conditions are
+** not implemented yet, anything else is HAProxy's error.
+*/
+static int hrule_tail(struct cfg_ctx *c, char **args, int n, int i)
+{
+	if (i >= n)
+		return 0;
+	if (hrule_is_cond(args[i]))
+		hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", args[0], args[1], args[i]);
+	else
+		hlp_cfg_err(c, "'%s %s' expects either 'if' or 'unless' followed by a condition but found '%s'.",
+		            args[0], args[1], args[i]);
+	return -1;
+}
+
+/* The number of words from args[i] to the end or to an "if"/"unless". */
+static int hrule_nwords(char **args, int n, int i)
+{
+	int k = i;
+
+	while (k < n && !hrule_is_cond(args[k]))
+		k++;
+	return k - i;
+}
+
+/* set-var(name) <expr> and unset-var(name), as rules.c runs them. Returns the next index or -1. */
+static int hrule_parse_var(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n)
+{
+	char err[512];
+	const char *p;
+
+	if (strncmp(args[1], "unset-var(", 10) == 0) {
+		r->kind = HLP_RULE_UNSET_VAR;
+		r->var = hlp_rules_var_name(c, "unset-var", args[1]);
+		return r->var ? 2 : -1;
+	}
+	r->kind = HLP_RULE_SET_VAR;
+	r->var = hlp_rules_var_name(c, "set-var", args[1]);
+	if (!r->var)
+		return -1;
+	if (n < 3 || hrule_is_cond(args[2])) {
+		hlp_cfg_err(c, "'%s %s' expects a sample expression.", args[0], args[1]);
+		return -1;
+	}
+	p = args[2];
+	r->expr = hlp_expr_parse(c->h, &p, 0, err, sizeof(err));
+	if (!r->expr) {
+		hlp_cfg_err(c, "'%s %s': %s.", args[0], args[1], err);
+		return -1;
+	}
+	return 3;
+}
+
+/*
+** "lua.NAME [args]" (an action registered for http-req/http-res) and the
+** seed's "lua <global function>". Returns the next index or -1.
+*/
+static int hrule_parse_lua(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int dir)
+{
+	char err[512];
+	int k, na;
+
+	if (strcmp(args[1], "lua") == 0) {
+		if (n < 3) {
+			hlp_cfg_err(c, "'%s lua' expects a Lua function name.", args[0]);
+			return -1;
+		}
+		r->kind = HLP_RULE_LUA_FN;
+		r->name = hlp_cfg_dup(c, args[2]);
+		if (hlp_lua_ref_global(c->h, args[2], &r->ref, err, sizeof(err)) < 0) {
+			hlp_cfg_err(c, "'%s lua': %s", args[0], err);
+			return -1;
+		}
+		return 3;
+	}
+	na = hrule_nwords(args, n, 2);
+	r->kind = HLP_RULE_LUA_ACT;
+	r->name = hlp_cfg_dup(c, args[1] + 4);
+	if (hlp_lua_ref_action(c->h, args[1] + 4, dir ? HLP_ACT_HTTP_RES : HLP_ACT_HTTP_REQ, na,
+	                       &r->ref, err, sizeof(err)) < 0) {
+		hlp_cfg_err(c, "'%s %s': %s", args[0], args[1], err);
+		return -1;
+	}
+	if (na > 0) {
+		r->args = calloc((size_t)na, sizeof(char *));
+		if (!r->args) {
+			hlp_cfg_err(c, "out of memory");
+			return -1;
+		}
+		for (k = 2; k < 2 + na; k++)
+			r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
+	}
+	return 2 + na;
+}
+
+/* "use-service lua.NAME": an HTTP service (core.register_service(name, "http", fn)). */
+static int hrule_parse_service(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r, char **args, int n)
+{
+	struct hlp_lua_action *a = NULL;
+
+	if (n < 3 || hrule_is_cond(args[2])) {
+		hrule_err(c, p, args, "'use-service' expects a service name");
+		return -1;
+	}
+	if (strncmp(args[2], "lua.", 4) == 0)
+		a = hlp_lua_find_fn(c->h, &c->h->lua.services, args[2] + 4);
+	if (!a) {
+		hrule_err(c, p, args, "'%s' unknown service name", args[2]);
+		return -1;
+	}
+	if (a->where != 1) {
+		hrule_err(c, p, args, "Lua TCP services cannot be used on HTTP proxies");
+		return -1;
+	}
+	r->kind = HLP_RULE_SERVICE;
+	r->name = hlp_cfg_dup(c, args[2] + 4);
+	r->svc = a;
+	return 3;
+}
+
+/* set-header/add-header <name> <fmt>. */
+static int hrule_parse_hdr(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, struct hrule *h)
+{
+	if (n < 4) {
+		hrule_err(c, p, args, "expects exactly 2 arguments");
+		return -1;
+	}
+	h->name = hlp_cfg_dup(c, args[2]);
+	h->nl = strlen(args[2]);
+	return hrule_lf(c, p, args, args[3], &h->fmt) < 0 ? -1 : 4;
+}
+
+/* del-header <name> [-m str|beg|end|sub|reg]. */
+static int hrule_parse_del(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, struct hrule *h)
+{
+	static const char *const meths[] = { "str", "beg", "end", "sub", "reg", NULL };
+	int i = 3;
+
+	if (n < 3) {
+		hrule_err(c, p, args, "expects at least 1 argument");
+		return -1;
+	}
+	h->name = hlp_cfg_dup(c, args[2]);
+	h->nl = strlen(args[2]);
+	h->match = HRULE_M_STR;
+	if (n > 3 && strcmp(args[3], "-m") == 0) {
+		if (n < 5) {
+			hrule_err(c, p, args, "-m flag expects exactly 1 argument");
+			return -1;
+		}
+		for (h->match = 0; meths[h->match] && strcmp(meths[h->match], args[4]) != 0; h->match++)
+			;
+		if (!meths[h->match]) {
+			hrule_err(c, p, args, "-m with unsupported matching method '%s'", args[4]);
+			return -1;
+		}
+		i = 5;
+	}
+	if (h->match == HRULE_M_REG) {
+		if (hlp_regcomp(&h->re, args[2], 0) != 0) {
+			hrule_err(c, p, args, "regex '%s' is invalid", args[2]);
+			return -1;
+		}
+		h->has_re = 1;
+	}
+	return i;
+}
+
+/* replace-header/replace-value <name> <regex> <fmt>. */
+static int hrule_parse_rep(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, struct hrule *h)
+{
+	char err[256];
+	int rc;
+
+	if (n < 5) {
+		hrule_err(c, p, args, "expects exactly 3 arguments");
+		return -1;
+	}
+	h->name = hlp_cfg_dup(c, args[2]);
+	h->nl = strlen(args[2]);
+	rc = hlp_regcomp(&h->re, args[3], 0);
+	if (rc != 0) {
+		regerror(rc, NULL, err, sizeof(err));
+		hrule_err(c, p, args, "regex '%s' is invalid (error=%s)", args[3], err);
+		return -1;
+	}
+	h->has_re = 1;
+	return hrule_lf(c, p, args, args[4], &h->fmt) < 0 ? -1 : 5;
+}
+
+/* set-method/set-path/set-query/set-uri <fmt>, set-var-fmt(name) <fmt>. */
+static int hrule_parse_fmt(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, struct hrule *h)
+{
+	if (strncmp(args[1], "set-var-fmt(", 12) == 0) {
+		h->name = hlp_rules_var_name(c, "set-var-fmt", args[1]);
+		if (!h->name)
+			return -1;
+		if (n < 3) {
+			hrule_err(c, p, args, "expects a log-format string");
+			return -1;
+		}
+	} else if (n < 3 || hrule_nwords(args, n, 2) != 1) {
+		hrule_err(c, p, args, "expects exactly 1 argument <format>");
+		return -1;
+	}
+	return hrule_lf(c, p, args, args[2], &h->fmt) < 0 ? -1 : 3;
+}
+
+/* The cookie header value of "set-cookie NAME[=value]" or "clear-cookie NAME[=]", as HAProxy builds it. */
+static int hrule_rdr_cookie(struct cfg_ctx *c, struct hrule *h, const char *cookie, int set)
+{
+	const char *tail = set ? "; path=/;" : "; path=/; Max-Age=0;";
+
+	free(h->str);
+	h->sl = strlen(cookie) + strlen(tail);
+	h->str = malloc(h->sl + 1);
+	if (!h->str) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	snprintf(h->str, h->sl + 1, "%s%s", cookie, tail);
+	return 0;
+}
+
+/*
+** redirect location|prefix|scheme <fmt> [code N] [drop-query]
+** [append-slash] [ignore-empty] [set-cookie N[=v]] [clear-cookie N[=]],
+** in any order. <dir> 1: responses, where only "location" exists.
+*/
+static int hrule_parse_redirect(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n,
+                                struct hrule *h, int dir)
+{
+	const char *dest = NULL;
+	int i;
+
+	h->code = 302;
+	for (i = 2; i < n && !hrule_is_cond(args[i]); i++) {
+		const char *w = args[i];
+		int withval = strcmp(w, "location") == 0 || strcmp(w, "prefix") == 0 ||
+		              strcmp(w, "scheme") == 0 || strcmp(w, "set-cookie") == 0 ||
+		              strcmp(w, "clear-cookie") == 0 || strcmp(w, "code") == 0;
+
+		if (withval && i + 1 >= n) {
+			hrule_err(c, p, args, "missing argument for '%s'", w);
+			return -1;
+		}
+		if (strcmp(w, "location") == 0 || strcmp(w, "prefix") == 0 || strcmp(w, "scheme") == 0) {
+			h->type = w[0] == 'l' ? HRULE_RDR_LOCATION : w[0] == 'p' ? HRULE_RDR_PREFIX : HRULE_RDR_SCHEME;
+			dest = args[++i];
+		} else if (strcmp(w, "set-cookie") == 0 || strcmp(w, "clear-cookie") == 0) {
+			if (hrule_rdr_cookie(c, h, args[i + 1], w[0] == 's') < 0)
+				return -1;
+			i++;
+		} else if (strcmp(w, "code") == 0) {
+			h->code = atoi(args[++i]);
+			if (h->code < 301 || h->code > 308 || (h->code > 303 && h->code < 307)) {
+				hrule_err(c, p, args, "'code': unsupported HTTP code '%s' (must be one of 301, 302, 303, 307 or 308)",
+				          args[i]);
+				return -1;
+			}
+		} else if (strcmp(w, "drop-query") == 0)
+			h->flags |= HRULE_F_DROP_QS;
+		else if (strcmp(w, "append-slash") == 0)
+			h->flags |= HRULE_F_APPEND_SLASH;
+		else if (strcmp(w, "ignore-empty") == 0)
+			h->flags |= HRULE_F_IGNORE_EMPTY;
+		else {
+			hrule_err(c, p, args, "expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query', 'ignore-empty' or 'append-slash' (was '%s')",
+			          w);
+			return -1;
+		}
+	}
+	if (h->type == HRULE_RDR_NONE) {
+		hrule_err(c, p, args, "redirection type expected ('prefix', 'location', or 'scheme')");
+		return -1;
+	}
+	if (dir && h->type != HRULE_RDR_LOCATION) {
+		hrule_err(c, p, args, "response only supports redirect type 'location'");
+		return -1;
+	}
+	/* a prefix of exactly "/" inserts nothing: a redirect to the same URL */
+	if (h->type == HRULE_RDR_PREFIX && strcmp(dest, "/") == 0)
+		return i;
+	return hrule_lf(c, p, args, dest, &h->fmt) < 0 ? -1 : i;
+}
+
+/* The statuses that have an error page (default-errorfiles), as HAProxy's list. */
+static int hrule_has_errpage(int status)
+{
+	static const int codes[] = {
+		200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504
+	};
+	size_t k;
+
+	for (k = 0; k < HLP_COUNTOF(codes); k++)
+		if (codes[k] == status)
+			return 1;
+	return 0;
+}
+
+/* Load the payload or errorfile <path> of a return/deny rule. Returns 0 or -1 (reported). */
+static int hrule_load(struct cfg_ctx *c, struct hlp_proxy *p, char **args, struct hrule *h,
+                      const char *kw, const char *path)
+{
+	char *data;
+	size_t len;
+
+	if (hlp_http_load_file(c, path, &data, &len) < 0)
+		return -1;
+	if (strcmp(kw, "errorfile") == 0) {
+		struct hlp_h1_hdr hdrs[HLP_HTTP_MAXHDR];
+		struct hlp_h1_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.hdrs = hdrs;
+		m.maxhdrs = HLP_HTTP_MAXHDR;
+		if (hlp_h1_parse_res(data, len, &m) <= 0) {
+			hrule_err(c, p, args, "file '%s' is not a valid HTTP response (%s)", path,
+			          m.err ? m.err : "incomplete head");
+			free(data);
+			return -1;
+		}
+	}
+	if (strcmp(kw, "lf-file") == 0) {
+		int rc = hrule_lf(c, p, args, data, &h->fmt);
+
+		free(data);
+		return rc;
+	}
+	h->str = data;
+	h->sl = len;
+	return 0;
+}
+
+/* One payload argument ("string S", "file F"...) of a return/deny rule at args[*i]. */
+static int hrule_parse_payload(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int *i,
+                               struct hrule *h, const char **given)
+{
+	const char *kw = args[*i];
+
+	if (*given) {
+		hrule_err(c, p, args, "unexpected '%s' argument, '%s' already defined", kw, *given);
+		return -1;
+	}
+	*given = kw;
+	if (strcmp(kw, "default-errorfiles") == 0) {
+		h->type = HRULE_B_ERRMSG;
+		(*i)++;
+		return 0;
+	}
+	if (*i + 1 >= n) {
+		hrule_err(c, p, args, "'%s' expects <%s> as argument", kw,
+		          strcmp(kw, "string") == 0 ? "str" : strcmp(kw, "lf-string") == 0 ? "fmt" : "file");
+		return -1;
+	}
+	if (strcmp(kw, "string") == 0) {
+		h->type = HRULE_B_RAW;
+		h->str = hlp_cfg_dup(c, args[*i + 1]);
+		h->sl = strlen(args[*i + 1]);
+	} else if (strcmp(kw, "lf-string") == 0) {
+		h->type = HRULE_B_LF;
+		if (hrule_lf(c, p, args, args[*i + 1], &h->fmt) < 0)
+			return -1;
+	} else {
+		h->type = strcmp(kw, "errorfile") == 0 ? HRULE_B_ERRFILE :
+		          strcmp(kw, "file") == 0 ? HRULE_B_RAW : HRULE_B_LF;
+		if (hrule_load(c, p, args, h, kw, args[*i + 1]) < 0)
+			return -1;
+	}
+	*i += 2;
+	return 0;
+}
+
+/* "hdr <name> <fmt>" of a return/deny rule at args[*i], appended to h->hdrs. */
+static int hrule_parse_rhdr(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int *i, struct hrule *h)
+{
+	struct hrule_hdr *rh, **tail;
+
+	if (*i + 2 >= n) {
+		hrule_err(c, p, args, "'hdr' expects <name> and <value> as arguments");
+		return -1;
+	}
+	if (strcasecmp(args[*i + 1], "content-length") == 0 || strcasecmp(args[*i + 1], "transfer-encoding") == 0 ||
+	    strcasecmp(args[*i + 1], "content-type") == 0) {
+		hlp_cfg_warn(c, "header '%s' always ignored by the http reply.", args[*i + 1]);
+		*i += 3;
+		return 0;
+	}
+	rh = calloc(1, sizeof(*rh));
+	if (!rh) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	for (tail = &h->hdrs; *tail; tail = &(*tail)->next)
+		;
+	*tail = rh;
+	rh->name = hlp_cfg_dup(c, args[*i + 1]);
+	if (hrule_lf(c, p, args, args[*i + 2], &rh->fmt) < 0)
+		return -1;
+	*i += 3;
+	return 0;
+}
+
+/* The checks HAProxy makes on a parsed reply, with its warnings. */
+static int hrule_reply_check(struct cfg_ctx *c, struct hlp_proxy *p, char **args, struct hrule *h,
+                             const char *given)
+{
+	if (h->type == HRULE_B_EMPTY && h->ctype) {
+		hlp_cfg_warn(c, "content-type '%s' ignored by the http reply because neither errorfile nor payload defined.",
+		             h->ctype);
+	} else if (h->type == HRULE_B_ERRMSG || h->type == HRULE_B_ERRFILE) {
+		if (h->type == HRULE_B_ERRMSG && !hrule_has_errpage(h->code)) {
+			hrule_err(c, p, args, "status code '%d' not handled by default with '%s' argument", h->code, given);
+			return -1;
+		}
+		if (h->ctype)
+			hlp_cfg_warn(c, "content-type '%s' ignored by the http reply when used with an errorfile.", h->ctype);
+		if (h->hdrs)
+			hlp_cfg_warn(c, "hdr parameters ignored by the http reply when used with an errorfile.");
+	} else if ((h->code == 204 || h->code == 304) && (h->type == HRULE_B_LF || h->sl)) {
+		hrule_err(c, p, args, "No body expected for %d responses", h->code);
+		return -1;
+	} else if (h->type == HRULE_B_RAW && h->sl && !h->ctype) {
+		hrule_err(c, p, args, "a content type must be defined when non-empty payload is configured");
+		return -1;
+	} else if (h->type == HRULE_B_LF && !h->ctype) {
+		hrule_err(c, p, args, "a content type must be defined with a log-format payload");
+		return -1;
+	} else if (h->type == HRULE_B_RAW && !h->sl && h->ctype) {
+		hlp_cfg_warn(c, "content-type '%s' ignored by the http reply when used with an empty payload.", h->ctype);
+	}
+	/* only a payload has a content-type */
+	if (h->type != HRULE_B_LF && !(h->type == HRULE_B_RAW && h->sl)) {
+		free(h->ctype);
+		h->ctype = NULL;
+	}
+	return 0;
+}
+
+/* "status <code>" of a return/deny rule at args[*i]: 200 to 599. Returns 0 or -1 (reported). */
+static int hrule_parse_rstatus(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, int *i,
+                               struct hrule *h)
+{
+	if (*i + 1 >= n) {
+		hrule_err(c, p, args, "'status' expects <status_code> as argument");
+		return -1;
+	}
+	h->code = atoi(args[*i + 1]);
+	if (h->code < 200 || h->code > 599) {
+		hrule_err(c, p, args, "Unexpected status code '%d'", h->code);
+		return -1;
+	}
+	*i += 2;
+	return 0;
+}
+
+/*
+** return [status N] [content-type T] [default-errorfiles | errorfile F |
+** file F | lf-file F | string S | lf-string S] [hdr N fmt]*, and deny,
+** which also takes "deny_status" and alone (or with only deny_status)
+** answers with the error page of its status. <defstatus>: 200 for
+** return, 403 for http-request deny, 502 for http-response deny.
+*/
+static int hrule_parse_reply(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n,
+                             struct hrule *h, int defstatus)
+{
+	int deny = strcmp(args[1], "deny") == 0, i = 2;
+	const char *given = NULL;
+
+	h->code = defstatus;
+	h->deny = deny;
+	if (deny && (i >= n || hrule_is_cond(args[i]) ||
+	             (strcmp(args[i], "deny_status") == 0 && (i + 2 >= n || hrule_is_cond(args[i + 2]))))) {
+		/* the legacy form: the error page of that status */
+		h->type = HRULE_B_ERRMSG;
+		given = "default-errorfiles";
+		if (i < n && !hrule_is_cond(args[i]) && hrule_parse_rstatus(c, p, args, n, &i, h) < 0)
+			return -1;
+		return hrule_reply_check(c, p, args, h, given) < 0 ? -1 : i;
+	}
+	while (i < n && !hrule_is_cond(args[i])) {
+		const char *kw = args[i];
+
+		if (strcmp(kw, "status") == 0 || (deny && strcmp(kw, "deny_status") == 0)) {
+			if (hrule_parse_rstatus(c, p, args, n, &i, h) < 0)
+				return -1;
+		} else if (strcmp(kw, "content-type") == 0) {
+			if (i + 1 >= n) {
+				hrule_err(c, p, args, "'content-type' expects <ctype> as argument");
+				return -1;
+			}
+			free(h->ctype);
+			h->ctype = hlp_cfg_dup(c, args[i + 1]);
+			i += 2;
+		} else if (strcmp(kw, "hdr") == 0) {
+			if (hrule_parse_rhdr(c, p, args, n, &i, h) < 0)
+				return -1;
+		} else if (strcmp(kw, "default-errorfiles") == 0 || strcmp(kw, "errorfile") == 0 ||
+		           strcmp(kw, "file") == 0 || strcmp(kw, "lf-file") == 0 ||
+		           strcmp(kw, "string") == 0 || strcmp(kw, "lf-string") == 0) {
+			if (hrule_parse_payload(c, p, args, n, &i, h, &given) < 0)
+				return -1;
+		} else if (strcmp(kw, "errorfiles") == 0) {
+			hlp_cfg_err(c, "'%s %s %s' (http-errors sections) is not implemented yet in hlproxy.", args[0], args[1], kw);
+			return -1;
+		} else
+			break;
+	}
+	return hrule_reply_check(c, p, args, h, given) < 0 ? -1 : i;
+}
+
+/* set-log-level <level>|silent. */
+static int hrule_parse_loglevel(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, struct hrule *h)
+{
+	if (n < 3 || (strcmp(args[2], "silent") != 0 && hlp_log_level_by_name(args[2]) < 0)) {
+		hrule_err(c, p, args, "expects exactly 1 argument (log level name or 'silent')");
+		return -1;
+	}
+	h->code = strcmp(args[2], "silent") == 0 ? HLP_LOGLEVEL_SILENT : hlp_log_level_by_name(args[2]);
+	return 3;
+}
+
+/* set-status <code> [reason <str>] (responses). */
+static int hrule_parse_status(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n, struct hrule *h)
+{
+	char *end;
+	long v;
+
+	if (n < 3) {
+		hrule_err(c, p, args, "expects 1 argument: <status>; or 3 arguments: <status> reason <fmt>");
+		return -1;
+	}
+	v = strtol(args[2], &end, 10);
+	if (*end || end == args[2] || v < 100 || v > 999) {
+		hrule_err(c, p, args, "expects an integer status code between 100 and 999");
+		return -1;
+	}
+	h->code = (int)v;
+	if (n > 4 && strcmp(args[3], "reason") == 0) {
+		h->str = hlp_cfg_dup(c, args[4]);
+		h->sl = strlen(args[4]);
+		return 5;
+	}
+	return 3;
+}
+
+/* The actions HAProxy has that hlproxy does not have yet. */
+static const char *const hrule_notyet[] = {
+	"wait-for-handshake", "ot-group", "set-nice", "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1",
+	"sc-set-gpt", "sc-set-gpt0", "send-spoe-group", "do-resolve", "cache-use", "cache-store",
+	"add-acl", "auth", "capture", "del-acl", "del-map", "disable-l7-retry", "early-hint",
+	"normalize-uri", "replace-path", "replace-pathq", "replace-uri", "set-map", "set-pathq",
+	"strict-mode", "tarpit", "track-sc", "track-sc0", "track-sc1", "track-sc2", "set-timeout",
+	"wait-for-body", "set-dst", "set-dst-port", "set-mark", "set-src", "set-src-port",
+	"set-tos", "silent-drop", "set-priority-class", "set-priority-offset", NULL
+};
+
+/*
+** Parse the action at args[1] of an http-request (dir 0) or
+** http-response (dir 1) line into <r>. Returns the index of the first
+** word after the action, or -1 (reported).
+*/
+static int hrule_parse_action(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r,
+                              char **args, int n, int dir)
+{
+	static const struct {
+		const char *kw;
+		int act, dirs;   /* dirs: 1 request, 2 response, 3 both */
+	} kws[] = {
+		{ "set-header", HRULE_SET_HDR, 3 }, { "add-header", HRULE_ADD_HDR, 3 },
+		{ "del-header", HRULE_DEL_HDR, 3 }, { "replace-header", HRULE_REP_HDR, 3 },
+		{ "replace-value", HRULE_REP_VAL, 3 }, { "set-method", HRULE_SET_METHOD, 1 },
+		{ "set-path", HRULE_SET_PATH, 1 }, { "set-query", HRULE_SET_QUERY, 1 },
+		{ "set-uri", HRULE_SET_URI, 1 }, { "redirect", HRULE_REDIRECT, 3 },
+		{ "deny", HRULE_REPLY, 3 }, { "return", HRULE_REPLY, 3 },
+		{ "set-log-level", HRULE_LOG_LEVEL, 3 }, { "set-status", HRULE_SET_STATUS, 2 },
+	};
+	const char *kw = args[1];
+	struct hrule *h;
+	size_t k;
+
+	if (strcmp(kw, "allow") == 0 || strcmp(kw, "reject") == 0) {
+		r->kind = kw[0] == 'a' ? HLP_RULE_ACCEPT : HLP_RULE_REJECT;
+		return 2;
+	}
+	if (strncmp(kw, "set-var(", 8) == 0 || strncmp(kw, "unset-var(", 10) == 0)
+		return hrule_parse_var(c, r, args, n);
+	if (strcmp(kw, "lua") == 0 || strncmp(kw, "lua.", 4) == 0)
+		return hrule_parse_lua(c, r, args, n, dir);
+	if (strcmp(kw, "use-service") == 0 && !dir)
+		return hrule_parse_service(c, p, r, args, n);
+	for (k = 0; k < HLP_COUNTOF(kws); k++)
+		if (strcmp(kws[k].kw, kw) == 0 && (kws[k].dirs & (dir ? 2 : 1)))
+			break;
+	if (k == HLP_COUNTOF(kws) && strncmp(kw, "set-var-fmt(", 12) != 0) {
+		if (hlp_cfg_in(hrule_notyet, kw) || strncmp(kw, "track-sc", 8) == 0 || strchr(kw, '('))
+			hlp_cfg_err(c, "'%s %s' is not implemented yet in hlproxy.", args[0], kw);
+		else
+			hlp_cfg_err(c, "'%s' expects 'add-header', 'allow', 'del-header', 'deny', 'redirect', 'reject', 'replace-header', 'replace-value', 'return', 'set-header', 'set-log-level', %s'set-var(<name>)', 'set-var-fmt(<name>)', 'unset-var(<name>)', %s'lua.<action>' or 'lua <function>', but got '%s'%s.",
+			            args[0], dir ? "'set-status', " : "'set-method', 'set-path', 'set-query', 'set-uri', ",
+			            dir ? "" : "'use-service lua.<name>', ", kw, *kw ? "" : " (missing argument)");
+		return -1;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	r->kind = HLP_RULE_HTTP;
+	r->priv = h;
+	r->priv_free = hrule_free;
+	r->act = k < HLP_COUNTOF(kws) ? kws[k].act : HRULE_SET_VAR_FMT;
+	switch (r->act) {
+	case HRULE_SET_HDR: case HRULE_ADD_HDR:
+		return hrule_parse_hdr(c, p, args, n, h);
+	case HRULE_DEL_HDR:
+		return hrule_parse_del(c, p, args, n, h);
+	case HRULE_REP_HDR: case HRULE_REP_VAL:
+		return hrule_parse_rep(c, p, args, n, h);
+	case HRULE_REDIRECT:
+		return hrule_parse_redirect(c, p, args, n, h, dir);
+	case HRULE_REPLY:
+		return hrule_parse_reply(c, p, args, n, h, kw[0] == 'r' ? 200 : dir ? 502 : 403);
+	case HRULE_LOG_LEVEL:
+		return hrule_parse_loglevel(c, p, args, n, h);
+	case HRULE_SET_STATUS:
+		return hrule_parse_status(c, p, args, n, h);
+	default:
+		return hrule_parse_fmt(c, p, args, n, h);
+	}
+}
+
+/* Does rule <r> end its list whenever it runs (no conditions exist yet)? */
+static int hrule_is_final(const struct hlp_rule *r)
+{
+	return r->kind == HLP_RULE_ACCEPT || r->kind == HLP_RULE_REJECT || r->kind == HLP_RULE_SERVICE ||
+	       (r->kind == HLP_RULE_HTTP && (r->act == HRULE_REDIRECT || r->act == HRULE_REPLY));
+}
+
+/*
+** "http-request <action> ..." or "http-response <action> ...": append the
+** rule to p->httpreq or p->httpres. Returns 0 or -1 (reported).
+*/
+HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int dir = strcmp(args[0], "http-response") == 0, i;
+	struct hlp_rule *r, **tail;
+	char *noarg[2];
+
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", args[0]);
+		return -1;
+	}
+	if (n < 2) {
+		noarg[0] = args[0];
+		noarg[1] = "";
+		args = noarg;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	r->ref = LUA_NOREF;
+	i = hrule_parse_action(c, p, r, args, n < 2 ? 2 : n, dir);
+	if (i < 0 || hrule_tail(c, args, n, i) < 0) {
+		hlp_rules_free(r);
+		return -1;
+	}
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	for (tail = dir ? &p->httpres : &p->httpreq; *tail; tail = &(*tail)->next)
+		if (!(*tail)->next && hrule_is_final(*tail))
+			hlp_cfg_warn(c, "previous '%s' action is final and has no condition attached, further entries are NOOP.",
+			             args[0]);
+	*tail = r;
+	return 0;
+}
+
+/* ---- run time ---- */
+
+static void hrule_put(struct hrule_out *o, const char *p, size_t n)
+{
+	n = HLP_MIN(n, o->size - o->n);
+	memcpy(o->p + o->n, p, n);
+	o->n += n;
+}
+
+static void hrule_puts(struct hrule_out *o, const char *p)
+{
+	hrule_put(o, p, strlen(p));
+}
+
+/*
+** Append the rendering of log-format <lf> for <s> to <o>, as HAProxy
+** renders a rule's argument (sess_log.c): a sample that fails gives
+** nothing, its control characters become "%XX". Cut at the end of <o>.
+*/
+static void hrule_render(struct hlp_sess *s, const struct hlp_lf_node *lf, struct hrule_out *o)
+{
+	if (o->n + 1 < o->size)
+		o->n += hlp_lf_build(s, lf, o->p + o->n, o->size - o->n, 1);
+}
+
+/* A rendering buffer of tune.bufsize bytes, released with free(o->p). -1 when out of memory. */
+static int hrule_out_init(struct hlp_sess *s, struct hrule_out *o)
+{
+	o->n = 0;
+	o->size = s->h->g.bufsize;
+	o->p = malloc(o->size);
+	return o->p ? 0 : -1;
+}
+
+/*
+** A rule could not do its work (a rewrite failed, no memory): 500, as
+** HAProxy's strict mode, logged as stopped by the proxy ("PR", "PH").
+*/
+static int hrule_fail(struct hlp_sess *s)
+{
+	hlp_sess_set_term(s, 'P', s->rdir ? 'H' : 'R');
+	hlp_http_error(s, 500);
+	return HLP_RULES_REPLIED;
+}
+
+static int hrule_ieq(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && strncasecmp(a, b, an) == 0;
+}
+
+/* Does header name <n> match the del-header rule <h> (-m beg/end/sub/reg)? */
+static int hrule_name_match(const struct hrule *h, const char *n, size_t nl)
+{
+	char tmp[256];
+	size_t k;
+
+	switch (h->match) {
+	case HRULE_M_BEG:
+		return nl >= h->nl && strncasecmp(n, h->name, h->nl) == 0;
+	case HRULE_M_END:
+		return nl >= h->nl && strncasecmp(n + nl - h->nl, h->name, h->nl) == 0;
+	case HRULE_M_SUB:
+		for (k = 0; k + h->nl <= nl; k++)
+			if (strncasecmp(n + k, h->name, h->nl) == 0)
+				return 1;
+		return 0;
+	case HRULE_M_REG:
+		/* against the lower-case name, as HAProxy keeps names */
+		if (nl >= sizeof(tmp))
+			return 0;
+		for (k = 0; k < nl; k++)
+			tmp[k] = (char)tolower((unsigned char)n[k]);
+		tmp[nl] = 0;
+		return regexec(&h->re, tmp, 0, NULL, 0) == 0;
+	default:
+		return hrule_ieq(n, nl, h->name, h->nl);
+	}
+}
+
+/*
+** del-header: every header whose name matches. With -m other than str,
+** each matching name found is deleted by its exact name, until none is
+** left (a deletion changes the head, so the search restarts).
+*/
+static int hrule_del(struct hlp_sess *s, int d, const struct hrule *h)
+{
+	char name[256];
+	unsigned guard;
+
+	if (h->match == HRULE_M_STR)
+		return hlp_http_hdr_del(s, d, h->name, h->nl);
+	for (guard = 0; guard < HLP_HTTP_MAXHDR; guard++) {
+		struct hlp_h1_msg *m = hlp_http_head(s, d);
+		unsigned i;
+		size_t nl = 0;
+
+		if (!m)
+			return -1;
+		for (i = 0; i < m->nhdrs; i++)
+			if (m->hdrs[i].nl < sizeof(name) && hrule_name_match(h, m->hdrs[i].n, m->hdrs[i].nl)) {
+				nl = m->hdrs[i].nl;
+				memcpy(name, m->hdrs[i].n, nl);
+				break;
+			}
+		if (i == m->nhdrs)
+			return 0;
+		if (hlp_http_hdr_del(s, d, name, nl) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* set-var-fmt(name): the rendered string into the variable. */
+static void hrule_set_var(struct hlp_sess *s, const struct hrule *h, const struct hrule_out *o)
+{
+	struct hlp_smp smp;
+	char err[256];
+
+	smp.type = HLP_SMP_STR;
+	smp.u.str.p = o->p;
+	smp.u.str.n = o->n;
+	hlp_vars_set(s->h, s, h->name, &smp, 0, err, sizeof(err));
+}
+
+/*
+** The actions that render a format and edit the held head of direction
+** <d> (or set a variable). Returns -1 to go on, or HLP_RULES_REPLIED
+** after a failure answered with 500.
+*/
+static int hrule_edit(struct hlp_sess *s, struct hlp_rule *r, int d)
+{
+	const struct hrule *h = r->priv;
+	struct hrule_out o;
+	int rc = 0;
+
+	if (r->act == HRULE_DEL_HDR)
+		return hrule_del(s, d, h) < 0 ? hrule_fail(s) : -1;
+	if (hrule_out_init(s, &o) < 0)
+		return hrule_fail(s);
+	hrule_render(s, h->fmt, &o);
+	switch (r->act) {
+	case HRULE_SET_HDR: rc = hlp_http_hdr_set(s, d, h->name, h->nl, o.p, o.n); break;
+	case HRULE_ADD_HDR: rc = hlp_http_hdr_add(s, d, h->name, h->nl, o.p, o.n); break;
+	case HRULE_REP_HDR:
+	case HRULE_REP_VAL:
+		rc = hlp_http_hdr_replace(s, d, h->name, h->nl, &h->re, o.p, o.n, r->act == HRULE_REP_VAL);
+		break;
+	case HRULE_SET_METHOD: rc = hlp_http_set_method(s, o.p, o.n); break;
+	case HRULE_SET_PATH: rc = hlp_http_set_path(s, o.p, o.n); break;
+	case HRULE_SET_QUERY: rc = hlp_http_set_query(s, o.p, o.n); break;
+	case HRULE_SET_URI: rc = hlp_http_set_uri(s, o.p, o.n); break;
+	case HRULE_SET_VAR_FMT: hrule_set_var(s, h, &o); break;
+	}
+	free(o.p);
+	return rc < 0 ? hrule_fail(s) : -1;
+}
+
+/*
+** The part of the request URI a prefix or scheme redirect keeps: the path
+** and query of an origin-form or absolute-form target ("/" when there is
+** none or it is "*"), without the query with drop-query.
+*/
+static void hrule_rdr_path(const struct hlp_h1_msg *m, unsigned flags, const char **p, size_t *pl)
+{
+	const char *u = m->uri, *end = m->uri + m->uri_len, *q;
+
+	if (u < end && *u != '/' && *u != '*') {
+		const char *a = NULL;
+
+		for (q = u; q + 2 < end; q++)
+			if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+				a = q + 3;
+				break;
+			}
+		u = a ? a : end;
+		while (u < end && *u != '/' && *u != '?')
+			u++;
+	}
+	if (u == end || *u == '*') {
+		*p = "/";
+		*pl = 1;
+		return;
+	}
+	if (flags & HRULE_F_DROP_QS)
+		for (q = u; q < end; q++)
+			if (*q == '?') {
+				end = q;
+				break;
+			}
+	*p = u;
+	*pl = (size_t)(end - u);
+}
+
+/*
+** Append the location of redirect <h> to <o>: the rendered format, then
+** for a scheme redirect "://" and the first Host value, and for prefix
+** and scheme redirects the request's path. Returns 1 when the location
+** is empty and ignore-empty says to skip the rule, else 0.
+*/
+static int hrule_location(struct hlp_sess *s, const struct hrule *h, struct hrule_out *o)
+{
+	size_t start = o->n, pl, k;
+	const struct hlp_h1_msg *m;
+	const char *path;
+
+	hrule_render(s, h->fmt, o);
+	if (h->type == HRULE_RDR_LOCATION)
+		return o->n == start && (h->flags & HRULE_F_IGNORE_EMPTY);
+	m = hlp_http_head(s, 0);
+	if (!m)
+		return 0;
+	if (h->type == HRULE_RDR_SCHEME) {
+		hrule_puts(o, "://");
+		for (k = 0; k < m->nhdrs; k++)
+			if (hrule_ieq(m->hdrs[k].n, m->hdrs[k].nl, "host", 4)) {
+				hrule_put(o, m->hdrs[k].v, m->hdrs[k].vl);
+				break;
+			}
+	}
+	hrule_rdr_path(m, h->flags, &path, &pl);
+	hrule_put(o, path, pl);
+	if (o->n > start && o->p[o->n - 1] != '/' && (h->flags & HRULE_F_APPEND_SLASH))
+		hrule_put(o, "/", 1);
+	return 0;
+}
+
+/* Does <p> hold a byte a header value cannot carry? */
+static int hrule_bad_value(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (p[k] == '\r' || p[k] == '\n' || p[k] == '\0')
+			return 1;
+	return 0;
+}
+
+/*
+** redirect: answer <code> with the location built as HAProxy does, an
+** empty body, "cache-control: no-cache" for 302, 303 and 307, and the
+** rule's cookie. A location with CR, LF or NUL gives a 500 instead.
+*/
+static int hrule_redirect(struct hlp_sess *s, const struct hrule *h)
+{
+	struct hrule_out o;
+	size_t vstart;
+
+	if (hrule_out_init(s, &o) < 0)
+		return hrule_fail(s);
+	hrule_puts(&o, "location: ");
+	vstart = o.n;
+	if (hrule_location(s, h, &o)) {
+		free(o.p);
+		return -1;
+	}
+	if (hrule_bad_value(o.p + vstart, o.n - vstart)) {
+		free(o.p);
+		return hrule_fail(s);
+	}
+	hrule_puts(&o, "\r\n");
+	if (h->code == 302 || h->code == 303 || h->code == 307)
+		hrule_puts(&o, "cache-control: no-cache\r\n");
+	if (h->str) {
+		hrule_puts(&o, "set-cookie: ");
+		hrule_put(&o, h->str, h->sl);
+		hrule_puts(&o, "\r\n");
+	}
+	if (o.n == o.size) {
+		free(o.p);
+		return hrule_fail(s);
+	}
+	hlp_http_reply(s, h->code, NULL, o.p, o.n, "", 0);
+	free(o.p);
+	return HLP_RULES_REPLIED;
+}
+
+/*
+** return/deny with a built response: the "hdr" lines (a line whose value
+** has CR, LF or NUL is left out), the content-type when there is a
+** payload, then the payload.
+*/
+static int hrule_reply_build(struct hlp_sess *s, const struct hrule *h)
+{
+	struct hrule_out hd, body;
+	const struct hrule_hdr *rh;
+	const char *b = h->str;
+	size_t bl = h->sl;
+
+	if (hrule_out_init(s, &hd) < 0)
+		return hrule_fail(s);
+	body.p = NULL;
+	if (h->type == HRULE_B_LF) {
+		if (hrule_out_init(s, &body) < 0) {
+			free(hd.p);
+			return hrule_fail(s);
+		}
+		hrule_render(s, h->fmt, &body);
+		b = body.p;
+		bl = body.n;
+	}
+	for (rh = h->hdrs; rh; rh = rh->next) {
+		size_t start = hd.n, v;
+
+		hrule_puts(&hd, rh->name);
+		hrule_puts(&hd, ": ");
+		v = hd.n;
+		hrule_render(s, rh->fmt, &hd);
+		if (hrule_bad_value(hd.p + v, hd.n - v))
+			hd.n = start;
+		else
+			hrule_puts(&hd, "\r\n");
+	}
+	if (bl && h->ctype) {
+		hrule_puts(&hd, "content-type: ");
+		hrule_puts(&hd, h->ctype);
+		hrule_puts(&hd, "\r\n");
+	}
+	hlp_http_reply(s, h->code, NULL, hd.p, hd.n, b ? b : "", bl);
+	free(hd.p);
+	free(body.p);
+	return HLP_RULES_REPLIED;
+}
+
+/* return/deny: answer as the rule says; a deny is logged as stopped by the proxy ("PR", "PH"). */
+static int hrule_reply(struct hlp_sess *s, const struct hrule *h)
+{
+	if (h->deny)
+		hlp_sess_set_term(s, 'P', s->rdir ? 'H' : 'R');
+	switch (h->type) {
+	case HRULE_B_ERRMSG:
+		hlp_http_error(s, h->code);
+		return HLP_RULES_REPLIED;
+	case HRULE_B_ERRFILE:
+		hlp_http_reply_raw(s, h->str, h->sl);
+		return HLP_RULES_REPLIED;
+	default:
+		return hrule_reply_build(s, h);
+	}
+}
+
+/*
+** Run the HLP_RULE_HTTP rule <r> on the held head of the direction whose
+** rules run (s->rdir). Returns -1 to go on with the next rule, or
+** HLP_RULES_REPLIED once the client was answered (redirect, return,
+** deny, or a 500 after a failed rewrite).
+*/
+HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r)
+{
+	const struct hrule *h = r->priv;
+
+	switch (r->act) {
+	case HRULE_LOG_LEVEL:
+		s->loglevel = h->code;
+		return -1;
+	case HRULE_SET_STATUS:
+		return hlp_http_set_status(s, h->code, h->str, h->sl) < 0 ? hrule_fail(s) : -1;
+	case HRULE_REDIRECT:
+		return hrule_redirect(s, h);
+	case HRULE_REPLY:
+		return hrule_reply(s, h);
+	default:
+		return hrule_edit(s, r, s->rdir);
+	}
+}
+/**** End file http_rules.c ****/
 
 /**** Begin file smp_fetch.c ****/
 /*
@@ -6575,10 +11284,12 @@ HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n)
 
 /**** Begin file smp_http.c ****/
 /*
-** smp_http.c: the HTTP sample fetches (method, path, hdr, cook, status...).
-** As in HAProxy, in TCP mode they parse the channel's input when it holds
-** an HTTP/1 head: the request for the request fetches, the response for
-** res.* and status. They fail when it holds no complete, valid head.
+** smp_http.c: the HTTP sample fetches (method, path, hdr, cook, status,
+** req.body...). In HTTP mode they read the head the engine holds at the
+** start of the buffer (hlp_http_head()), and fail while none is held. As
+** in HAProxy, in TCP mode they parse the channel's input when it holds an
+** HTTP/1 head: the request for the request fetches, the response for
+** res.* and status; they fail when it holds no complete, valid head.
 */
 
 
@@ -6587,47 +11298,32 @@ HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n)
 struct smp_http {
 	struct hlp_h1_msg m;
 	struct hlp_h1_hdr hdrs[SMP_HTTP_MAXHDR];
-	const char *buf;             /* a copy of the head, in a scratch buffer */
-	size_t head_len;
 };
 
 static int http_ieq(const char *a, size_t an, const char *b, size_t bn);
 
 /*
-** An absolute-form request target whose authority is not the Host
-** header's value: HAProxy refuses such a request (RFC 9112 section 3.2.2).
+** Parse the head of direction <d> into <hm>. In HTTP mode, the held head
+** (hm->m then points into the session's buffer); in TCP mode, a copy of
+** the channel's input in a scratch buffer. Returns 0, or -1 when there is
+** none.
 */
-static int http_authority_mismatch(const struct smp_http *hm)
-{
-	const char *u = hm->m.uri, *auth, *end = hm->m.uri + hm->m.uri_len, *e;
-	unsigned i;
-
-	if (!hm->m.uri_len || u[0] == '/' || u[0] == '*')
-		return 0;
-	auth = NULL;
-	for (e = u; e + 2 < end; e++)
-		if (e[0] == ':' && e[1] == '/' && e[2] == '/') {
-			auth = e + 3;
-			break;
-		}
-	if (!auth)
-		return 0;
-	for (e = auth; e < end && *e != '/' && *e != '?'; e++)
-		;
-	for (i = 0; i < hm->m.nhdrs; i++)
-		if (http_ieq(hm->hdrs[i].n, hm->hdrs[i].nl, "host", 4) &&
-		    !http_ieq(hm->hdrs[i].v, hm->hdrs[i].vl, auth, (size_t)(e - auth)))
-			return 1;
-	return 0;
-}
-
-/* Parse the head of direction <d> into <hm>. Returns 0, or -1 when there is none. */
 static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 {
-	size_t in = hlp_chn_input(s, d), size;
-	char *buf = hlp_smp_trash(s->h, &size);
+	size_t in, size;
+	char *buf;
 	int rc;
 
+	if (s->fe->mode == HLP_MODE_HTTP) {
+		struct hlp_h1_msg *m = hlp_http_head(s, d);
+
+		if (!m)
+			return -1;
+		hm->m = *m;
+		return 0;
+	}
+	in = hlp_chn_input(s, d);
+	buf = hlp_smp_trash(s->h, &size);
 	if (in > size)
 		in = size;
 	hlp_chn_copy(s, d, 0, buf, in);
@@ -6637,9 +11333,7 @@ static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 	rc = d ? hlp_h1_parse_res(buf, in, &hm->m) : hlp_h1_parse_req(buf, in, &hm->m);
 	if (rc <= 0)
 		return -1;
-	hm->buf = buf;
-	hm->head_len = (size_t)rc;
-	if (!d && http_authority_mismatch(hm))
+	if (!d && hlp_http_auth_mismatch(&hm->m))
 		return -1;
 	return 0;
 }
@@ -6674,7 +11368,7 @@ static void http_walk(const struct smp_http *hm, const char *name, size_t nl, in
 	unsigned i;
 
 	for (i = 0; i < hm->m.nhdrs; i++) {
-		const struct hlp_h1_hdr *h = &hm->hdrs[i];
+		const struct hlp_h1_hdr *h = &hm->m.hdrs[i];
 		size_t k = 0;
 
 		if (name && !http_ieq(h->n, h->nl, name, nl))
@@ -6743,9 +11437,23 @@ static int http_count_cb(void *ctx, const char *v, size_t vl)
 }
 
 /*
+** The direction a header fetch reads, from its priv flags: bit 1 the
+** response; bit 2 (hdr, fhdr) the message the rules work on, as HAProxy's
+** hdr(): in HTTP mode, the response while http-response rules or actions
+** run on it, else the request (hdr_cnt stays on the request, as there).
+*/
+static int http_hdr_dir(const struct hlp_sess *s, unsigned flags)
+{
+	if (flags & 2)
+		return 1;
+	return (flags & 4) && s->fe->mode == HLP_MODE_HTTP && s->rdir == 1 &&
+	       s->http.msg[1].st == HLP_HM_HELD;
+}
+
+/*
 ** hdr/fhdr([name[,occ]]), req.* and res.*: the <occ>th value (default the
 ** last; negative counts from the end). priv bit 0: full lines (fhdr);
-** bit 1: the response.
+** bit 1: the response; bit 2: the direction the rules work on (hdr, fhdr).
 */
 static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
@@ -6754,7 +11462,7 @@ static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct http_occ o;
 
 	/* as HAProxy 2.6, a value needs a header name */
-	if (n == 0 || !a[0].len || http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+	if (n == 0 || !a[0].len || http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = n > 1 ? (long)a[1].sint : -1;
@@ -6780,7 +11488,7 @@ static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 	struct smp_http hm;
 	long cnt = 0;
 
-	if (http_prefetch(s, (flags & 2) != 0, &hm) < 0)
+	if (http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
 		return -1;
 	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_count_cb, &cnt);
 	smp->type = HLP_SMP_SINT;
@@ -6788,14 +11496,24 @@ static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 	return 0;
 }
 
+/*
+** method: the request's. In HTTP mode it stays known once the request
+** head left (http-response rules), from the request line kept for the
+** log, as HAProxy keeps it in its transaction.
+*/
 static int smp_f_method(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm) == 0) {
+		http_set_str(smp, hm.m.meth, hm.m.meth_len);
+		return 0;
+	}
+	/* as HAProxy, the method stays known once the request has left */
+	if (s->fe->mode != HLP_MODE_HTTP || !s->http.meth[0])
 		return -1;
-	http_set_str(smp, hm.m.meth, hm.m.meth_len);
+	http_set_str(smp, s->http.meth, strlen(s->http.meth));
 	return 0;
 }
 
@@ -6959,6 +11677,36 @@ static int smp_f_status(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	return 0;
 }
 
+/*
+** req.body (binary), req.body_len, req.body_size: the request body that
+** follows the held head, de-chunked (HTTP mode only; with "option
+** http-buffer-request" the engine waits for it first). body_len is what
+** is there, at most a buffer; body_size the Content-Length, or what is
+** there for a chunked body. priv: 0 body, 1 body_len, 2 body_size.
+*/
+static int smp_f_body(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	int what = (int)(uintptr_t)priv, eom;
+	const struct hlp_http_msg *rq = &s->http.msg[0];
+	size_t size, got;
+	char *out;
+
+	(void)a; (void)n;
+	if (s->fe->mode != HLP_MODE_HTTP || rq->st != HLP_HM_HELD)
+		return -1;
+	out = hlp_smp_trash(s->h, &size);
+	got = hlp_http_body_peek(s, out, size, &eom);
+	if (what == 0) {
+		smp->type = HLP_SMP_BIN;
+		smp->u.str.p = out;
+		smp->u.str.n = got;
+		return 0;
+	}
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = what == 2 && (rq->flags & HLP_H1_F_CLEN) ? (int64_t)rq->left : (int64_t)got;
+	return 0;
+}
+
 /* Append the lower-case copy of <p> to out[*o], within <size>. -1 when it does not fit. */
 static int http_put_lower(char *out, size_t size, size_t *o, const char *p, size_t n)
 {
@@ -6987,7 +11735,7 @@ static int smp_f_hdrs(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
-		const struct hlp_h1_hdr *h = &hm.hdrs[i];
+		const struct hlp_h1_hdr *h = &hm.m.hdrs[i];
 
 		if (http_put_lower(out, size, &o, h->n, h->nl) < 0 || o + 2 + h->vl + 2 > size)
 			return -1;
@@ -7018,13 +11766,13 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
-		if (o + hm.hdrs[i].nl + (i ? dl : 0) > size)
+		if (o + hm.m.hdrs[i].nl + (i ? dl : 0) > size)
 			return -1;
 		if (i) {
 			memcpy(out + o, delim, dl);
 			o += dl;
 		}
-		http_put_lower(out, size, &o, hm.hdrs[i].n, hm.hdrs[i].nl);
+		http_put_lower(out, size, &o, hm.m.hdrs[i].n, hm.m.hdrs[i].nl);
 	}
 	http_set_str(smp, out, o);
 	return 0;
@@ -7096,6 +11844,8 @@ static int smp_f_cook(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 #define SMP_HTTP_FULL ((const void *)(uintptr_t)1)
 #define SMP_HTTP_RES ((const void *)(uintptr_t)2)
 #define SMP_HTTP_RES_FULL ((const void *)(uintptr_t)3)
+#define SMP_HTTP_CTX ((const void *)(uintptr_t)4)
+#define SMP_HTTP_CTX_FULL ((const void *)(uintptr_t)5)
 
 static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "method", smp_f_method, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
@@ -7104,9 +11854,9 @@ static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "query", smp_f_query, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "url_param", smp_f_url_param, "ss", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "base", smp_f_base, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_CTX, NULL },
 	{ "req.hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_FULL, NULL },
+	{ "fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_CTX_FULL, NULL },
 	{ "req.fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_FULL, NULL },
 	{ "hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "req.hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
@@ -7123,6 +11873,9 @@ static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "res.fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES_FULL, NULL },
 	{ "res.ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
 	{ "status", smp_f_status, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.body", smp_f_body, "", 0, HLP_SMP_ANY, HLP_SMP_BIN, NULL, NULL },
+	{ "req.body_len", smp_f_body, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, (const void *)(uintptr_t)1, NULL },
+	{ "req.body_size", smp_f_body, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, (const void *)(uintptr_t)2, NULL },
 };
 
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n)
@@ -8814,6 +13567,16 @@ HLP_PRIVATE void hlp_vars_req_end(struct hlp_sess *s)
 	vars_free_list(s->h, &s->vars[HLP_VS_REQ - 1], &s->vars_used[HLP_VS_REQ - 1]);
 }
 
+/* An HTTP transaction is over: its txn, req and res variables go, sess stays. */
+HLP_PRIVATE void hlp_vars_txn_end(struct hlp_sess *s)
+{
+	int i;
+
+	s->resp_vars = 0;
+	for (i = HLP_VS_TXN - 1; i < HLP_VS_COUNT - 1; i++)
+		vars_free_list(s->h, &s->vars[i], &s->vars_used[i]);
+}
+
 /* The session is over: its sess, txn, req and res variables go. */
 HLP_PRIVATE void hlp_vars_sess_end(struct hlp_sess *s)
 {
@@ -9490,117 +14253,6 @@ HLP_PRIVATE int hlp_expr_eval(struct hlp_sess *s, const struct hlp_expr *e, stru
 		if (hlp_smp_convert(s, &e->convs[i], smp) < 0)
 			return -1;
 	return 0;
-}
-
-/* The aliases a log-format may use, as HAProxy's TCP log variables. */
-static const char *const lf_aliases[] = {
-	"ci", "cp", "fi", "fp", "t", "ft", "f", "b", "s", "Tw", "Tc", "Tt",
-	"B", "U", "ts", "ac", "fc", "bc", "sc", "rc", "sq", "bq", "pid", "H", NULL
-};
-
-static int lf_add(struct hlp_lf_node ***tail, const char *text, size_t len, int alias,
-                  struct hlp_expr *e)
-{
-	struct hlp_lf_node *n = calloc(1, sizeof(*n));
-
-	if (!n)
-		return -1;
-	if (text) {
-		n->text = malloc(len + 1);
-		if (!n->text) {
-			free(n);
-			return -1;
-		}
-		memcpy(n->text, text, len);
-		n->text[len] = 0;
-	}
-	n->alias = alias;
-	n->expr = e;
-	**tail = n;
-	*tail = &n->next;
-	return 0;
-}
-
-HLP_PRIVATE void hlp_lf_free(struct hlp_lf_node *n)
-{
-	while (n) {
-		struct hlp_lf_node *next = n->next;
-
-		free(n->text);
-		hlp_expr_free(n->expr);
-		free(n);
-		n = next;
-	}
-}
-
-/*
-** Parse a log-format string: literal text, "%%", "%<alias>" and
-** "%[expr]". Returns the node list (an empty format gives one empty text
-** node), or NULL with a message in <err>.
-*/
-HLP_PRIVATE struct hlp_lf_node *hlp_lf_parse(struct hlp *h, const char *fmt, char *err, size_t errlen)
-{
-	struct hlp_lf_node *head = NULL, **tail = &head;
-	const char *p = fmt, *lit = fmt;
-
-	while (*p) {
-		if (*p != '%') {
-			p++;
-			continue;
-		}
-		if (p > lit && lf_add(&tail, lit, (size_t)(p - lit), 0, NULL) < 0)
-			goto oom;
-		if (p[1] == '%') {
-			if (lf_add(&tail, "%", 1, 0, NULL) < 0)
-				goto oom;
-			p += 2;
-		} else if (p[1] == '[') {
-			struct hlp_expr *e;
-
-			p += 2;
-			e = hlp_expr_parse(h, &p, ']', err, errlen);
-			if (!e)
-				goto fail;
-			if (*p != ']') {
-				hlp_expr_free(e);
-				snprintf(err, errlen, "missing ']' after the sample expression");
-				goto fail;
-			}
-			p++;
-			if (lf_add(&tail, NULL, 0, 0, e) < 0) {
-				hlp_expr_free(e);
-				goto oom;
-			}
-		} else {
-			const char *a = p + 1;
-			size_t len = 0, best = 0;
-			unsigned i;
-
-			/* the longest alias that matches */
-			for (i = 0; lf_aliases[i]; i++) {
-				len = strlen(lf_aliases[i]);
-				if (len > best && strncmp(a, lf_aliases[i], len) == 0)
-					best = len;
-			}
-			if (!best) {
-				snprintf(err, errlen, "unknown or not yet supported variable '%%%.*s'",
-				         (int)strcspn(a, " %[]/:"), a);
-				goto fail;
-			}
-			if (lf_add(&tail, a, best, 1, NULL) < 0)
-				goto oom;
-			p = a + best;
-		}
-		lit = p;
-	}
-	if ((p > lit || !head) && lf_add(&tail, lit, (size_t)(p - lit), 0, NULL) < 0)
-		goto oom;
-	return head;
-oom:
-	snprintf(err, errlen, "out of memory");
-fail:
-	hlp_lf_free(head);
-	return NULL;
 }
 /**** End file smp.c ****/
 
@@ -11806,6 +16458,8 @@ HLP_PRIVATE void hlp_lua_core_utils(lua_State *L)
 */
 
 
+#define HLP_LUA_REPLY "hlp.Reply"
+
 struct hlp_ltxn {
 	struct hlp_sess *s;
 };
@@ -11825,7 +16479,10 @@ HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx)
 	return t->s;
 }
 
-/* Push the TXN object of <s>, creating it on first use. */
+/*
+** Push the TXN object of <s>, creating it on first use. In "mode http" it
+** has an HTTP object in its "http" field (nil otherwise, as HAProxy).
+*/
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s)
 {
 	struct hlp_ltxn *t;
@@ -11850,13 +16507,22 @@ HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s)
 		lua_setfield(L, -2, d == 0 ? "req" : "res");
 	}
 	hlp_lua_smp_objects(L, lua_gettop(L));
+	if (s->fe->mode == HLP_MODE_HTTP) {
+		hlp_lua_http_new(L, -1);
+		lua_setfield(L, -2, "http");
+	}
 	luaL_setmetatable(L, HLP_LUA_TXN);
 	lua_pushvalue(L, -1);
 	s->txnref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
+/*
+** The transaction (or the session) is over: the TXN object, its HTTP
+** object and an HTTP service's state let go of <s>.
+*/
 HLP_PRIVATE void hlp_lua_txn_detach(struct hlp_sess *s)
 {
+	hlp_lua_http_applet_free(s);
 	if (s->txn)
 		((struct hlp_ltxn *)s->txn)->s = NULL;
 	s->txn = NULL;
@@ -11874,13 +16540,339 @@ static int ltxn_close(lua_State *L)
 	return 0;
 }
 
-/* txn:done(): end the action here and close the session after the reply. */
+/* Push <n> bytes at <p> lower-cased. */
+HLP_PRIVATE void hlp_lua_push_lower(lua_State *L, const char *p, size_t n)
+{
+	luaL_Buffer b;
+	char *o = luaL_buffinitsize(L, &b, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		o[i] = (char)tolower((unsigned char)p[i]);
+	luaL_pushresultsize(&b, n);
+}
+
+/* A header name HAProxy would accept: a non-empty token. */
+static int ltxn_is_token(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)p[i]) && !strchr("!#$%&'*+-.^_`|~", p[i]))
+			return 0;
+	return n > 0;
+}
+
+/*
+** Append to the sequence at <lines> one "name: value\r\n" string per
+** value of the entry (name at -2, value or list of values at -1) on the
+** stack, the name lower-cased. Framing and connection headers are left
+** out: the reply gets its own. Returns the new count, or -1 on an
+** invalid name or value.
+*/
+static int ltxn_reply_field(lua_State *L, int lines, int n)
+{
+	static const char *const skip[] = { "content-length", "transfer-encoding", "connection", NULL };
+	int j = 1, list = lua_istable(L, -1), k;
+	size_t nl, vl;
+	const char *nm, *v;
+
+	if (lua_type(L, -2) != LUA_TSTRING || (!list && !lua_isstring(L, -1)))
+		return n;
+	nm = lua_tolstring(L, -2, &nl);
+	if (!ltxn_is_token(nm, nl))
+		return -1;
+	for (k = 0; skip[k]; k++)
+		if (strlen(skip[k]) == nl && strncasecmp(nm, skip[k], nl) == 0)
+			return n;
+	for (;;) {
+		if (list)
+			lua_rawgeti(L, -1, j++);
+		else
+			lua_pushvalue(L, -1);
+		if (!lua_isstring(L, -1)) {
+			lua_pop(L, 1);
+			return n;
+		}
+		v = lua_tolstring(L, -1, &vl);
+		if (memchr(v, '\r', vl) || memchr(v, '\n', vl) || memchr(v, '\0', vl)) {
+			lua_pop(L, 1);
+			return -1;
+		}
+		hlp_lua_push_lower(L, nm, nl);
+		lua_pushliteral(L, ": ");
+		lua_pushvalue(L, -3);
+		lua_pushliteral(L, "\r\n");
+		lua_concat(L, 4);
+		lua_rawseti(L, lines, ++n);
+		lua_pop(L, 1);
+		if (!list)
+			return n;
+	}
+}
+
+/*
+** Push the header lines of the reply headers table at <idx> (name ->
+** list of values, or one value) as one string. Returns -1 (nothing
+** pushed) on an invalid name or value.
+*/
+static int ltxn_reply_hdrs(lua_State *L, int idx)
+{
+	int lines, i, n = 0;
+	luaL_Buffer b;
+
+	idx = lua_absindex(L, idx);
+	lua_newtable(L);
+	lines = lua_gettop(L);
+	if (lua_istable(L, idx)) {
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			n = ltxn_reply_field(L, lines, n);
+			lua_pop(L, 1);
+			if (n < 0) {
+				lua_settop(L, lines - 1);
+				return -1;
+			}
+		}
+	}
+	luaL_buffinit(L, &b);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, lines, i);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	lua_replace(L, lines);
+	return 0;
+}
+
+/*
+** Answer the client with the reply table at <idx> ({status, reason,
+** headers, body}, all optional: 200, its reason, none, empty). Returns
+** 0, or -1 when the reply is invalid (status out of 200..599, a CR, LF
+** or NUL in the reason or a header) or does not fit: the caller answers
+** 500 instead.
+*/
+static int ltxn_reply_send(lua_State *L, struct hlp_sess *s, int idx)
+{
+	lua_Integer status = 200;
+	const char *reason = NULL, *hdrs, *body = "";
+	size_t rl = 0, hl, bl = 0;
+	int top = lua_gettop(L), rc = -1;
+
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, idx, "status") == LUA_TNUMBER)
+		status = lua_tointeger(L, -1);
+	if (lua_getfield(L, idx, "reason") == LUA_TSTRING)
+		reason = lua_tolstring(L, -1, &rl);
+	if (lua_getfield(L, idx, "body") == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		body = lua_tolstring(L, -1, &bl);
+	lua_getfield(L, idx, "headers");
+	if (status < 200 || status > 599 || (reason && (memchr(reason, '\r', rl) || memchr(reason, '\n', rl) ||
+	                                                memchr(reason, '\0', rl))))
+		goto end;
+	if (ltxn_reply_hdrs(L, -1) < 0)
+		goto end;
+	hdrs = lua_tolstring(L, -1, &hl);
+	rc = hlp_http_reply(s, (int)status, reason, hdrs, hl, body, bl);
+end:
+	lua_settop(L, top);
+	return rc;
+}
+
+/*
+** txn:done([reply]): end the action here. In TCP mode the session closes
+** once what was sent has left. In HTTP mode, from an action, a reply
+** (table or Reply object) answers the client and only the transaction
+** ends, as HAProxy 2.6 does (an invalid one gives a 500); without one the
+** connection closes with no answer.
+*/
 static int ltxn_done(lua_State *L)
 {
 	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
 
-	s->flags |= HLP_SF_CLOSE | HLP_SF_DONE;
+	if (s->fe->mode == HLP_MODE_HTTP && lua_istable(L, 2) && r && r->ctx == HLP_CTX_ACTION &&
+	    !(s->http.flags & HLP_TX_REPLIED)) {
+		if (ltxn_reply_send(L, s, 2) < 0 && !(s->http.flags & HLP_TX_REPLIED))
+			hlp_http_error(s, 500);
+		s->flags |= HLP_SF_DONE;
+	} else
+		s->flags |= HLP_SF_CLOSE | HLP_SF_DONE;
 	return lua_yield(L, 0);
+}
+
+/* txn:get_headers() (HAProxy 1.6): the request headers as req_get_headers() gives them, nil without a request head. */
+static int ltxn_get_headers(lua_State *L)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	struct hlp_h1_msg *m = s->fe->mode == HLP_MODE_HTTP ? hlp_http_head(s, 0) : NULL;
+
+	if (!m)
+		return 0;
+	hlp_lua_http_push_headers(L, m);
+	return 1;
+}
+
+/* Set reply field "reason" of the table at 1 from <status> and the optional reason at <ridx>. */
+static void ltxn_reply_reason(lua_State *L, lua_Integer status, int ridx)
+{
+	if (lua_type(L, ridx) == LUA_TSTRING)
+		lua_pushvalue(L, ridx);
+	else
+		lua_pushstring(L, hlp_http_reason((int)status));
+	lua_setfield(L, -2, "reason");
+}
+
+/*
+** Copy the reply headers table at <src> into a new table at the top:
+** name -> list of the string values (a single string becomes a list),
+** other entries left out.
+*/
+static void ltxn_reply_copy_hdrs(lua_State *L, int src)
+{
+	lua_newtable(L);
+	if (!lua_istable(L, src))
+		return;
+	lua_pushnil(L);
+	while (lua_next(L, src)) {
+		lua_Integer n = 0;
+
+		if (lua_type(L, -2) != LUA_TSTRING || !(lua_isstring(L, -1) || lua_istable(L, -1))) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		if (lua_isstring(L, -2)) {
+			lua_pushvalue(L, -2);
+			lua_rawseti(L, -2, ++n);
+		} else {
+			lua_pushnil(L);
+			while (lua_next(L, -3)) {
+				if (lua_isstring(L, -1))
+					lua_rawseti(L, -3, ++n);
+				else
+					lua_pop(L, 1);
+			}
+		}
+		lua_pushvalue(L, -3);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+		lua_pop(L, 1);
+	}
+}
+
+/*
+** txn:reply([{status, reason, headers, body}]): a new Reply object (HTTP
+** mode only): status 200, the status's reason, no header, no body unless
+** given.
+*/
+static int ltxn_reply(lua_State *L)
+{
+	static const char *const fields[] = { "status", "reason", "body", "headers" };
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+	lua_Integer status = 200;
+	int t, i;
+
+	if (s->fe->mode != HLP_MODE_HTTP)
+		return luaL_error(L, "txn:reply: not an HTTP transaction (the proxy is in TCP mode)");
+	lua_settop(L, 2);
+	t = lua_istable(L, 2);
+	lua_createtable(L, 0, 4);                       /* 3: the reply */
+	for (i = 0; i < 4; i++) {                       /* 4..7: the fields given */
+		if (t)
+			lua_getfield(L, 2, fields[i]);
+		else
+			lua_pushnil(L);
+	}
+	if (lua_type(L, 4) == LUA_TNUMBER)
+		status = lua_tointeger(L, 4);
+	lua_pushvalue(L, 3);
+	lua_pushinteger(L, status);
+	lua_setfield(L, -2, "status");
+	ltxn_reply_reason(L, status, 5);
+	if (lua_isstring(L, 6)) {
+		lua_pushvalue(L, 6);
+		lua_setfield(L, -2, "body");
+	}
+	ltxn_reply_copy_hdrs(L, 7);
+	lua_setfield(L, -2, "headers");
+	luaL_setmetatable(L, HLP_LUA_REPLY);
+	return 1;
+}
+
+/* reply:set_status(status [, reason]): false for a status out of 100..599. */
+static int ltxn_reply_set_status(lua_State *L)
+{
+	lua_Integer status = luaL_checkinteger(L, 2);
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_optstring(L, 3, NULL);
+	if (status < 100 || status > 599) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	lua_pushinteger(L, status);
+	lua_setfield(L, 1, "status");
+	lua_pushvalue(L, 1);
+	ltxn_reply_reason(L, status, 3);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* The "headers" table of the Reply at 1, pushed; a Lua error when it is not a table. */
+static void ltxn_reply_headers(lua_State *L)
+{
+	int t;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	t = lua_getfield(L, 1, "headers");
+	if (t != LUA_TTABLE)
+		luaL_error(L, "Reply['headers'] is expected to be a table, %s found", lua_typename(L, t));
+}
+
+/* reply:add_header(name, value): appended to that name's list of values. */
+static int ltxn_reply_add_header(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 2);
+	int t;
+
+	luaL_checkstring(L, 3);
+	ltxn_reply_headers(L);
+	t = lua_getfield(L, -1, name);
+	if (t == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, name);
+	} else if (t != LUA_TTABLE)
+		return luaL_error(L, "Reply['headers']['%s'] is expected to be a table, %s found", name, lua_typename(L, t));
+	lua_pushvalue(L, 3);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* reply:del_header(name): every value of that name goes. */
+static int ltxn_reply_del_header(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 2);
+
+	ltxn_reply_headers(L);
+	lua_pushnil(L);
+	lua_setfield(L, -2, name);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* reply:set_body(body) */
+static int ltxn_reply_set_body(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checkstring(L, 2);
+	lua_pushvalue(L, 2);
+	lua_setfield(L, 1, "body");
+	lua_pushboolean(L, 1);
+	return 1;
 }
 
 static int ltxn_log_at(lua_State *L, int level, int msgidx)
@@ -11992,6 +16984,8 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 	static const luaL_Reg txn[] = {
 		{ "close", ltxn_close },
 		{ "done", ltxn_done },
+		{ "reply", ltxn_reply },
+		{ "get_headers", ltxn_get_headers },
 		{ "log", ltxn_log },
 		{ "deflog", ltxn_deflog },
 		{ "set_priv", hlp_lua_set_priv },
@@ -12009,9 +17003,22 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 		{ NULL, NULL }
 	};
 
+	static const luaL_Reg reply[] = {
+		{ "set_status", ltxn_reply_set_status },
+		{ "add_header", ltxn_reply_add_header },
+		{ "del_header", ltxn_reply_del_header },
+		{ "set_body", ltxn_reply_set_body },
+		{ NULL, NULL }
+	};
+
 	luaL_newmetatable(L, HLP_LUA_TXN);
 	lua_newtable(L);
 	luaL_setfuncs(L, txn, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+	luaL_newmetatable(L, HLP_LUA_REPLY);
+	lua_newtable(L);
+	luaL_setfuncs(L, reply, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
 	hlp_lua_chn_register(L);
@@ -12031,6 +17038,12 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 ** data comes, the channel closes or the inspect-delay runs out; elsewhere
 ** they answer at once. An action may not touch the input of the
 ** direction its rules do not inspect.
+**
+** In "mode http" the buffers hold HTTP messages whose framing the proxy
+** keeps track of: as in HAProxy, every function that reads or changes
+** their content raises "cannot manipulate HAProxy channels in HTTP mode"
+** (txn.http reaches the headers); input, output, may_recv, is_full and
+** is_resp still answer.
 */
 
 
@@ -12045,12 +17058,20 @@ static struct hlp_sess *chn_get(lua_State *L, int idx, int *d)
 	return s;
 }
 
+/* Raise HAProxy's error for <fn> when <s> is an HTTP session. */
+static void chn_check_http(lua_State *L, const struct hlp_sess *s, const char *fn)
+{
+	if (s->fe->mode == HLP_MODE_HTTP)
+		luaL_error(L, "Channel.%s: cannot manipulate HAProxy channels in HTTP mode (use txn.http for the headers)", fn);
+}
+
 /* Like chn_get(), for functions that read or change the input. */
 static struct hlp_sess *chn_get_input(lua_State *L, int idx, int *d, const char *fn)
 {
 	struct hlp_sess *s = chn_get(L, idx, d);
 	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
 
+	chn_check_http(L, s, fn);
 	if (r && r->ctx == HLP_CTX_ACTION && s->rdir != *d)
 		luaL_error(L, "Channel.%s: a %s action cannot use the %s channel's data", fn,
 		           s->rdir ? "response" : "request", *d ? "response" : "request");
@@ -12361,7 +17382,10 @@ static int lchn_send_k(lua_State *L, int status, lua_KContext ctx);
 */
 static int lchn_send(lua_State *L)
 {
+	int d;
+
 	luaL_checktype(L, 1, LUA_TTABLE);
+	chn_check_http(L, chn_get(L, 1, &d), "send");
 	luaL_checkstring(L, 2);
 	lua_settop(L, 2);
 	return lchn_send_k(L, LUA_OK, 0);
@@ -12490,7 +17514,9 @@ HLP_PRIVATE void hlp_lua_chn_register(lua_State *L)
 
 /**** Begin file lua_applet.c ****/
 /*
-** lua_applet.c: TCP services. "tcp-request content use-service lua.NAME"
+** lua_applet.c: services. HTTP ones (core.register_service(NAME, "http",
+** fn), where = 1) are run by lua_http.c; the rest of this file is TCP
+** services. "tcp-request content use-service lua.NAME"
 ** hands the client to the function registered with
 ** core.register_service(NAME, "tcp", fn): it runs in the session's
 ** coroutine (service context, tune.lua.service-timeout) with an AppletTCP
@@ -12703,12 +17729,20 @@ static int app_new_p(lua_State *L)
 	return 0;
 }
 
-/* Start service <a>. Returns 0, or -1 (logged) when it cannot. */
+/* core.register_service()'s "where" of an HTTP service (0 is TCP) */
+#define APP_WHERE_HTTP 1u
+
+/*
+** Start service <a>. Returns 0, or -1 (logged) when it cannot. An HTTP
+** service starts on the request head held in buf[0] (lua_http.c).
+*/
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a)
 {
 	struct hlp *h = s->h;
 	lua_State *L = h->lua.L;
 
+	if (a->where == APP_WHERE_HTTP)
+		return hlp_lua_http_applet_start(s, a);
 	if (hlp_lua_run_new(h, &s->run, HLP_CTX_SERVICE, a->ref, a->name) < 0)
 		return -1;
 	lua_pushcfunction(L, app_new_p);
@@ -12726,13 +17760,15 @@ HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_ac
 }
 
 /*
-** Run or resume the service. Returns 1 while it runs, 0 once it is over
-** (returned, core.done(), or failed: the error is logged).
+** Resume the service coroutine of <s> ("tcp" or "http" in messages).
+** Returns 1 while it waits, 0 once it returned or called core.done(), -1
+** when it failed (the error is logged). The coroutine is released unless
+** it waits.
 */
-HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
+HLP_PRIVATE int hlp_lua_applet_resume(struct hlp_sess *s, const char *kind)
 {
 	struct hlp *h = s->h;
-	int rc, nargs = 0;
+	int rc, nargs = 0, ret = 0;
 
 	if (!s->run.co)
 		return 0;
@@ -12750,12 +17786,24 @@ HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
 		char why[1024], msg[1200];
 
 		hlp_lua_failure(&s->run, rc, why, sizeof(why));
-		snprintf(msg, sizeof(msg), "Lua applet tcp '%s': %s.", s->svc->name, why);
+		snprintf(msg, sizeof(msg), "Lua applet %s '%s': %s.", kind, s->svc->name, why);
 		hlp_log_send(h, s->fe->logs, s->fe->nlogs, 3, msg);
 		hlp_alert(NULL, "%s", msg);
+		ret = -1;
 	}
 	hlp_lua_run_release(h, &s->run);
-	return 0;
+	return ret;
+}
+
+/*
+** Run or resume the service. Returns 1 while it runs, 0 once it is over
+** (returned, core.done(), or failed: the error is logged).
+*/
+HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s)
+{
+	if (s->svc && s->svc->where == APP_WHERE_HTTP)
+		return hlp_lua_http_applet_step(s);
+	return hlp_lua_applet_resume(s, "tcp") > 0;
 }
 
 HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)
@@ -12778,8 +17826,1211 @@ HLP_PRIVATE void hlp_lua_applet_register(lua_State *L)
 	luaL_setfuncs(L, app, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
+	hlp_lua_http_register(L);
 }
 /**** End file lua_applet.c ****/
+
+/**** Begin file lua_http.c ****/
+/*
+** lua_http.c: the HTTP side of the Lua binding.
+**
+** The HTTP class (txn.http, "mode http" only) reads and rewrites the
+** head held at the start of a buffer while the http-request (request) or
+** http-response (response) rules run, through http_msg.c. Every method
+** has its HAProxy 1.6 name and its current one (req_get_header and
+** req_get_headers, req_replace_header and req_rep_header...). A method of
+** a direction whose head is not held raises a Lua error; invalid names or
+** values (a CR, LF or NUL, a space in a request line) raise one too,
+** since they would corrupt the framing; a rewrite that does not fit
+** returns false.
+**
+** HTTP services: "http-request use-service lua.NAME" hands the request
+** to the function registered with core.register_service(NAME, "http",
+** fn). It runs in the session's coroutine with an AppletHTTP object: the
+** request line and headers as fields, the body read through
+** hlp_http_body_take() (de-chunked, any size), the response written into
+** buf[1] as the service produces it, chunked when no content-length was
+** given. Its state lives in a Lua userdata anchored in the registry and
+** pointed to by s->applet while the service runs.
+*/
+
+
+#define HLP_LUA_HTTP "hlp.HTTP"
+#define HLP_LUA_APPLET_HTTP "hlp.AppletHTTP"
+
+/* ---- checks shared by the HTTP class and AppletHTTP ---- */
+
+/* An RFC 9110 token (header name, method). */
+static int lhttp_is_token(const char *p, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!isalnum(c) && !strchr("!#$%&'*+-.^_`|~", c))
+			return 0;
+	}
+	return 1;
+}
+
+/* A header value or reason phrase: no CR, LF or NUL. */
+static int lhttp_is_value(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == '\r' || p[i] == '\n' || p[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/* A piece of a request target: no control character, space or DEL. */
+static int lhttp_is_target(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] <= 0x20 || p[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+** Push the headers of <m> as HAProxy gives them: a table from the
+** lower-cased name to the values in order, indexed from 0. Raises only
+** on memory errors.
+*/
+HLP_PRIVATE void hlp_lua_http_push_headers(lua_State *L, const struct hlp_h1_msg *m)
+{
+	unsigned i;
+
+	lua_createtable(L, 0, (int)m->nhdrs);
+	for (i = 0; i < m->nhdrs; i++) {
+		const struct hlp_h1_hdr *hd = &m->hdrs[i];
+		lua_Integer at = 0;
+
+		hlp_lua_push_lower(L, hd->n, hd->nl);
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, -3) == LUA_TTABLE)
+			at = (lua_Integer)lua_rawlen(L, -1) + 1;
+		else {
+			lua_pop(L, 1);
+			lua_createtable(L, 1, 0);
+			lua_pushvalue(L, -2);
+			lua_pushvalue(L, -2);
+			lua_rawset(L, -5);
+		}
+		lua_pushlstring(L, hd->v, hd->vl);
+		lua_rawseti(L, -2, at);
+		lua_pop(L, 2);
+	}
+}
+
+/* ---- the HTTP class ---- */
+
+/*
+** The session of the HTTP object at 1 and the held head of direction <d>;
+** a Lua error naming the method (upvalue 2) when that head is not held.
+*/
+static struct hlp_sess *lhttp_sess(lua_State *L, int d)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+
+	if (!hlp_http_head(s, d))
+		luaL_error(L, "HTTP.%s: no %s to work on here (the %s is only reachable from %s rules)",
+		           lua_tostring(L, lua_upvalueindex(2)), d ? "response" : "request",
+		           d ? "response" : "request", d ? "http-response" : "http-request");
+	return s;
+}
+
+/* Upvalue 1 of the method running: its direction (0 request, 1 response), or which request-line part. */
+static int lhttp_upv(lua_State *L)
+{
+	return (int)lua_tointeger(L, lua_upvalueindex(1));
+}
+
+/* A header name argument at <idx>: a token, or a Lua error. */
+static const char *lhttp_check_name(lua_State *L, int idx, size_t *nl)
+{
+	const char *n = luaL_checklstring(L, idx, nl);
+
+	if (!lhttp_is_token(n, *nl))
+		luaL_error(L, "HTTP.%s: invalid header name '%s'", lua_tostring(L, lua_upvalueindex(2)), n);
+	return n;
+}
+
+/* A header value argument at <idx>: no CR, LF or NUL, or a Lua error. */
+static const char *lhttp_check_value(lua_State *L, int idx, size_t *vl)
+{
+	const char *v = luaL_checklstring(L, idx, vl);
+
+	if (!lhttp_is_value(v, *vl))
+		luaL_error(L, "HTTP.%s: a CR, LF or NUL character is not allowed in a header value",
+		           lua_tostring(L, lua_upvalueindex(2)));
+	return v;
+}
+
+/* http:req_get_headers() / res_get_headers(): lower-cased name -> {[0]=v1, [1]=v2...}. */
+static int lhttp_get_headers(lua_State *L)
+{
+	int d = lhttp_upv(L);
+	struct hlp_sess *s = lhttp_sess(L, d);
+
+	hlp_lua_http_push_headers(L, hlp_http_head(s, d));
+	return 1;
+}
+
+/* http:req_add_header(name, value): appended; false when it does not fit. */
+static int lhttp_add_header(lua_State *L)
+{
+	int d = lhttp_upv(L);
+	struct hlp_sess *s = lhttp_sess(L, d);
+	size_t nl, vl;
+	const char *n = lhttp_check_name(L, 2, &nl), *v = lhttp_check_value(L, 3, &vl);
+
+	lua_pushboolean(L, hlp_http_hdr_add(s, d, n, nl, v, vl) == 0);
+	return 1;
+}
+
+/* http:req_del_header(name): every field of that name goes. */
+static int lhttp_del_header(lua_State *L)
+{
+	int d = lhttp_upv(L);
+	struct hlp_sess *s = lhttp_sess(L, d);
+	size_t nl;
+	const char *n = luaL_checklstring(L, 2, &nl);
+
+	lua_pushboolean(L, hlp_http_hdr_del(s, d, n, nl) >= 0);
+	return 1;
+}
+
+/* http:req_set_header(name, value): the fields of that name replaced by one. */
+static int lhttp_set_header(lua_State *L)
+{
+	int d = lhttp_upv(L);
+	struct hlp_sess *s = lhttp_sess(L, d);
+	size_t nl, vl;
+	const char *n = lhttp_check_name(L, 2, &nl), *v = lhttp_check_value(L, 3, &vl);
+
+	lua_pushboolean(L, hlp_http_hdr_set(s, d, n, nl, v, vl) == 0);
+	return 1;
+}
+
+/*
+** http:req_rep_header(name, regex, replace) and req_rep_value(...) (the
+** regex applied to each comma-separated value): POSIX extended regex,
+** \1..\9 in <replace>. An invalid regex is an argument error, as in
+** HAProxy.
+*/
+static int lhttp_replace(lua_State *L, int values)
+{
+	int d = lhttp_upv(L), rc;
+	struct hlp_sess *s = lhttp_sess(L, d);
+	size_t nl, fl;
+	const char *n = luaL_checklstring(L, 2, &nl);
+	const char *pat = luaL_checkstring(L, 3);
+	const char *fmt = lhttp_check_value(L, 4, &fl);
+	regex_t re;
+
+	if (hlp_regcomp(&re, pat, 0) != 0)
+		return luaL_argerror(L, 3, "invalid regex");
+	rc = hlp_http_hdr_replace(s, d, n, nl, &re, fmt, fl, values);
+	regfree(&re);
+	lua_pushboolean(L, rc >= 0);
+	return 1;
+}
+
+static int lhttp_rep_header(lua_State *L) { return lhttp_replace(L, 0); }
+static int lhttp_rep_value(lua_State *L) { return lhttp_replace(L, 1); }
+
+/*
+** The request line: req_set_method(m), req_set_path(p), req_set_query(q)
+** (without the '?'), req_set_uri(u). Upvalue 1 says which (0..3, the
+** request is always direction 0). True, or false when it does not fit.
+*/
+static int lhttp_set_line(lua_State *L)
+{
+	static int (*const set[])(struct hlp_sess *, const char *, size_t) = {
+		hlp_http_set_method, hlp_http_set_path, hlp_http_set_query, hlp_http_set_uri
+	};
+	int which = lhttp_upv(L);
+	struct hlp_sess *s = lhttp_sess(L, 0);
+	size_t vl;
+	const char *v = luaL_checklstring(L, 2, &vl);
+
+	if (which == 0 ? !lhttp_is_token(v, vl) : !lhttp_is_target(v, vl) || (!vl && which != 2))
+		return luaL_error(L, "HTTP.%s: invalid %s '%s'", lua_tostring(L, lua_upvalueindex(2)),
+		                  which == 0 ? "method" : which == 1 ? "path" : which == 2 ? "query" : "URI", v);
+	lua_pushboolean(L, set[which](s, v, vl) == 0);
+	return 1;
+}
+
+/* http:res_set_status(code [, reason]): the reason defaults to the status's. */
+static int lhttp_res_set_status(lua_State *L)
+{
+	struct hlp_sess *s = lhttp_sess(L, 1);
+	lua_Integer code = luaL_checkinteger(L, 2);
+	size_t rl = 0;
+	const char *r = luaL_optlstring(L, 3, NULL, &rl);
+
+	if (code < 100 || code > 999)
+		return luaL_argerror(L, 2, "invalid status code (100 to 999)");
+	if (r && !lhttp_is_value(r, rl))
+		return luaL_argerror(L, 3, "a CR, LF or NUL character is not allowed in a reason");
+	if (!r) {
+		r = hlp_http_reason((int)code);
+		rl = strlen(r);
+	}
+	lua_pushboolean(L, hlp_http_set_status(s, (int)code, r, rl) == 0);
+	return 1;
+}
+
+/*
+** Push the HTTP object of the TXN at <idx>: a table holding the TXN's
+** userdata at [0], so that it follows the session's life.
+*/
+HLP_PRIVATE void hlp_lua_http_new(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	lua_createtable(L, 1, 0);
+	lua_rawgeti(L, idx, 0);
+	lua_rawseti(L, -2, 0);
+	luaL_setmetatable(L, HLP_LUA_HTTP);
+}
+
+/* ---- AppletHTTP: HTTP services ---- */
+
+/* lhttp_app.fl */
+#define LHTTP_STARTED 0x001u      /* the response head is built (it leaves with the first output) */
+#define LHTTP_CHUNKED 0x002u      /* the body goes out chunked */
+#define LHTTP_CLEN    0x004u      /* the service gave a content-length */
+#define LHTTP_NOBODY  0x008u      /* HEAD request, 1xx/204/304: body bytes are dropped */
+#define LHTTP_EOM     0x010u      /* the request body is wholly read */
+#define LHTTP_BADREQ  0x020u      /* the request body is malformed */
+#define LHTTP_FAILED  0x040u      /* the function failed */
+#define LHTTP_TERM    0x080u      /* the last chunk is written */
+
+/* uservalue slots of the state userdata */
+#define LHTTP_UV_HDRS   1         /* response headers: name1, value1, name2, value2... */
+#define LHTTP_UV_REASON 2         /* response reason, nil for the status's */
+#define LHTTP_UV_REST   3         /* body bytes read but not yet given (getline), or nil */
+
+/* The state of an HTTP service, in s->applet while it runs. */
+struct lhttp_app {
+	int ref;                 /* registry ref anchoring this userdata */
+	int status;              /* response status */
+	unsigned fl;             /* LHTTP_* */
+	uint64_t clen;           /* with LHTTP_CLEN: body bytes announced */
+	uint64_t sent;           /* body bytes sent */
+	size_t odone;            /* bytes written of the output in progress */
+};
+
+/*
+** The session and the service state of the AppletHTTP at 1; a Lua error
+** naming <fn> when the service is over.
+*/
+static struct lhttp_app *lhttp_app(lua_State *L, struct hlp_sess **sp, const char *fn)
+{
+	struct hlp_sess *s = hlp_lua_txn_sess(L, 1);
+
+	if (!s->applet)
+		luaL_error(L, "AppletHTTP.%s: the service is over", fn);
+	*sp = s;
+	return s->applet;
+}
+
+/* Push uservalue slot <slot> of the state of <app>. */
+static void lhttp_uv_get(lua_State *L, const struct lhttp_app *app, int slot)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, app->ref);
+	lua_getuservalue(L, -1);
+	lua_rawgeti(L, -1, slot);
+	lua_replace(L, -3);
+	lua_pop(L, 1);
+}
+
+/* Pop the top value into uservalue slot <slot> of the state of <app>. */
+static void lhttp_uv_set(lua_State *L, const struct lhttp_app *app, int slot)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, app->ref);
+	lua_getuservalue(L, -1);
+	lua_pushvalue(L, -3);
+	lua_rawseti(L, -2, slot);
+	lua_pop(L, 3);
+}
+
+/* The client has gone: what the service writes is dropped. */
+static int lhttp_gone(const struct hlp_sess *s)
+{
+	return (s->side[0].fl & HLP_SD_SHUTW) || s->side[0].fdh.fd < 0;
+}
+
+/* The client closed its side: no more request data can come. */
+static int lhttp_closed(const struct hlp_sess *s)
+{
+	return (s->side[0].fl & HLP_SD_SHUTR) || s->side[0].fdh.fd < 0;
+}
+
+/*
+** Append up to <len> bytes to buf[1], scheduled for the client at once.
+** Returns the number written (0 when full or no buffer is free).
+*/
+static size_t lhttp_out(struct hlp_sess *s, const char *p, size_t len)
+{
+	struct hlp_buf *b = hlp_sess_buf(s, 1);
+	size_t k;
+
+	if (!b || !len)
+		return 0;
+	k = hlp_buf_put(b, p, len);
+	if (s->ana[1])
+		s->out[1] += k;
+	s->http.bytes_out += k;
+	if (k)
+		hlp_sess_wake(s);
+	return k;
+}
+
+/* Room in buf[1] (0 when no buffer is free). */
+static size_t lhttp_room(struct hlp_sess *s)
+{
+	struct hlp_buf *b = hlp_sess_buf(s, 1);
+
+	return b ? hlp_buf_room(b) : 0;
+}
+
+/* Write <len> bytes from app->odone on; 1 once all are out (or the client left). */
+static int lhttp_write_raw(struct hlp_sess *s, struct lhttp_app *app, const char *p, size_t len)
+{
+	if (lhttp_gone(s)) {
+		app->odone = len;
+		return 1;
+	}
+	app->odone += lhttp_out(s, p + app->odone, len - app->odone);
+	return app->odone == len;
+}
+
+/*
+** Write body data <p, len> from app->odone on, framed as the response
+** says: chunks sized to the room there is, raw bytes, or nothing (no
+** body, client gone). Data past the announced content-length is
+** dropped. Returns 1 once all of it is through, 0 to wait for room.
+*/
+static int lhttp_write_body(struct hlp_sess *s, struct lhttp_app *app, const char *p, size_t len)
+{
+	if ((app->fl & LHTTP_CLEN) && len > app->clen - app->sent)
+		len = (size_t)(app->clen - app->sent);
+	if ((app->fl & LHTTP_NOBODY) || lhttp_gone(s))
+		app->odone = len;
+	while (app->odone < len) {
+		size_t room = lhttp_room(s), k;
+		char hdr[24];
+		int n;
+
+		if (!(app->fl & LHTTP_CHUNKED)) {
+			app->odone += lhttp_out(s, p + app->odone, len - app->odone);
+			if (app->odone < len)
+				return 0;
+			break;
+		}
+		if (room <= 16)
+			return 0;
+		k = HLP_MIN(len - app->odone, room - 16);
+		n = snprintf(hdr, sizeof(hdr), "%zx\r\n", k);
+		lhttp_out(s, hdr, (size_t)n);
+		lhttp_out(s, p + app->odone, k);
+		lhttp_out(s, "\r\n", 2);
+		app->odone += k;
+	}
+	app->sent += len;
+	app->odone = 0;
+	return 1;
+}
+
+/*
+** Yield until the next event on the session: the client sent more, or
+** drained its buffer.
+*/
+static int lhttp_wait(lua_State *L, struct hlp_sess *s, lua_KContext ctx, lua_KFunction k)
+{
+	struct hlp_lua_run *r = s->h->lua.cur;
+
+	if (!r || L != r->co || !lua_isyieldable(L))
+		return luaL_error(L, "AppletHTTP: cannot wait here (only the service's own coroutine may)");
+	r->wake = 0;
+	r->flags |= HLP_RUN_EVWAIT;
+	return lua_yieldk(L, 0, ctx, k);
+}
+
+/* ---- the response head ---- */
+
+/* Whether header name <n, nl> is <lit>, ignoring case. */
+static int lhttp_name_is(const char *n, size_t nl, const char *lit)
+{
+	return nl == strlen(lit) && strncasecmp(n, lit, nl) == 0;
+}
+
+/* Parse a content-length value: 0 and the length, or -1. */
+static int lhttp_parse_clen(const char *v, size_t vl, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (!vl)
+		return -1;
+	for (i = 0; i < vl; i++) {
+		if (v[i] < '0' || v[i] > '9' || n > (UINT64_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	*out = n;
+	return 0;
+}
+
+/*
+** Add the service's headers (lower-cased, in the order given) to the
+** buffer <b> under construction at stack top, leaving out the framing
+** and connection headers, which lhttp_push_head() decides. Reads the
+** content-length and a "connection: close" on the way. The header list
+** is at stack index <list>.
+*/
+static void lhttp_head_fields(lua_State *L, int list, luaL_Buffer *b, struct lhttp_app *app, int *close)
+{
+	lua_Integer i, n = (lua_Integer)lua_rawlen(L, list);
+
+	for (i = 1; i + 1 <= n; i += 2) {
+		size_t nl, vl;
+		const char *nm, *v;
+		uint64_t cl = 0;
+
+		lua_rawgeti(L, list, i);
+		lua_rawgeti(L, list, i + 1);
+		nm = lua_tolstring(L, -2, &nl);
+		v = lua_tolstring(L, -1, &vl);
+		if (lhttp_name_is(nm, nl, "content-length")) {
+			if (lhttp_parse_clen(v, vl, &cl) < 0 || ((app->fl & LHTTP_CLEN) && cl != app->clen))
+				luaL_error(L, "AppletHTTP: invalid content-length '%s'", v);
+			app->fl |= LHTTP_CLEN;
+			app->clen = cl;
+		} else if (lhttp_name_is(nm, nl, "connection")) {
+			*close |= (hlp_http_conn_tokens(v, vl) & HLP_CONN_T_CLOSE) != 0;
+		} else if (!lhttp_name_is(nm, nl, "transfer-encoding")) {
+			size_t k;
+
+			lua_pop(L, 2);
+			for (k = 0; k < nl; k++)
+				luaL_addchar(b, (char)tolower((unsigned char)nm[k]));
+			luaL_addlstring(b, ": ", 2);
+			lua_rawgeti(L, list, i + 1);
+			luaL_addvalue(b);
+			luaL_addlstring(b, "\r\n", 2);
+			continue;
+		}
+		lua_pop(L, 2);
+	}
+}
+
+/*
+** Build the response head from the status, reason and headers the
+** service set, decide the body's framing (its content-length; else
+** chunked for an HTTP/1.1 client, or until close for HTTP/1.0) and the
+** connection's fate, and push the head as a string. Marks the response
+** started in the transaction. Raises on an invalid content-length.
+*/
+static void lhttp_push_head(lua_State *L, struct hlp_sess *s, struct lhttp_app *app)
+{
+	struct hlp_http_txn *tx = &s->http;
+	int st = app->status, close = 0, ka, list, top = lua_gettop(L);
+	const char *reason;
+	luaL_Buffer b;
+	char line[64];
+
+	lhttp_uv_get(L, app, LHTTP_UV_REASON);
+	lhttp_uv_get(L, app, LHTTP_UV_HDRS);
+	list = lua_gettop(L);
+	reason = lua_isstring(L, list - 1) ? lua_tostring(L, list - 1) : hlp_http_reason(st);
+	luaL_buffinit(L, &b);
+	snprintf(line, sizeof(line), "HTTP/1.1 %d ", st);
+	luaL_addstring(&b, line);
+	luaL_addstring(&b, reason);
+	luaL_addlstring(&b, "\r\n", 2);
+	lhttp_head_fields(L, list, &b, app, &close);
+	if (st < 200 || st == 204 || st == 304) {
+		app->fl = (app->fl & ~LHTTP_CLEN) | LHTTP_NOBODY;
+	} else if (app->fl & LHTTP_CLEN) {
+		snprintf(line, sizeof(line), "content-length: %llu\r\n", (unsigned long long)app->clen);
+		luaL_addstring(&b, line);
+	} else if (tx->msg[0].ver >= 11) {
+		app->fl |= LHTTP_CHUNKED;
+		luaL_addstring(&b, "transfer-encoding: chunked\r\n");
+	} else
+		close = 1;          /* HTTP/1.0 client: the body ends with the connection */
+	if (tx->flags & HLP_TX_HEAD)
+		app->fl |= LHTTP_NOBODY;
+	ka = !close && (tx->flags & HLP_TX_CLI_KA) && !(tx->flags & HLP_TX_CLOSE);
+	if (!ka) {
+		tx->flags |= HLP_TX_CLOSE;
+		if (tx->msg[0].ver >= 11)
+			luaL_addstring(&b, "connection: close\r\n");
+	} else if (tx->msg[0].ver < 11)
+		luaL_addstring(&b, "connection: keep-alive\r\n");
+	luaL_addlstring(&b, "\r\n", 2);
+	luaL_pushresult(&b);
+	lua_replace(L, top + 1);
+	lua_settop(L, top + 1);
+	app->fl |= LHTTP_STARTED;
+	app->odone = 0;
+	tx->status = st;
+	tx->t_srv = s->h->ev.now;
+	tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+	tx->flags &= ~HLP_TX_100CONT;
+	tx->msg[1].st = HLP_HM_BODY;
+}
+
+/* applet:set_status(code [, reason]): false for a code out of 100..599 or once started. */
+static int lhttp_app_set_status(lua_State *L)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "set_status");
+	lua_Integer code = luaL_checkinteger(L, 2);
+	size_t rl;
+	const char *r = luaL_optlstring(L, 3, NULL, &rl);
+
+	if (r && !lhttp_is_value(r, rl))
+		return luaL_argerror(L, 3, "a CR, LF or NUL character is not allowed in a reason");
+	if (code < 100 || code > 599 || (app->fl & LHTTP_STARTED)) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	app->status = (int)code;
+	lua_settop(L, 3);
+	lhttp_uv_set(L, app, LHTTP_UV_REASON);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* applet:add_header(name, value): kept in order; false once the response started. */
+static int lhttp_app_add_header(lua_State *L)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "add_header");
+	size_t nl, vl;
+	const char *n = luaL_checklstring(L, 2, &nl), *v = luaL_checklstring(L, 3, &vl);
+	lua_Integer len;
+
+	if (!lhttp_is_token(n, nl))
+		return luaL_error(L, "AppletHTTP.add_header: invalid header name '%s'", n);
+	if (!lhttp_is_value(v, vl))
+		return luaL_error(L, "AppletHTTP.add_header: a CR, LF or NUL character is not allowed in a header value");
+	if (app->fl & LHTTP_STARTED) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	lhttp_uv_get(L, app, LHTTP_UV_HDRS);
+	len = (lua_Integer)lua_rawlen(L, -1);
+	lua_pushvalue(L, 2);
+	lua_rawseti(L, -2, len + 1);
+	lua_pushvalue(L, 3);
+	lua_rawseti(L, -2, len + 2);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* Continuation of start_response(): the head at stack slot 2 leaves. */
+static int lhttp_start_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "start_response");
+	size_t hl;
+	const char *head = lua_tolstring(L, 2, &hl);
+
+	(void)status;
+	if (!lhttp_write_raw(s, app, head, hl))
+		return lhttp_wait(L, s, ctx, lhttp_start_k);
+	app->odone = 0;
+	return 0;
+}
+
+/* applet:start_response(): the head leaves; later headers and statuses are refused. */
+static int lhttp_app_start_response(lua_State *L)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "start_response");
+
+	if (app->fl & LHTTP_STARTED)
+		return 0;
+	lua_settop(L, 1);
+	lhttp_push_head(L, s, app);
+	return lhttp_start_k(L, LUA_OK, 0);
+}
+
+/*
+** Continuation of send(): stack slot 3 holds the head still to write
+** (ctx 0) or nil, slot 2 the data (ctx 1).
+*/
+static int lhttp_send_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "send");
+	size_t len, hl;
+	const char *data = lua_tolstring(L, 2, &len);
+
+	(void)status;
+	if (ctx == 0 && lua_isstring(L, 3)) {
+		const char *head = lua_tolstring(L, 3, &hl);
+
+		if (!lhttp_write_raw(s, app, head, hl))
+			return lhttp_wait(L, s, 0, lhttp_send_k);
+		app->odone = 0;
+	}
+	if (!lhttp_write_body(s, app, data, len))
+		return lhttp_wait(L, s, 1, lhttp_send_k);
+	return 0;
+}
+
+/*
+** applet:send(data): the response body, started first if need be; one
+** chunk per call (split to fit the buffer) when chunked. Waits while the
+** client's buffer is full.
+*/
+static int lhttp_app_send(lua_State *L)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "send");
+
+	luaL_checklstring(L, 2, NULL);
+	lua_settop(L, 2);
+	if (!(app->fl & LHTTP_STARTED))
+		lhttp_push_head(L, s, app);
+	else
+		lua_pushnil(L);
+	app->odone = 0;
+	return lhttp_send_k(L, LUA_OK, 0);
+}
+
+/* ---- reading the request body ---- */
+
+/*
+** The service wants body bytes that have not come: an interim
+** "100 Continue" goes to a client that waits for it, once.
+*/
+static void lhttp_continue(struct hlp_sess *s, struct lhttp_app *app)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+	if (!(s->http.flags & HLP_TX_100CONT) || (app->fl & LHTTP_STARTED))
+		return;
+	if (lhttp_room(s) >= sizeof(cont) - 1) {
+		lhttp_out(s, cont, sizeof(cont) - 1);
+		s->http.flags &= ~HLP_TX_100CONT;
+	}
+}
+
+/*
+** Push up to <max> body bytes taken from the request (maybe ""). Sets
+** LHTTP_EOM at the end of the body; a malformed body raises, and the
+** connection will close.
+*/
+static void lhttp_take(lua_State *L, struct hlp_sess *s, struct lhttp_app *app, size_t max)
+{
+	struct hlp_buf *b = s->buf[0];
+	size_t before = b ? b->data : 0;
+	luaL_Buffer lb;
+	char *p;
+	long got;
+	int eom = 0;
+
+	if (app->fl & LHTTP_EOM) {
+		lua_pushliteral(L, "");
+		return;
+	}
+	max = HLP_MIN(max, before);
+	p = luaL_buffinitsize(L, &lb, max);
+	got = hlp_http_body_take(s, p, max, &eom);
+	if (got < 0) {
+		app->fl |= LHTTP_BADREQ;
+		s->http.flags |= HLP_TX_CLOSE;
+		luaL_error(L, "AppletHTTP: the request body is malformed (invalid chunk)");
+	}
+	luaL_pushresultsize(&lb, (size_t)got);
+	if (eom)
+		app->fl |= LHTTP_EOM;
+	if (s->buf[0] && s->buf[0]->data < before) {
+		s->http.bytes_in += before - s->buf[0]->data;
+		hlp_sess_wake(s);
+	}
+}
+
+/*
+** After a take that gave nothing more: no more body can come, all of it
+** was read or the client closed.
+*/
+static int lhttp_body_over(const struct hlp_sess *s, const struct lhttp_app *app)
+{
+	return (app->fl & LHTTP_EOM) || lhttp_closed(s);
+}
+
+/*
+** applet:getline(): the next body line with its '\n'; the last one may
+** lack it; "" at the end of the body. A line longer than a buffer comes
+** in buffer-sized parts. Bytes read past the line wait in the state.
+*/
+static int lhttp_getline_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "getline");
+	size_t rl, n, max = s->h->g.bufsize;
+	const char *rest, *nl;
+
+	(void)status;
+	lua_settop(L, 1);
+	lhttp_uv_get(L, app, LHTTP_UV_REST);
+	if (!lua_isstring(L, 2)) {
+		lua_pop(L, 1);
+		lua_pushliteral(L, "");
+	}
+	rest = lua_tolstring(L, 2, &rl);
+	if (!memchr(rest, '\n', rl) && rl < max) {
+		lhttp_take(L, s, app, max - rl);
+		lua_concat(L, 2);
+		rest = lua_tolstring(L, 2, &rl);
+	}
+	nl = memchr(rest, '\n', rl);
+	if (!nl && rl < max && !lhttp_body_over(s, app)) {
+		lhttp_uv_set(L, app, LHTTP_UV_REST);
+		lhttp_continue(s, app);
+		return lhttp_wait(L, s, ctx, lhttp_getline_k);
+	}
+	n = nl ? (size_t)(nl - rest) + 1 : rl;
+	lua_pushlstring(L, rest + n, rl - n);
+	lhttp_uv_set(L, app, LHTTP_UV_REST);
+	lua_pushlstring(L, rest, n);
+	return 1;
+}
+
+static int lhttp_app_getline(lua_State *L)
+{
+	return lhttp_getline_k(L, LUA_OK, 0);
+}
+
+/* Replace the chunk table at stack slot 3 by their concatenation. */
+static int lhttp_receive_done(lua_State *L)
+{
+	luaL_Buffer lb;
+	lua_Integer i, n = (lua_Integer)lua_rawlen(L, 3);
+
+	lua_settop(L, 3);
+	luaL_buffinit(L, &lb);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, 3, i);
+		luaL_addvalue(&lb);
+	}
+	luaL_pushresult(&lb);
+	return 1;
+}
+
+/*
+** applet:receive([size]): <size> body bytes, or the whole body without a
+** size; less when the body ends first ("" at its end). Stack: 2 the size
+** (-1: all), 3 the chunks gathered, 4 their total length.
+*/
+static int lhttp_receive_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "receive");
+	lua_Integer size = lua_tointeger(L, 2);
+	size_t have = (size_t)lua_tointeger(L, 4), want;
+
+	(void)status;
+	for (;;) {
+		want = size < 0 ? s->h->g.bufsize : (size_t)size - have;
+		if (!want)
+			break;
+		lhttp_take(L, s, app, want);
+		if (!lua_rawlen(L, -1)) {
+			lua_pop(L, 1);
+			break;
+		}
+		have += lua_rawlen(L, -1);
+		lua_rawseti(L, 3, (lua_Integer)lua_rawlen(L, 3) + 1);
+		lua_pushinteger(L, (lua_Integer)have);
+		lua_replace(L, 4);
+	}
+	if ((size < 0 || have < (size_t)size) && !lhttp_body_over(s, app)) {
+		lhttp_continue(s, app);
+		return lhttp_wait(L, s, ctx, lhttp_receive_k);
+	}
+	return lhttp_receive_done(L);
+}
+
+static int lhttp_app_receive(lua_State *L)
+{
+	struct hlp_sess *s;
+	struct lhttp_app *app = lhttp_app(L, &s, "receive");
+	lua_Integer size = luaL_optinteger(L, 2, -1);
+
+	lua_settop(L, 1);
+	lua_pushinteger(L, size < 0 ? -1 : size);
+	lua_newtable(L);
+	lua_pushinteger(L, 0);
+	/* bytes getline() read ahead come first */
+	lhttp_uv_get(L, app, LHTTP_UV_REST);
+	if (lua_isstring(L, 5) && lua_rawlen(L, 5)) {
+		size_t rl = lua_rawlen(L, 5), k = size < 0 ? rl : HLP_MIN(rl, (size_t)size);
+		const char *r = lua_tostring(L, 5);
+
+		lua_pushlstring(L, r, k);
+		lua_rawseti(L, 3, 1);
+		lua_pushinteger(L, (lua_Integer)k);
+		lua_replace(L, 4);
+		lua_pushlstring(L, r + k, rl - k);
+		lhttp_uv_set(L, app, LHTTP_UV_REST);
+	}
+	lua_settop(L, 4);
+	return lhttp_receive_k(L, LUA_OK, 0);
+}
+
+static int lhttp_app_set_var(lua_State *L)
+{
+	struct hlp_sess *s;
+
+	lhttp_app(L, &s, "set_var");
+	return hlp_lua_set_var(L, s);
+}
+
+static int lhttp_app_unset_var(lua_State *L)
+{
+	struct hlp_sess *s;
+
+	lhttp_app(L, &s, "unset_var");
+	return hlp_lua_unset_var(L, s);
+}
+
+static int lhttp_app_get_var(lua_State *L)
+{
+	struct hlp_sess *s;
+
+	lhttp_app(L, &s, "get_var");
+	return hlp_lua_get_var(L, s);
+}
+
+/* ---- running a service ---- */
+
+/* The path of request target <u> (origin or absolute form), or NULL when it has none. */
+static const char *lhttp_target_path(const char *u, size_t ul, size_t *pl)
+{
+	const char *e = u + ul, *p;
+	size_t i;
+
+	if (ul && u[0] == '/') {
+		*pl = ul;
+		return u;
+	}
+	for (i = 0; i + 2 < ul; i++) {
+		if (u[i] == ':' && u[i + 1] == '/' && u[i + 2] == '/') {
+			for (p = u + i + 3; p < e && *p != '/'; p++)
+				if (*p == '?' || *p == '#')
+					return NULL;
+			if (p == e)
+				return NULL;
+			*pl = (size_t)(e - p);
+			return p;
+		}
+		if (u[i] == '/' || u[i] == '?')
+			break;
+	}
+	return NULL;
+}
+
+/* Set field <k> of the table at the top to string <p, n>. */
+static void lhttp_field(lua_State *L, const char *k, const char *p, size_t n)
+{
+	lua_pushlstring(L, p, n);
+	lua_setfield(L, -2, k);
+}
+
+/*
+** Protected: build the state userdata (anchored, s->applet) and the
+** AppletHTTP object of <s> (light userdata at 1) from the held request
+** head, and move the object to the session's coroutine. The object holds
+** the TXN's userdata at [0], as the AppletTCP does, so that the private
+** value is shared with the actions.
+*/
+static int lhttp_new_p(lua_State *L)
+{
+	struct hlp_sess *s = lua_touserdata(L, 1);
+	struct hlp_h1_msg *m = hlp_http_head(s, 0);
+	struct lhttp_app *app;
+	const char *path;
+	size_t pl;
+
+	if (!m)
+		return luaL_error(L, "no request head is held");
+	app = lua_newuserdata(L, sizeof(*app));
+	memset(app, 0, sizeof(*app));
+	app->ref = LUA_NOREF;
+	app->status = 200;
+	lua_createtable(L, 3, 0);
+	lua_newtable(L);
+	lua_rawseti(L, -2, LHTTP_UV_HDRS);
+	lua_setuservalue(L, -2);
+
+	lua_createtable(L, 1, 12);
+	hlp_lua_push_txn(L, s);
+	lua_rawgeti(L, -1, 0);
+	lua_rawseti(L, -3, 0);
+	lua_pop(L, 1);
+	hlp_lua_smp_objects(L, lua_gettop(L));
+	lhttp_field(L, "method", m->meth, m->meth_len);
+	lua_pushstring(L, m->ver >= 11 ? "HTTP/1.1" : "HTTP/1.0");
+	lua_setfield(L, -2, "version");
+	path = lhttp_target_path(m->uri, m->uri_len, &pl);
+	if (path) {
+		const char *q = memchr(path, '?', pl);
+
+		lhttp_field(L, "path", path, q ? (size_t)(q - path) : pl);
+		lhttp_field(L, "qs", q ? q + 1 : "", q ? (size_t)(path + pl - q - 1) : 0);
+	}
+	lua_pushinteger(L, (m->flags & HLP_H1_F_CLEN) ? (lua_Integer)m->clen : 0);
+	lua_setfield(L, -2, "length");
+	hlp_lua_http_push_headers(L, m);
+	lua_setfield(L, -2, "headers");
+	luaL_setmetatable(L, HLP_LUA_APPLET_HTTP);
+
+	lua_pushvalue(L, -2);
+	app->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	s->applet = app;
+	lua_xmove(L, s->run.co, 1);
+	return 0;
+}
+
+/*
+** The head leaves buf[0] (never forwarded) and the request continues
+** with its body, which the service takes with hlp_http_body_take().
+*/
+static void lhttp_drop_head(struct hlp_sess *s)
+{
+	struct hlp_http_msg *rq = &s->http.msg[0];
+	struct hlp_h1_msg *m = hlp_http_head(s, 0);
+	struct hlp_buf *b = s->buf[0];
+	size_t n = rq->head_len;
+	unsigned fl = m ? m->flags : 0;
+	uint64_t clen = m ? m->clen : 0;
+
+	if (b) {
+		n = HLP_MIN(n, b->data);
+		b->head = (b->head + n) % b->size;
+		b->data -= n;
+		if (!b->data)
+			b->head = 0;
+	}
+	s->http.bytes_in += rq->head_len;
+	rq->head_len = 0;
+	rq->flags = fl;
+	rq->left = 0;
+	rq->body = 0;
+	if ((s->http.flags & HLP_TX_CONNECT) || !(fl & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED)))
+		rq->st = HLP_HM_DONE;
+	else if (fl & HLP_H1_F_CHUNKED)
+		rq->st = HLP_HM_CSIZE;
+	else {
+		rq->left = clen;
+		rq->st = clen ? HLP_HM_BODY : HLP_HM_DONE;
+	}
+	hlp_sess_wake(s);
+}
+
+/* Forget the service state of <s>: s->applet goes, the userdata is collected. */
+HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s)
+{
+	struct lhttp_app *app = s->applet;
+
+	if (!app)
+		return;
+	s->applet = NULL;
+	luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, app->ref);
+}
+
+/*
+** Start HTTP service <a> on the request head held in buf[0]: build its
+** AppletHTTP object, then take the head out of the buffer so that the
+** body follows. Returns 0, or -1 (logged) when it cannot start: nothing
+** was sent and the head is still held.
+*/
+HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a)
+{
+	struct hlp *h = s->h;
+	lua_State *L = h->lua.L;
+
+	if (hlp_lua_run_new(h, &s->run, HLP_CTX_SERVICE, a->ref, a->name) < 0)
+		return -1;
+	lua_pushcfunction(L, lhttp_new_p);
+	lua_pushlightuserdata(L, s);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		hlp_alert(h, "Lua applet http '%s': cannot start: %s.", a->name,
+		          lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+		lua_pop(L, 1);
+		hlp_lua_http_applet_free(s);
+		hlp_lua_run_release(h, &s->run);
+		return -1;
+	}
+	lhttp_drop_head(s);
+	s->svc = a;
+	s->started = 0;
+	return 0;
+}
+
+/*
+** Read and drop what is left of the request body; when more is to come,
+** the connection cannot carry another request.
+*/
+static void lhttp_drain(struct hlp_sess *s, struct lhttp_app *app)
+{
+	int eom = 0;
+
+	if (!(app->fl & LHTTP_EOM)) {
+		struct hlp_buf *b = s->buf[0];
+		size_t before = b ? b->data : 0;
+
+		if (hlp_http_body_take(s, NULL, 0, &eom) < 0)
+			eom = 0;
+		if (s->buf[0] && s->buf[0]->data < before)
+			s->http.bytes_in += before - s->buf[0]->data;
+	}
+	if (!(app->fl & LHTTP_EOM) && !eom) {
+		/* as http.c abandons a request: nothing more is read from this client */
+		s->http.flags |= HLP_TX_CLOSE;
+		s->http.msg[0].st = HLP_HM_DONE;
+		if (s->buf[0])
+			s->buf[0]->data = s->out[0];
+		s->side[0].fl |= HLP_SD_SHUTR;
+	}
+}
+
+/*
+** The function is over: finish the response. A service that failed or
+** never answered gets a 500 (400 for a malformed body) when nothing has
+** left yet; one that failed after, or sent less than its content-length,
+** leaves a broken response: the connection closes after what was sent
+** (msg[1] is not DONE). Returns 1 while the last chunk waits for room,
+** 0 once over (the state is freed).
+*/
+static int lhttp_finish(struct hlp_sess *s, struct lhttp_app *app)
+{
+	struct hlp_http_txn *tx = &s->http;
+
+	if (!(app->fl & LHTTP_STARTED)) {
+		int st = (app->fl & LHTTP_BADREQ) ? 400 : 500;
+
+		lhttp_drain(s, app);
+		hlp_lua_http_applet_free(s);
+		hlp_http_error(s, st);
+		return 0;
+	}
+	if ((app->fl & LHTTP_FAILED) || ((app->fl & LHTTP_CLEN) && app->sent < app->clen && !(app->fl & LHTTP_NOBODY))) {
+		tx->flags |= HLP_TX_CLOSE;
+		tx->t_end = s->h->ev.now;
+		lhttp_drain(s, app);
+		hlp_lua_http_applet_free(s);
+		return 0;
+	}
+	if ((app->fl & LHTTP_CHUNKED) && !(app->fl & (LHTTP_NOBODY | LHTTP_TERM)) && !lhttp_gone(s)) {
+		if (lhttp_room(s) < 5)
+			return 1;
+		lhttp_out(s, "0\r\n\r\n", 5);
+	}
+	app->fl |= LHTTP_TERM;
+	lhttp_drain(s, app);
+	tx->msg[1].st = HLP_HM_DONE;
+	tx->t_end = s->h->ev.now;
+	hlp_lua_http_applet_free(s);
+	return 0;
+}
+
+/*
+** Run or resume the HTTP service of <s>, then finish its response.
+** Returns 1 while it runs, 0 once it is over (a failure is logged).
+*/
+HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s)
+{
+	struct lhttp_app *app = s->applet;
+	int rc;
+
+	if (!app)
+		return 0;
+	if (s->run.co) {
+		rc = hlp_lua_applet_resume(s, "http");
+		if (rc > 0)
+			return 1;
+		if (rc < 0)
+			app->fl |= LHTTP_FAILED;
+	}
+	return lhttp_finish(s, app);
+}
+
+/* Register method <fn> under <name> in the table at the top, with upvalues <d> and the name. */
+static void lhttp_method(lua_State *L, const char *name, lua_CFunction fn, int d)
+{
+	lua_pushinteger(L, d);
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, fn, 2);
+	lua_setfield(L, -2, name);
+}
+
+/* The HTTP and AppletHTTP classes. */
+HLP_PRIVATE void hlp_lua_http_register(lua_State *L)
+{
+	static const struct {
+		const char *name;
+		lua_CFunction fn;
+		int d;
+	} http[] = {
+		{ "req_get_headers", lhttp_get_headers, 0 }, { "req_get_header", lhttp_get_headers, 0 },
+		{ "res_get_headers", lhttp_get_headers, 1 }, { "res_get_header", lhttp_get_headers, 1 },
+		{ "req_add_header", lhttp_add_header, 0 }, { "res_add_header", lhttp_add_header, 1 },
+		{ "req_del_header", lhttp_del_header, 0 }, { "res_del_header", lhttp_del_header, 1 },
+		{ "req_set_header", lhttp_set_header, 0 }, { "res_set_header", lhttp_set_header, 1 },
+		{ "req_rep_header", lhttp_rep_header, 0 }, { "req_replace_header", lhttp_rep_header, 0 },
+		{ "res_rep_header", lhttp_rep_header, 1 }, { "res_replace_header", lhttp_rep_header, 1 },
+		{ "req_rep_value", lhttp_rep_value, 0 }, { "req_replace_value", lhttp_rep_value, 0 },
+		{ "res_rep_value", lhttp_rep_value, 1 }, { "res_replace_value", lhttp_rep_value, 1 },
+		{ "req_set_method", lhttp_set_line, 0 }, { "req_set_path", lhttp_set_line, 1 },
+		{ "req_set_query", lhttp_set_line, 2 }, { "req_set_uri", lhttp_set_line, 3 },
+		{ "res_set_status", lhttp_res_set_status, 1 },
+	};
+	static const luaL_Reg app[] = {
+		{ "set_status", lhttp_app_set_status },
+		{ "add_header", lhttp_app_add_header },
+		{ "start_response", lhttp_app_start_response },
+		{ "send", lhttp_app_send },
+		{ "getline", lhttp_app_getline },
+		{ "receive", lhttp_app_receive },
+		{ "set_priv", hlp_lua_set_priv },
+		{ "get_priv", hlp_lua_get_priv },
+		{ "set_var", lhttp_app_set_var },
+		{ "unset_var", lhttp_app_unset_var },
+		{ "get_var", lhttp_app_get_var },
+		{ NULL, NULL }
+	};
+	size_t i;
+
+	luaL_newmetatable(L, HLP_LUA_HTTP);
+	lua_newtable(L);
+	for (i = 0; i < HLP_COUNTOF(http); i++)
+		lhttp_method(L, http[i].name, http[i].fn, http[i].d);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+
+	luaL_newmetatable(L, HLP_LUA_APPLET_HTTP);
+	lua_newtable(L);
+	luaL_setfuncs(L, app, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+}
+/**** End file lua_http.c ****/
 
 /**** Begin file hlp.c ****/
 /*
@@ -12797,6 +19048,7 @@ HLP_PRIVATE struct hlp *hlp_alloc(void)
 		return NULL;
 	h->g.maxconn = 1024;
 	h->g.bufsize = 16384;
+	h->g.maxrewrite = 1024;
 	h->ev.sig.fd = -1;
 	h->ev.sig.idx = -1;
 	h->start_time = time(NULL);
@@ -12861,7 +19113,11 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	unsigned count = hlp_arena_count(h);
 
 	hlp_raise_nofile(h);
-	if (hlp_ev_init(&h->ev, h->g.maxconn * 2 + 16) < 0 ||
+	/* as HAProxy, the rewrite reserve is at most half a buffer */
+	if (h->g.maxrewrite > h->g.bufsize / 2)
+		h->g.maxrewrite = h->g.bufsize / 2;
+	/* client, server and a parked server connection per session */
+	if (hlp_ev_init(&h->ev, h->g.maxconn * 3 + 16) < 0 ||
 	    hlp_pool_init(&h->pool, count, h->g.bufsize) < 0 ||
 	    hlp_sess_init(h) < 0) {
 		hlp_alert(h, "Not enough memory for %u buffers of %lu bytes and %u connections.",
@@ -12974,6 +19230,9 @@ void hlp_stop(struct hlp *h, int graceful)
 			hlp_warning(h, "%s", msg);
 			hlp_log_send(h, p->logs, p->nlogs, 4, msg);
 		}
+		/* idle keep-alive connections close now, busy ones after their answer */
+		hlp_http_idle_close_all(h);
+		hlp_sess_wake_all(h);
 		if (h->actconn == 0)
 			h->running = 0;
 		return;
@@ -12994,6 +19253,8 @@ void hlp_free(struct hlp *h)
 		return;
 	if (h->sess_mem)
 		hlp_sess_kill_all(h);
+	hlp_http_idle_close_all(h);
+	free(h->idle_mem);
 	hlp_lua_close(h);
 	for (p = h->proxies; p; p = next) {
 		next = p->next;
@@ -13002,6 +19263,7 @@ void hlp_free(struct hlp *h)
 	if (h->defproxy) {
 		free(h->defproxy->logs);
 		free(h->defproxy->logformat_str);
+		hlp_proxy_free_http(h->defproxy);
 		free(h->defproxy);
 	}
 	hlp_vars_free(h);
@@ -13013,6 +19275,7 @@ void hlp_free(struct hlp *h)
 	free(h->sess_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
+	free(h->rewrite);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);
 	free(h);
@@ -13105,6 +19368,12 @@ static void main_build_options(struct hlp *h)
 	printf("  sessions    : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_sess),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_sess));
+	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
+	       (unsigned long)sizeof(struct hlp_idle),
+	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));
+	printf("  HTTP rewrites : at most %lu bytes of scratch; heads parsed in place (%lu bytes)\n",
+	       (unsigned long)(2 * h->g.bufsize + 1),
+	       (unsigned long)sizeof(h->hm) + (unsigned long)sizeof(h->hm_hdrs));
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }
 
