@@ -176,6 +176,7 @@ HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char *
 ** closes it or sends anything, or after the purge delay.
 */
 #define HTTP_IDLE_PURGE_MS 5000
+#define HTTP_IDLE_FRESH_MS 100   /* parked since less than this: alive */
 
 HLP_PRIVATE int hlp_http_idle_init(struct hlp *h)
 {
@@ -314,7 +315,12 @@ HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv)
 			continue;
 		if (!ic->owner && (mode == HLP_REUSE_NEVER || (mode == HLP_REUSE_SAFE && s->http.ntx == 0)))
 			continue;
-		if (!http_idle_alive(ic->fdh.fd)) {
+		/*
+		 * Parked a moment ago, it cannot have timed out on the server
+		 * yet, and poll() reports a close: spare the check's syscall.
+		 */
+		if (ic->tmr.when - HTTP_IDLE_PURGE_MS + HTTP_IDLE_FRESH_MS < s->h->ev.now &&
+		    !http_idle_alive(ic->fdh.fd)) {
 			http_idle_free(ic, 1);
 			continue;
 		}
