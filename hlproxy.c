@@ -18359,7 +18359,8 @@ static void lhttp_push_head(lua_State *L, struct hlp_sess *s, struct lhttp_app *
 	list = lua_gettop(L);
 	reason = lua_isstring(L, list - 1) ? lua_tostring(L, list - 1) : hlp_http_reason(st);
 	luaL_buffinit(L, &b);
-	snprintf(line, sizeof(line), "HTTP/1.1 %d ", st);
+	/* as HAProxy, a service answers an HTTP/1.0 request in HTTP/1.0 */
+	snprintf(line, sizeof(line), "HTTP/1.%d %d ", tx->msg[0].ver == 10 ? 0 : 1, st);
 	luaL_addstring(&b, line);
 	luaL_addstring(&b, reason);
 	luaL_addlstring(&b, "\r\n", 2);
