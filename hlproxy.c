@@ -378,6 +378,8 @@ struct hlp_http_msg {
 #define HLP_TX_100CONT   0x0020u  /* the request expects 100-continue */
 #define HLP_TX_CLOSE     0x0040u  /* close the client connection after this response */
 #define HLP_TX_HDR_SENT  0x0080u  /* the response head left for the client */
+#define HLP_TX_TCP_RUN   0x0100u  /* the frontend's tcp-request content rules started */
+#define HLP_TX_TCP_DONE  0x0200u  /* ... and are over */
 
 /* One HTTP transaction of a session (reset for each request). */
 struct hlp_http_txn {
@@ -5688,6 +5690,31 @@ static int sess_http_req(struct hlp_sess *s)
 	struct hlp_proxy *be;
 	int rc;
 
+	if (s->hphase == 0 && s->http.ntx && s->fe->tcpreq && !(s->http.flags & HLP_TX_TCP_DONE)) {
+		/* as HAProxy, the tcp-request content rules run again for each
+		 * request, once its first bytes are here */
+		if (sess_xfer(s, 0) < 0)
+			return -1;
+		if (!s->buf[0] || !s->buf[0]->data)
+			return s->http.msg[0].st == HLP_HM_IDLE && ((s->side[0].fl & HLP_SD_SHUTR) || s->h->stopping) ? -1 : 0;
+		if (!(s->http.flags & HLP_TX_TCP_RUN)) {
+			s->http.flags |= HLP_TX_TCP_RUN;
+			hlp_rules_start(s, 0, s->fe);
+		}
+		rc = hlp_rules_run(s);
+		if (rc == HLP_RULES_WAIT)
+			return 0;
+		if (rc == HLP_RULES_REJECT) {
+			hlp_sess_set_term(s, 'P', 'R');
+			return -1;
+		}
+		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+			hlp_sess_set_term(s, 'L', 'R');
+			return -1;
+		}
+		s->http.flags |= HLP_TX_TCP_DONE;
+		s->ana[0] = s->ana[1] = 1;
+	}
 	if (s->hphase == 0) {
 		if (sess_xfer(s, 0) < 0)
 			return -1;
@@ -5743,14 +5770,22 @@ static int sess_http_req(struct hlp_sess *s)
 			s->svc_next = s->rule->svc;
 			s->rule = NULL;
 		}
+		/* then the backend's tcp-request content rules, then its http-request ones */
+		be = s->fe->be;
 		if (s->hphase == 2) {
 			s->hphase = 3;
-			be = s->fe->be;
 			if (be && !s->be) {
 				s->be = be;
 				be->beconn++;
 				be->be_cum_conn++;
 			}
+			if (be && be != s->fe && be->tcpreq && !s->svc_next) {
+				hlp_rules_start(s, 0, be);
+				continue;
+			}
+		}
+		if (s->hphase == 3) {
+			s->hphase = 4;
 			if (be && be != s->fe && be->httpreq && !s->svc_next) {
 				hlp_rules_start_http(s, 0, be);
 				continue;
@@ -5758,7 +5793,7 @@ static int sess_http_req(struct hlp_sess *s)
 		}
 		break;
 	}
-	s->hphase = 4;
+	s->hphase = 5;
 	/* as HAProxy's TR, the request's time includes its rules */
 	s->http.t_hdr = s->h->ev.now;
 	return sess_http_req_done(s);
@@ -5811,7 +5846,7 @@ static int sess_http_est(struct hlp_sess *s)
 				return 1;
 			}
 			hlp_vars_req_end(s);
-			s->hphase = 5;
+			s->hphase = 6;
 			hlp_rules_start_http(s, 1, s->be);
 		}
 		for (;;) {
@@ -5831,8 +5866,8 @@ static int sess_http_est(struct hlp_sess *s)
 				hlp_sess_set_term(s, 'L', 'H');
 				return -1;
 			}
-			if (s->hphase == 5 && s->fe != s->be && s->fe->httpres) {
-				s->hphase = 6;
+			if (s->hphase == 6 && s->fe != s->be && s->fe->httpres) {
+				s->hphase = 7;
 				hlp_rules_start_http(s, 1, s->fe);
 				continue;
 			}

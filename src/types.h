@@ -279,6 +279,8 @@ struct hlp_http_msg {
 #define HLP_TX_100CONT   0x0020u  /* the request expects 100-continue */
 #define HLP_TX_CLOSE     0x0040u  /* close the client connection after this response */
 #define HLP_TX_HDR_SENT  0x0080u  /* the response head left for the client */
+#define HLP_TX_TCP_RUN   0x0100u  /* the frontend's tcp-request content rules started */
+#define HLP_TX_TCP_DONE  0x0200u  /* ... and are over */
 
 /* One HTTP transaction of a session (reset for each request). */
 struct hlp_http_txn {
