@@ -1073,7 +1073,8 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 			tm.hdrs = th;
 			tm.maxhdrs = HLP_HTTP_MAXHDR;
 			rc = hlp_h1_parse_trailers(t, n, &tm);
-			if (rc == -2 && b->data < b->size)
+			/* incomplete: wait while the buffer may still grow (the reserve stays free) */
+			if (rc == -2 && b->data + s->h->g.maxrewrite < b->size)
 				return progress;
 			if (rc < 0)
 				return -1;

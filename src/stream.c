@@ -631,11 +631,19 @@ static uint64_t sess_deadline(struct hlp_sess *s, char *who, char *when)
 			const struct hlp_http_txn *tx = &s->http;
 			int ka = tx->msg[0].st == HLP_HM_IDLE && tx->ntx;
 
-			t = fe->tmo[HLP_TMO_HTTP_REQ] != HLP_TMO_NONE ? fe->tmo[HLP_TMO_HTTP_REQ] : fe->tmo[HLP_TMO_CLIENT];
-			if (ka && fe->tmo[HLP_TMO_HTTP_KA] != HLP_TMO_NONE)
-				t = fe->tmo[HLP_TMO_HTTP_KA];
+			/*
+			 * The whole head within "timeout http-request" (from the
+			 * connection's start, or the request's first byte after a
+			 * keep-alive wait), the wait for a next request within
+			 * "timeout http-keep-alive" (else http-request); "timeout
+			 * client" counts inactivity as ever.
+			 */
+			t = ka && fe->tmo[HLP_TMO_HTTP_KA] != HLP_TMO_NONE ? fe->tmo[HLP_TMO_HTTP_KA]
+			                                                     : fe->tmo[HLP_TMO_HTTP_REQ];
 			if (t != HLP_TMO_NONE)
 				SESS_EARLIER((tx->ntx && !ka ? tx->t_req : tx->t_idle) + (uint64_t)t, 'c', 'R');
+			if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
+				SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', 'R');
 		} else if (fe->tmo[HLP_TMO_CLIENT] != HLP_TMO_NONE)
 			SESS_EARLIER(s->side[0].t_act + (uint64_t)fe->tmo[HLP_TMO_CLIENT], 'c', 'R');
 		break;
