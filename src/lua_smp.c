@@ -288,6 +288,21 @@ static int lsmp_method(lua_State *L)
 	return 1;
 }
 
+/*
+** Push object <i> of f, sf, c, sc (fetches, string fetches, converters,
+** string converters) for the table at <idx>, which holds the session's
+** userdata at [0].
+*/
+HLP_PRIVATE void hlp_lua_smp_object(lua_State *L, int idx, int i)
+{
+	lua_createtable(L, 2, 0);
+	lua_rawgeti(L, idx, 0);
+	lua_rawseti(L, -2, 0);
+	lua_pushboolean(L, i & 1);
+	lua_rawseti(L, -2, 1);
+	luaL_setmetatable(L, i < 2 ? HLP_LUA_FETCHES : HLP_LUA_CONVERTERS);
+}
+
 /* Set fields f, sf, c and sc of the table at <idx>, which holds the session's userdata at [0]. */
 HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx)
 {
@@ -295,12 +310,7 @@ HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		lua_createtable(L, 2, 0);
-		lua_rawgeti(L, idx, 0);
-		lua_rawseti(L, -2, 0);
-		lua_pushboolean(L, i & 1);
-		lua_rawseti(L, -2, 1);
-		luaL_setmetatable(L, i < 2 ? HLP_LUA_FETCHES : HLP_LUA_CONVERTERS);
+		hlp_lua_smp_object(L, idx, i);
 		lua_setfield(L, idx, names[i]);
 	}
 }

@@ -37,31 +37,17 @@ HLP_PRIVATE struct hlp_sess *hlp_lua_txn_sess(lua_State *L, int idx)
 HLP_PRIVATE void hlp_lua_push_txn(lua_State *L, struct hlp_sess *s)
 {
 	struct hlp_ltxn *t;
-	int d;
 
 	if (s->txnref != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, s->txnref);
 		return;
 	}
+	/* req, res, f, sf, c, sc and http are made when first used (ltxn_index) */
 	lua_createtable(L, 1, 4);
 	t = lua_newuserdata(L, sizeof(*t));
 	t->s = s;
 	s->txn = t;
 	lua_rawseti(L, -2, 0);
-	for (d = 0; d < 2; d++) {
-		lua_createtable(L, 2, 0);
-		lua_rawgeti(L, -2, 0);
-		lua_rawseti(L, -2, 0);
-		lua_pushinteger(L, d);
-		lua_rawseti(L, -2, 1);
-		luaL_setmetatable(L, HLP_LUA_CHANNEL);
-		lua_setfield(L, -2, d == 0 ? "req" : "res");
-	}
-	hlp_lua_smp_objects(L, lua_gettop(L));
-	if (s->fe->mode == HLP_MODE_HTTP) {
-		hlp_lua_http_new(L, -1);
-		lua_setfield(L, -2, "http");
-	}
 	luaL_setmetatable(L, HLP_LUA_TXN);
 	lua_pushvalue(L, -1);
 	s->txnref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -530,6 +516,54 @@ static int ltxn_set_var(lua_State *L) { return hlp_lua_set_var(L, hlp_lua_txn_se
 static int ltxn_unset_var(lua_State *L) { return hlp_lua_unset_var(L, hlp_lua_txn_sess(L, 1)); }
 static int ltxn_get_var(lua_State *L) { return hlp_lua_get_var(L, hlp_lua_txn_sess(L, 1)); }
 
+/*
+** TXN's __index (t, k): a method, or one of the objects a TXN holds, made
+** on first use and kept in the table: most actions use one or two of
+** them, and building all seven for each request was a tenth of the time
+** of a keep-alive request through a Lua action.
+*/
+static int ltxn_index(lua_State *L)
+{
+	static const char *const objs[] = { "f", "sf", "c", "sc", "req", "res", "http", NULL };
+	const char *k;
+	int i;
+
+	lua_pushvalue(L, 2);
+	lua_rawget(L, lua_upvalueindex(1));
+	if (!lua_isnil(L, -1) || lua_type(L, 2) != LUA_TSTRING)
+		return 1;
+	lua_pop(L, 1);
+	k = lua_tostring(L, 2);
+	for (i = 0; objs[i] && strcmp(k, objs[i]) != 0; i++)
+		;
+	if (!objs[i])
+		return 0;
+	if (i < 4) {
+		hlp_lua_smp_object(L, 1, i);
+	} else if (i < 6) {
+		lua_createtable(L, 2, 0);
+		lua_rawgeti(L, 1, 0);
+		lua_rawseti(L, -2, 0);
+		lua_pushinteger(L, i - 4);
+		lua_rawseti(L, -2, 1);
+		luaL_setmetatable(L, HLP_LUA_CHANNEL);
+	} else {
+		struct hlp_ltxn *t;
+
+		/* txn.http is nil outside HTTP mode, as the seed says */
+		lua_rawgeti(L, 1, 0);
+		t = lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		if (!t || !t->s || t->s->fe->mode != HLP_MODE_HTTP)
+			return 0;
+		hlp_lua_http_new(L, 1);
+	}
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
 HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 {
 	static const luaL_Reg txn[] = {
@@ -565,6 +599,7 @@ HLP_PRIVATE void hlp_lua_txn_register(lua_State *L)
 	luaL_newmetatable(L, HLP_LUA_TXN);
 	lua_newtable(L);
 	luaL_setfuncs(L, txn, 0);
+	lua_pushcclosure(L, ltxn_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
 	luaL_newmetatable(L, HLP_LUA_REPLY);

@@ -227,6 +227,7 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 /* lua_smp.c */
 HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
 HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx);
+HLP_PRIVATE void hlp_lua_smp_object(lua_State *L, int idx, int i);
 HLP_PRIVATE void hlp_lua_smp_register(lua_State *L);
 HLP_PRIVATE void hlp_lua_push_smp(lua_State *L, struct hlp *h, struct hlp_smp *smp, int as_str);
 HLP_PRIVATE void hlp_lua_to_smp(lua_State *L, int idx, struct hlp_smp *smp);
