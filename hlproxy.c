@@ -5661,6 +5661,34 @@ static int sess_http_fail(struct hlp_sess *s)
 	return 0;
 }
 
+/*
+** HTTP: what the result <rc> of a rule list means in phase <when> ('R'
+** request, 'H' response). Returns 0 to wait, -1 when the session ends (a
+** reject, or Lua ended it without an answer), 2 when a rule answered (the
+** transaction is over), 1 to go on.
+*/
+static int sess_http_verdict(struct hlp_sess *s, int rc, char when)
+{
+	if (rc == HLP_RULES_WAIT)
+		return 0;
+	if (rc == HLP_RULES_REJECT) {
+		hlp_sess_set_term(s, 'P', when);
+		return -1;
+	}
+	if (rc == HLP_RULES_REPLIED || (s->http.flags & HLP_TX_REPLIED)) {
+		hlp_sess_set_term(s, 'L', when);
+		if (when == 'R')
+			s->http.t_hdr = s->h->ev.now;
+		sess_http_txn_end(s);
+		return 2;
+	}
+	if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
+		hlp_sess_set_term(s, 'L', when);
+		return -1;
+	}
+	return 1;
+}
+
 /* HTTP: the request is ready to go: a service, or a server. Returns as sess_http_req(). */
 static int sess_http_req_done(struct hlp_sess *s)
 {
@@ -5710,17 +5738,9 @@ static int sess_http_req(struct hlp_sess *s)
 			s->http.flags |= HLP_TX_TCP_RUN;
 			hlp_rules_start(s, 0, s->fe);
 		}
-		rc = hlp_rules_run(s);
-		if (rc == HLP_RULES_WAIT)
-			return 0;
-		if (rc == HLP_RULES_REJECT) {
-			hlp_sess_set_term(s, 'P', 'R');
-			return -1;
-		}
-		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
-			hlp_sess_set_term(s, 'L', 'R');
-			return -1;
-		}
+		rc = sess_http_verdict(s, hlp_rules_run(s), 'R');
+		if (rc != 1)
+			return rc < 0 ? -1 : rc ? 1 : 0;
 		s->http.flags |= HLP_TX_TCP_DONE;
 		s->ana[0] = s->ana[1] = 1;
 	}
@@ -5757,24 +5777,12 @@ static int sess_http_req(struct hlp_sess *s)
 		hlp_rules_start_http(s, 0, s->fe);
 	}
 	for (;;) {
+		int v;
+
 		rc = hlp_rules_run(s);
-		if (rc == HLP_RULES_WAIT)
-			return 0;
-		if (rc == HLP_RULES_REJECT) {
-			hlp_sess_set_term(s, 'P', 'R');
-			return -1;
-		}
-		if (rc == HLP_RULES_REPLIED || (s->http.flags & HLP_TX_REPLIED)) {
-			hlp_sess_set_term(s, 'L', 'R');
-			s->http.t_hdr = s->h->ev.now;
-			sess_http_txn_end(s);
-			return 1;
-		}
-		if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
-			/* ended by Lua without an answer: the connection closes */
-			hlp_sess_set_term(s, 'L', 'R');
-			return -1;
-		}
+		v = sess_http_verdict(s, rc, 'R');
+		if (v != 1)
+			return v < 0 ? -1 : v ? 1 : 0;
 		if (rc == HLP_RULES_SERVICE) {
 			s->svc_next = s->rule->svc;
 			s->rule = NULL;
@@ -5859,22 +5867,9 @@ static int sess_http_est(struct hlp_sess *s)
 			hlp_rules_start_http(s, 1, s->be);
 		}
 		for (;;) {
-			rc = hlp_rules_run(s);
-			if (rc == HLP_RULES_WAIT)
-				return progress;
-			if (rc == HLP_RULES_REJECT) {
-				hlp_sess_set_term(s, 'P', 'H');
-				return -1;
-			}
-			if (rc == HLP_RULES_REPLIED || (tx->flags & HLP_TX_REPLIED)) {
-				hlp_sess_set_term(s, 'L', 'H');
-				sess_http_txn_end(s);
-				return 1;
-			}
-			if (s->flags & (HLP_SF_DONE | HLP_SF_CLOSE)) {
-				hlp_sess_set_term(s, 'L', 'H');
-				return -1;
-			}
+			rc = sess_http_verdict(s, hlp_rules_run(s), 'H');
+			if (rc != 1)
+				return rc < 0 ? -1 : rc ? 1 : progress;
 			if (s->hphase == 6 && s->fe != s->be && s->fe->httpres) {
 				s->hphase = 7;
 				hlp_rules_start_http(s, 1, s->fe);
