@@ -213,6 +213,9 @@ enum hlp_tmo {
 #define HLP_OPT_HTTP_BUFREQ 0x1000u /* option http-buffer-request */
 #define HLP_OPT_FORWARDFOR  0x2000u /* option forwardfor */
 #define HLP_OPT_HTTP_KA     0x4000u /* option http-keep-alive (the default) */
+#define HLP_OPT_DONTLOG_NORMAL 0x8000u /* option dontlog-normal */
+#define HLP_OPT_LOG_SEP_ERR 0x10000u /* option log-separate-errors */
+#define HLP_OPT_IGN_PROBES  0x20000u /* option http-ignore-probes */
 
 /* http-reuse */
 enum hlp_reuse { HLP_REUSE_SAFE, HLP_REUSE_NEVER, HLP_REUSE_AGGRESSIVE, HLP_REUSE_ALWAYS };
@@ -4018,24 +4021,25 @@ static const struct {
 	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
 	{ "http-server-close", HLP_OPT_HTTP_SCLOSE }, { "httpclose", HLP_OPT_HTTPCLOSE },
 	{ "http-keep-alive", HLP_OPT_HTTP_KA }, { "http-buffer-request", HLP_OPT_HTTP_BUFREQ },
+	{ "dontlog-normal", HLP_OPT_DONTLOG_NORMAL }, { "log-separate-errors", HLP_OPT_LOG_SEP_ERR },
+	{ "http-ignore-probes", HLP_OPT_IGN_PROBES },
 };
 
-/* Options that only matter in HTTP mode: ignored in TCP mode, as HAProxy. */
-static const char *const cfg_opt_http[] = {
-	"http-pretend-keepalive", "http-no-delay",
-	"http-ignore-probes", "http-use-htx", "http-restrict-req-hdr-names",
-	"originalto", "forceclose", "abortonclose", "accept-invalid-http-request",
-	"accept-invalid-http-response", "h1-case-adjust-bogus-client",
-	"h1-case-adjust-bogus-server", "checkcache", "dontlog-normal",
-	"log-separate-errors", "log-health-checks", NULL
-};
-
+/*
+** Options with nothing to do here: hlproxy never delays HTTP sends, keeps
+** header names' case (what h1-case-adjust works around), has no health
+** checks to log, and the rest tune HAProxy internals.
+*/
 static const char *const cfg_opt_noop[] = {
 	"splice-auto", "splice-request", "splice-response", "socket-stats",
-	"independent-streams", "contstats", "prefer-last-server", NULL
+	"independent-streams", "contstats", "prefer-last-server", "http-no-delay",
+	"http-use-htx", "h1-case-adjust-bogus-client", "h1-case-adjust-bogus-server",
+	"log-health-checks", "http-pretend-keepalive", NULL
 };
 
 static const char *const cfg_opt_notyet[] = {
+	"http-restrict-req-hdr-names", "originalto", "abortonclose",
+	"accept-invalid-http-request", "accept-invalid-http-response", "checkcache",
 	"httpchk", "tcp-check", "ssl-hello-chk", "smtpchk", "mysql-check",
 	"pgsql-check", "redis-check", "ldap-check", "spop-check", "external-check",
 	"persist", "transparent", "tcp-smart-accept", "tcp-smart-connect",
@@ -4132,8 +4136,10 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 			return 0;
 		}
 	}
-	if (hlp_cfg_in(cfg_opt_http, args[1]))
-		return 0;
+	if (strcmp(args[1], "forceclose") == 0) {
+		hlp_cfg_err(c, "option 'forceclose' is not supported any more since HAProxy 2.0, please just remove it, or use 'option httpclose' if absolutely needed.");
+		return -1;
+	}
 	if (hlp_cfg_in(cfg_opt_noop, args[1])) {
 		hlp_cfg_warn(c, "'option %s' has no effect in hlproxy; ignored.", args[1]);
 		return 0;
@@ -6093,8 +6099,10 @@ static void sess_process(struct hlp_sess *s)
 					goto fail;
 				return;
 			}
-			/* an idle keep-alive connection closes quietly */
-			if (s->state == HLP_SS_HREQ && s->http.msg[0].st == HLP_HM_IDLE && s->http.ntx)
+			/* an idle keep-alive connection closes quietly, a silent
+			 * one too with option http-ignore-probes */
+			if (s->state == HLP_SS_HREQ && s->http.msg[0].st == HLP_HM_IDLE &&
+			    (s->http.ntx || (s->fe->opts & HLP_OPT_IGN_PROBES)))
 				goto end;
 			hlp_sess_set_term(s, who, when);
 			goto fail;
@@ -6982,7 +6990,7 @@ HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
 {
 	struct hlp_proxy *fe = s->fe;
-	int http = fe->mode == HLP_MODE_HTTP;
+	int http = fe->mode == HLP_MODE_HTTP, err;
 	char msg[8192];
 
 	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) ||
@@ -6997,6 +7005,12 @@ HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
 		return;
 	if (!http && (fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
 		return;
+	if (http && !s->http.t_req && (fe->opts & HLP_OPT_IGN_PROBES))
+		return;
+	/* an error: a termination code, a retry, a 5xx */
+	err = s->term[0] != '-' || s->retries || s->redispatched || (http && s->http.status >= 500);
+	if ((fe->opts & HLP_OPT_DONTLOG_NORMAL) && !err)
+		return;
 	if (fe->logformat)
 		hlp_lf_build(s, fe->logformat, msg, sizeof(msg), 0);
 	else {
@@ -7005,7 +7019,8 @@ HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
 		slog_build_fix(&w, s, http && (fe->opts & HLP_OPT_HTTPLOG) ? slog_httplog : slog_tcplog);
 		msg[w.n] = 0;
 	}
-	hlp_log_send(s->h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel : 6, msg);
+	hlp_log_send(s->h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel :
+	             err && (fe->opts & HLP_OPT_LOG_SEP_ERR) ? 3 : 6, msg);
 }
 /**** End file sess_log.c ****/
 

@@ -511,24 +511,25 @@ static const struct {
 	{ "nolinger", HLP_OPT_NOLINGER }, { "allbackups", HLP_OPT_ALLBACKUPS },
 	{ "http-server-close", HLP_OPT_HTTP_SCLOSE }, { "httpclose", HLP_OPT_HTTPCLOSE },
 	{ "http-keep-alive", HLP_OPT_HTTP_KA }, { "http-buffer-request", HLP_OPT_HTTP_BUFREQ },
+	{ "dontlog-normal", HLP_OPT_DONTLOG_NORMAL }, { "log-separate-errors", HLP_OPT_LOG_SEP_ERR },
+	{ "http-ignore-probes", HLP_OPT_IGN_PROBES },
 };
 
-/* Options that only matter in HTTP mode: ignored in TCP mode, as HAProxy. */
-static const char *const cfg_opt_http[] = {
-	"http-pretend-keepalive", "http-no-delay",
-	"http-ignore-probes", "http-use-htx", "http-restrict-req-hdr-names",
-	"originalto", "forceclose", "abortonclose", "accept-invalid-http-request",
-	"accept-invalid-http-response", "h1-case-adjust-bogus-client",
-	"h1-case-adjust-bogus-server", "checkcache", "dontlog-normal",
-	"log-separate-errors", "log-health-checks", NULL
-};
-
+/*
+** Options with nothing to do here: hlproxy never delays HTTP sends, keeps
+** header names' case (what h1-case-adjust works around), has no health
+** checks to log, and the rest tune HAProxy internals.
+*/
 static const char *const cfg_opt_noop[] = {
 	"splice-auto", "splice-request", "splice-response", "socket-stats",
-	"independent-streams", "contstats", "prefer-last-server", NULL
+	"independent-streams", "contstats", "prefer-last-server", "http-no-delay",
+	"http-use-htx", "h1-case-adjust-bogus-client", "h1-case-adjust-bogus-server",
+	"log-health-checks", "http-pretend-keepalive", NULL
 };
 
 static const char *const cfg_opt_notyet[] = {
+	"http-restrict-req-hdr-names", "originalto", "abortonclose",
+	"accept-invalid-http-request", "accept-invalid-http-response", "checkcache",
 	"httpchk", "tcp-check", "ssl-hello-chk", "smtpchk", "mysql-check",
 	"pgsql-check", "redis-check", "ldap-check", "spop-check", "external-check",
 	"persist", "transparent", "tcp-smart-accept", "tcp-smart-connect",
@@ -625,8 +626,10 @@ static int cfg_option(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 			return 0;
 		}
 	}
-	if (hlp_cfg_in(cfg_opt_http, args[1]))
-		return 0;
+	if (strcmp(args[1], "forceclose") == 0) {
+		hlp_cfg_err(c, "option 'forceclose' is not supported any more since HAProxy 2.0, please just remove it, or use 'option httpclose' if absolutely needed.");
+		return -1;
+	}
 	if (hlp_cfg_in(cfg_opt_noop, args[1])) {
 		hlp_cfg_warn(c, "'option %s' has no effect in hlproxy; ignored.", args[1]);
 		return 0;

@@ -811,7 +811,7 @@ HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
 {
 	struct hlp_proxy *fe = s->fe;
-	int http = fe->mode == HLP_MODE_HTTP;
+	int http = fe->mode == HLP_MODE_HTTP, err;
 	char msg[8192];
 
 	if (!fe->nlogs || !(fe->logformat || (fe->opts & (HLP_OPT_TCPLOG | HLP_OPT_HTTPLOG))) ||
@@ -826,6 +826,12 @@ HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
 		return;
 	if (!http && (fe->opts & HLP_OPT_DONTLOGNULL) && s->bytes[0] == 0)
 		return;
+	if (http && !s->http.t_req && (fe->opts & HLP_OPT_IGN_PROBES))
+		return;
+	/* an error: a termination code, a retry, a 5xx */
+	err = s->term[0] != '-' || s->retries || s->redispatched || (http && s->http.status >= 500);
+	if ((fe->opts & HLP_OPT_DONTLOG_NORMAL) && !err)
+		return;
 	if (fe->logformat)
 		hlp_lf_build(s, fe->logformat, msg, sizeof(msg), 0);
 	else {
@@ -834,5 +840,6 @@ HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s)
 		slog_build_fix(&w, s, http && (fe->opts & HLP_OPT_HTTPLOG) ? slog_httplog : slog_tcplog);
 		msg[w.n] = 0;
 	}
-	hlp_log_send(s->h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel : 6, msg);
+	hlp_log_send(s->h, fe->logs, fe->nlogs, s->loglevel >= 0 ? s->loglevel :
+	             err && (fe->opts & HLP_OPT_LOG_SEP_ERR) ? 3 : 6, msg);
 }

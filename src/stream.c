@@ -1323,8 +1323,10 @@ static void sess_process(struct hlp_sess *s)
 					goto fail;
 				return;
 			}
-			/* an idle keep-alive connection closes quietly */
-			if (s->state == HLP_SS_HREQ && s->http.msg[0].st == HLP_HM_IDLE && s->http.ntx)
+			/* an idle keep-alive connection closes quietly, a silent
+			 * one too with option http-ignore-probes */
+			if (s->state == HLP_SS_HREQ && s->http.msg[0].st == HLP_HM_IDLE &&
+			    (s->http.ntx || (s->fe->opts & HLP_OPT_IGN_PROBES)))
 				goto end;
 			hlp_sess_set_term(s, who, when);
 			goto fail;

@@ -114,6 +114,9 @@ enum hlp_tmo {
 #define HLP_OPT_HTTP_BUFREQ 0x1000u /* option http-buffer-request */
 #define HLP_OPT_FORWARDFOR  0x2000u /* option forwardfor */
 #define HLP_OPT_HTTP_KA     0x4000u /* option http-keep-alive (the default) */
+#define HLP_OPT_DONTLOG_NORMAL 0x8000u /* option dontlog-normal */
+#define HLP_OPT_LOG_SEP_ERR 0x10000u /* option log-separate-errors */
+#define HLP_OPT_IGN_PROBES  0x20000u /* option http-ignore-probes */
 
 /* http-reuse */
 enum hlp_reuse { HLP_REUSE_SAFE, HLP_REUSE_NEVER, HLP_REUSE_AGGRESSIVE, HLP_REUSE_ALWAYS };
