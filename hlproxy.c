@@ -216,6 +216,7 @@ enum hlp_tmo {
 #define HLP_OPT_DONTLOG_NORMAL 0x8000u /* option dontlog-normal */
 #define HLP_OPT_LOG_SEP_ERR 0x10000u /* option log-separate-errors */
 #define HLP_OPT_IGN_PROBES  0x20000u /* option http-ignore-probes */
+#define HLP_OPT_ABORTONCLOSE 0x40000u /* option abortonclose */
 
 /* http-reuse */
 enum hlp_reuse { HLP_REUSE_SAFE, HLP_REUSE_NEVER, HLP_REUSE_AGGRESSIVE, HLP_REUSE_ALWAYS };
@@ -4022,7 +4023,7 @@ static const struct {
 	{ "http-server-close", HLP_OPT_HTTP_SCLOSE }, { "httpclose", HLP_OPT_HTTPCLOSE },
 	{ "http-keep-alive", HLP_OPT_HTTP_KA }, { "http-buffer-request", HLP_OPT_HTTP_BUFREQ },
 	{ "dontlog-normal", HLP_OPT_DONTLOG_NORMAL }, { "log-separate-errors", HLP_OPT_LOG_SEP_ERR },
-	{ "http-ignore-probes", HLP_OPT_IGN_PROBES },
+	{ "http-ignore-probes", HLP_OPT_IGN_PROBES }, { "abortonclose", HLP_OPT_ABORTONCLOSE },
 };
 
 /*
@@ -4038,7 +4039,7 @@ static const char *const cfg_opt_noop[] = {
 };
 
 static const char *const cfg_opt_notyet[] = {
-	"http-restrict-req-hdr-names", "originalto", "abortonclose",
+	"http-restrict-req-hdr-names", "originalto",
 	"accept-invalid-http-request", "accept-invalid-http-response", "checkcache",
 	"httpchk", "tcp-check", "ssl-hello-chk", "smtpchk", "mysql-check",
 	"pgsql-check", "redis-check", "ldap-check", "spop-check", "external-check",
@@ -5934,12 +5935,15 @@ static void sess_process(struct hlp_sess *s)
 		progress = 0;
 		if (++loops > 64)
 			break;
-		if ((s->state == HLP_SS_QUEUE || s->state == HLP_SS_TURN) &&
-		    (s->side[0].fl & HLP_SD_SHUTR) && !s->buf[0]) {
+		if ((s->state == HLP_SS_QUEUE || s->state == HLP_SS_TURN ||
+		     (s->state == HLP_SS_CONN && !(s->side[1].fl & HLP_SD_CONN))) &&
+		    (s->side[0].fl & HLP_SD_SHUTR) &&
+		    ((!s->buf[0] && s->state != HLP_SS_CONN) || (s->be && (s->be->opts & HLP_OPT_ABORTONCLOSE)))) {
 			/*
 			 * The client left before sending anything while we wait
-			 * for a server: give up (HAProxy does not abort during
-			 * the connect itself without abortonclose).
+			 * for a server: give up. With "option abortonclose", a
+			 * client that closed its side is given up on even with a
+			 * request, in the queue or while the connect is pending.
 			 */
 			hlp_sess_set_term(s, 'C', sess_phase(s));
 			goto end;

@@ -512,7 +512,7 @@ static const struct {
 	{ "http-server-close", HLP_OPT_HTTP_SCLOSE }, { "httpclose", HLP_OPT_HTTPCLOSE },
 	{ "http-keep-alive", HLP_OPT_HTTP_KA }, { "http-buffer-request", HLP_OPT_HTTP_BUFREQ },
 	{ "dontlog-normal", HLP_OPT_DONTLOG_NORMAL }, { "log-separate-errors", HLP_OPT_LOG_SEP_ERR },
-	{ "http-ignore-probes", HLP_OPT_IGN_PROBES },
+	{ "http-ignore-probes", HLP_OPT_IGN_PROBES }, { "abortonclose", HLP_OPT_ABORTONCLOSE },
 };
 
 /*
@@ -528,7 +528,7 @@ static const char *const cfg_opt_noop[] = {
 };
 
 static const char *const cfg_opt_notyet[] = {
-	"http-restrict-req-hdr-names", "originalto", "abortonclose",
+	"http-restrict-req-hdr-names", "originalto",
 	"accept-invalid-http-request", "accept-invalid-http-response", "checkcache",
 	"httpchk", "tcp-check", "ssl-hello-chk", "smtpchk", "mysql-check",
 	"pgsql-check", "redis-check", "ldap-check", "spop-check", "external-check",

@@ -1158,12 +1158,15 @@ static void sess_process(struct hlp_sess *s)
 		progress = 0;
 		if (++loops > 64)
 			break;
-		if ((s->state == HLP_SS_QUEUE || s->state == HLP_SS_TURN) &&
-		    (s->side[0].fl & HLP_SD_SHUTR) && !s->buf[0]) {
+		if ((s->state == HLP_SS_QUEUE || s->state == HLP_SS_TURN ||
+		     (s->state == HLP_SS_CONN && !(s->side[1].fl & HLP_SD_CONN))) &&
+		    (s->side[0].fl & HLP_SD_SHUTR) &&
+		    ((!s->buf[0] && s->state != HLP_SS_CONN) || (s->be && (s->be->opts & HLP_OPT_ABORTONCLOSE)))) {
 			/*
 			 * The client left before sending anything while we wait
-			 * for a server: give up (HAProxy does not abort during
-			 * the connect itself without abortonclose).
+			 * for a server: give up. With "option abortonclose", a
+			 * client that closed its side is given up on even with a
+			 * request, in the queue or while the connect is pending.
 			 */
 			hlp_sess_set_term(s, 'C', sess_phase(s));
 			goto end;

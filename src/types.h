@@ -117,6 +117,7 @@ enum hlp_tmo {
 #define HLP_OPT_DONTLOG_NORMAL 0x8000u /* option dontlog-normal */
 #define HLP_OPT_LOG_SEP_ERR 0x10000u /* option log-separate-errors */
 #define HLP_OPT_IGN_PROBES  0x20000u /* option http-ignore-probes */
+#define HLP_OPT_ABORTONCLOSE 0x40000u /* option abortonclose */
 
 /* http-reuse */
 enum hlp_reuse { HLP_REUSE_SAFE, HLP_REUSE_NEVER, HLP_REUSE_AGGRESSIVE, HLP_REUSE_ALWAYS };
