@@ -6657,7 +6657,9 @@ static void slog_times_http(const struct hlp_sess *s, struct slog_times *tm)
 	tm->ti = slog_span(base, tx->t_req);
 	tm->trq = slog_span(tx->t_req, tx->t_hdr);
 	tm->tq = tm->trq < 0 ? -1 : slog_span(base, tx->t_hdr);
-	tm->tw = slog_span(tx->t_hdr, s->t_conn);
+	/* a request given up on in the queue still spent its time there */
+	tm->tw = s->t_conn ? slog_span(tx->t_hdr, s->t_conn) :
+	         s->t_queue ? slog_span(tx->t_hdr, s->t_queued ? s->t_queued : end) : -1;
 	tm->tc = slog_span(s->t_conn, s->t_est);
 	tm->trs = slog_span(s->t_est, tx->t_srv);
 	tm->ta = slog_span(tx->t_req ? tx->t_req : base, end);
