@@ -753,6 +753,7 @@ struct hlp {
 	const char *hm_p[2];             /* head's address and length (a cache) */
 	size_t hm_len[2];
 	char *rewrite;                   /* http_msg.c: scratch for head rewrites */
+	char *render[2];                 /* http_rules.c: rule arguments rendered (bufsize each) */
 	size_t rewrite_size;
 	unsigned actconn;
 	unsigned long cum_conn;
@@ -10278,12 +10279,15 @@ static void hrule_render(struct hlp_sess *s, const struct hlp_lf_node *lf, struc
 		o->n += hlp_lf_build(s, lf, o->p + o->n, o->size - o->n, 1);
 }
 
-/* A rendering buffer of tune.bufsize bytes, released with free(o->p). -1 when out of memory. */
-static int hrule_out_init(struct hlp_sess *s, struct hrule_out *o)
+/*
+** Rendering buffer <i> (0 or 1) of tune.bufsize bytes, allocated once
+** with the instance: rules run one at a time and never nest.
+*/
+static int hrule_out_init(struct hlp_sess *s, struct hrule_out *o, int i)
 {
 	o->n = 0;
 	o->size = s->h->g.bufsize;
-	o->p = malloc(o->size);
+	o->p = s->h->render[i];
 	return o->p ? 0 : -1;
 }
 
@@ -10390,7 +10394,7 @@ static int hrule_edit(struct hlp_sess *s, struct hlp_rule *r, int d)
 
 	if (r->act == HRULE_DEL_HDR)
 		return hrule_del(s, d, h) < 0 ? hrule_fail(s) : -1;
-	if (hrule_out_init(s, &o) < 0)
+	if (hrule_out_init(s, &o, 0) < 0)
 		return hrule_fail(s);
 	hrule_render(s, h->fmt, &o);
 	switch (r->act) {
@@ -10406,7 +10410,6 @@ static int hrule_edit(struct hlp_sess *s, struct hlp_rule *r, int d)
 	case HRULE_SET_URI: rc = hlp_http_set_uri(s, o.p, o.n); break;
 	case HRULE_SET_VAR_FMT: hrule_set_var(s, h, &o); break;
 	}
-	free(o.p);
 	return rc < 0 ? hrule_fail(s) : -1;
 }
 
@@ -10500,18 +10503,14 @@ static int hrule_redirect(struct hlp_sess *s, const struct hrule *h)
 	struct hrule_out o;
 	size_t vstart;
 
-	if (hrule_out_init(s, &o) < 0)
+	if (hrule_out_init(s, &o, 0) < 0)
 		return hrule_fail(s);
 	hrule_puts(&o, "location: ");
 	vstart = o.n;
-	if (hrule_location(s, h, &o)) {
-		free(o.p);
+	if (hrule_location(s, h, &o))
 		return -1;
-	}
-	if (hrule_bad_value(o.p + vstart, o.n - vstart)) {
-		free(o.p);
+	if (hrule_bad_value(o.p + vstart, o.n - vstart))
 		return hrule_fail(s);
-	}
 	hrule_puts(&o, "\r\n");
 	if (h->code == 302 || h->code == 303 || h->code == 307)
 		hrule_puts(&o, "cache-control: no-cache\r\n");
@@ -10520,12 +10519,9 @@ static int hrule_redirect(struct hlp_sess *s, const struct hrule *h)
 		hrule_put(&o, h->str, h->sl);
 		hrule_puts(&o, "\r\n");
 	}
-	if (o.n == o.size) {
-		free(o.p);
+	if (o.n == o.size)
 		return hrule_fail(s);
-	}
 	hlp_http_reply(s, h->code, NULL, o.p, o.n, "", 0);
-	free(o.p);
 	return HLP_RULES_REPLIED;
 }
 
@@ -10541,14 +10537,12 @@ static int hrule_reply_build(struct hlp_sess *s, const struct hrule *h)
 	const char *b = h->str;
 	size_t bl = h->sl;
 
-	if (hrule_out_init(s, &hd) < 0)
+	if (hrule_out_init(s, &hd, 0) < 0)
 		return hrule_fail(s);
 	body.p = NULL;
 	if (h->type == HRULE_B_LF) {
-		if (hrule_out_init(s, &body) < 0) {
-			free(hd.p);
+		if (hrule_out_init(s, &body, 1) < 0)
 			return hrule_fail(s);
-		}
 		hrule_render(s, h->fmt, &body);
 		b = body.p;
 		bl = body.n;
@@ -10571,8 +10565,6 @@ static int hrule_reply_build(struct hlp_sess *s, const struct hrule *h)
 		hrule_puts(&hd, "\r\n");
 	}
 	hlp_http_reply(s, h->code, NULL, hd.p, hd.n, b ? b : "", bl);
-	free(hd.p);
-	free(body.p);
 	return HLP_RULES_REPLIED;
 }
 
@@ -19239,7 +19231,9 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	}
 	h->trash[0] = malloc(h->g.bufsize);
 	h->trash[1] = malloc(h->g.bufsize);
-	if (!h->trash[0] || !h->trash[1]) {
+	h->render[0] = malloc(h->g.bufsize);
+	h->render[1] = malloc(h->g.bufsize);
+	if (!h->trash[0] || !h->trash[1] || !h->render[0] || !h->render[1]) {
 		hlp_alert(h, "Not enough memory for the sample buffers.");
 		return -1;
 	}
@@ -19388,6 +19382,8 @@ void hlp_free(struct hlp *h)
 	free(h->sess_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
+	free(h->render[0]);
+	free(h->render[1]);
 	free(h->rewrite);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);
@@ -19484,8 +19480,8 @@ static void main_build_options(struct hlp *h)
 	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_idle),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));
-	printf("  HTTP rewrites : at most %lu bytes of scratch; heads parsed in place (%lu bytes)\n",
-	       (unsigned long)(2 * h->g.bufsize + 1),
+	printf("  HTTP rewrites : at most %lu bytes of scratch, %lu for rule arguments; heads parsed in place (%lu bytes)\n",
+	       (unsigned long)(2 * h->g.bufsize + 1), (unsigned long)(2 * h->g.bufsize),
 	       (unsigned long)sizeof(h->hm) + (unsigned long)sizeof(h->hm_hdrs));
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }

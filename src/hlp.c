@@ -92,7 +92,9 @@ HLP_PRIVATE int hlp_prepare(struct hlp *h)
 	}
 	h->trash[0] = malloc(h->g.bufsize);
 	h->trash[1] = malloc(h->g.bufsize);
-	if (!h->trash[0] || !h->trash[1]) {
+	h->render[0] = malloc(h->g.bufsize);
+	h->render[1] = malloc(h->g.bufsize);
+	if (!h->trash[0] || !h->trash[1] || !h->render[0] || !h->render[1]) {
 		hlp_alert(h, "Not enough memory for the sample buffers.");
 		return -1;
 	}
@@ -241,6 +243,8 @@ void hlp_free(struct hlp *h)
 	free(h->sess_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
+	free(h->render[0]);
+	free(h->render[1]);
 	free(h->rewrite);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);

@@ -834,12 +834,15 @@ static void hrule_render(struct hlp_sess *s, const struct hlp_lf_node *lf, struc
 		o->n += hlp_lf_build(s, lf, o->p + o->n, o->size - o->n, 1);
 }
 
-/* A rendering buffer of tune.bufsize bytes, released with free(o->p). -1 when out of memory. */
-static int hrule_out_init(struct hlp_sess *s, struct hrule_out *o)
+/*
+** Rendering buffer <i> (0 or 1) of tune.bufsize bytes, allocated once
+** with the instance: rules run one at a time and never nest.
+*/
+static int hrule_out_init(struct hlp_sess *s, struct hrule_out *o, int i)
 {
 	o->n = 0;
 	o->size = s->h->g.bufsize;
-	o->p = malloc(o->size);
+	o->p = s->h->render[i];
 	return o->p ? 0 : -1;
 }
 
@@ -946,7 +949,7 @@ static int hrule_edit(struct hlp_sess *s, struct hlp_rule *r, int d)
 
 	if (r->act == HRULE_DEL_HDR)
 		return hrule_del(s, d, h) < 0 ? hrule_fail(s) : -1;
-	if (hrule_out_init(s, &o) < 0)
+	if (hrule_out_init(s, &o, 0) < 0)
 		return hrule_fail(s);
 	hrule_render(s, h->fmt, &o);
 	switch (r->act) {
@@ -962,7 +965,6 @@ static int hrule_edit(struct hlp_sess *s, struct hlp_rule *r, int d)
 	case HRULE_SET_URI: rc = hlp_http_set_uri(s, o.p, o.n); break;
 	case HRULE_SET_VAR_FMT: hrule_set_var(s, h, &o); break;
 	}
-	free(o.p);
 	return rc < 0 ? hrule_fail(s) : -1;
 }
 
@@ -1056,18 +1058,14 @@ static int hrule_redirect(struct hlp_sess *s, const struct hrule *h)
 	struct hrule_out o;
 	size_t vstart;
 
-	if (hrule_out_init(s, &o) < 0)
+	if (hrule_out_init(s, &o, 0) < 0)
 		return hrule_fail(s);
 	hrule_puts(&o, "location: ");
 	vstart = o.n;
-	if (hrule_location(s, h, &o)) {
-		free(o.p);
+	if (hrule_location(s, h, &o))
 		return -1;
-	}
-	if (hrule_bad_value(o.p + vstart, o.n - vstart)) {
-		free(o.p);
+	if (hrule_bad_value(o.p + vstart, o.n - vstart))
 		return hrule_fail(s);
-	}
 	hrule_puts(&o, "\r\n");
 	if (h->code == 302 || h->code == 303 || h->code == 307)
 		hrule_puts(&o, "cache-control: no-cache\r\n");
@@ -1076,12 +1074,9 @@ static int hrule_redirect(struct hlp_sess *s, const struct hrule *h)
 		hrule_put(&o, h->str, h->sl);
 		hrule_puts(&o, "\r\n");
 	}
-	if (o.n == o.size) {
-		free(o.p);
+	if (o.n == o.size)
 		return hrule_fail(s);
-	}
 	hlp_http_reply(s, h->code, NULL, o.p, o.n, "", 0);
-	free(o.p);
 	return HLP_RULES_REPLIED;
 }
 
@@ -1097,14 +1092,12 @@ static int hrule_reply_build(struct hlp_sess *s, const struct hrule *h)
 	const char *b = h->str;
 	size_t bl = h->sl;
 
-	if (hrule_out_init(s, &hd) < 0)
+	if (hrule_out_init(s, &hd, 0) < 0)
 		return hrule_fail(s);
 	body.p = NULL;
 	if (h->type == HRULE_B_LF) {
-		if (hrule_out_init(s, &body) < 0) {
-			free(hd.p);
+		if (hrule_out_init(s, &body, 1) < 0)
 			return hrule_fail(s);
-		}
 		hrule_render(s, h->fmt, &body);
 		b = body.p;
 		bl = body.n;
@@ -1127,8 +1120,6 @@ static int hrule_reply_build(struct hlp_sess *s, const struct hrule *h)
 		hrule_puts(&hd, "\r\n");
 	}
 	hlp_http_reply(s, h->code, NULL, hd.p, hd.n, b ? b : "", bl);
-	free(hd.p);
-	free(body.p);
 	return HLP_RULES_REPLIED;
 }
 

@@ -87,8 +87,8 @@ static void main_build_options(struct hlp *h)
 	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_idle),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));
-	printf("  HTTP rewrites : at most %lu bytes of scratch; heads parsed in place (%lu bytes)\n",
-	       (unsigned long)(2 * h->g.bufsize + 1),
+	printf("  HTTP rewrites : at most %lu bytes of scratch, %lu for rule arguments; heads parsed in place (%lu bytes)\n",
+	       (unsigned long)(2 * h->g.bufsize + 1), (unsigned long)(2 * h->g.bufsize),
 	       (unsigned long)sizeof(h->hm) + (unsigned long)sizeof(h->hm_hdrs));
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }

@@ -654,6 +654,7 @@ struct hlp {
 	const char *hm_p[2];             /* head's address and length (a cache) */
 	size_t hm_len[2];
 	char *rewrite;                   /* http_msg.c: scratch for head rewrites */
+	char *render[2];                 /* http_rules.c: rule arguments rendered (bufsize each) */
 	size_t rewrite_size;
 	unsigned actconn;
 	unsigned long cum_conn;
