@@ -365,7 +365,6 @@ struct hlp_http_msg {
 	int ver;                 /* 10 or 11 */
 	size_t head_len;         /* while HELD: the head's length at the buffer start */
 	uint64_t left;           /* body or chunk bytes still to forward */
-	uint64_t body;           /* payload bytes forwarded (without chunk framing) */
 };
 
 /* hlp_http_conn_tokens() */
@@ -390,7 +389,6 @@ struct hlp_http_txn {
 	struct hlp_http_msg msg[2];  /* request, response */
 	unsigned flags;          /* HLP_TX_* */
 	int status;              /* status sent to the client, 0 = none yet */
-	int srv_status;          /* status the server sent, 0 = none */
 	unsigned ntx;            /* transactions before this one on the connection */
 	char *reqline;           /* copy of the request line for the log (malloc'd), NULL */
 	char meth[32];           /* the request's method (cut at 31 bytes), for response rules */
@@ -401,7 +399,6 @@ struct hlp_http_txn {
 	uint64_t t_end;          /* response complete */
 	struct timeval tv_req;   /* wall clock of t_req, for %tr */
 	uint64_t bytes_in, bytes_out; /* per transaction, head and body */
-	int reuse;               /* the server connection was reused */
 };
 
 /* variable scopes */
@@ -5212,7 +5209,6 @@ static int sess_connect(struct hlp_sess *s)
 		sd->fdh.fd = fd;
 		sd->fl = HLP_SD_CONN;
 		sd->t_act = s->h->ev.now;
-		s->http.reuse = 1;
 		if (hlp_ev_set(&s->h->ev, &sd->fdh, 0) < 0) {
 			sess_close_side(s, 1);
 			hlp_sess_set_term(s, 'R', 'C');
@@ -8721,7 +8717,6 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 			k = (size_t)HLP_MIN((uint64_t)in, hm->left);
 			s->out[d] += k;
 			hm->left -= k;
-			hm->body += k;
 			if (!hm->left)
 				hm->st = hm->st == HLP_HM_BODY ? HLP_HM_DONE : HLP_HM_CCRLF;
 			break;
@@ -8778,7 +8773,6 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 		case HLP_HM_TUNNEL:
 			if (in) {
 				s->out[d] += in;
-				hm->body += in;
 				progress = 1;
 			}
 			return progress;
@@ -8889,7 +8883,6 @@ static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, siz
 		http_drop(s, d, p);
 		rq->st = st;
 		rq->left = left;
-		rq->body += got;
 	}
 	return (long)got;
 }
@@ -8988,7 +8981,6 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 			return -1;
 		}
 	}
-	tx->srv_status = m->status;
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
 	if (!http_msg_ka(m))
@@ -18936,7 +18928,6 @@ static void lhttp_drop_head(struct hlp_sess *s)
 	rq->head_len = 0;
 	rq->flags = fl;
 	rq->left = 0;
-	rq->body = 0;
 	if ((s->http.flags & HLP_TX_CONNECT) || !(fl & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED)))
 		rq->st = HLP_HM_DONE;
 	else if (fl & HLP_H1_F_CHUNKED)

@@ -1028,7 +1028,6 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 			k = (size_t)HLP_MIN((uint64_t)in, hm->left);
 			s->out[d] += k;
 			hm->left -= k;
-			hm->body += k;
 			if (!hm->left)
 				hm->st = hm->st == HLP_HM_BODY ? HLP_HM_DONE : HLP_HM_CCRLF;
 			break;
@@ -1085,7 +1084,6 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 		case HLP_HM_TUNNEL:
 			if (in) {
 				s->out[d] += in;
-				hm->body += in;
 				progress = 1;
 			}
 			return progress;
@@ -1196,7 +1194,6 @@ static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, siz
 		http_drop(s, d, p);
 		rq->st = st;
 		rq->left = left;
-		rq->body += got;
 	}
 	return (long)got;
 }
@@ -1295,7 +1292,6 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 			return -1;
 		}
 	}
-	tx->srv_status = m->status;
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
 	if (!http_msg_ka(m))

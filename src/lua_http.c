@@ -1000,7 +1000,6 @@ static void lhttp_drop_head(struct hlp_sess *s)
 	rq->head_len = 0;
 	rq->flags = fl;
 	rq->left = 0;
-	rq->body = 0;
 	if ((s->http.flags & HLP_TX_CONNECT) || !(fl & (HLP_H1_F_CLEN | HLP_H1_F_CHUNKED)))
 		rq->st = HLP_HM_DONE;
 	else if (fl & HLP_H1_F_CHUNKED)

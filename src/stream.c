@@ -434,7 +434,6 @@ static int sess_connect(struct hlp_sess *s)
 		sd->fdh.fd = fd;
 		sd->fl = HLP_SD_CONN;
 		sd->t_act = s->h->ev.now;
-		s->http.reuse = 1;
 		if (hlp_ev_set(&s->h->ev, &sd->fdh, 0) < 0) {
 			sess_close_side(s, 1);
 			hlp_sess_set_term(s, 'R', 'C');

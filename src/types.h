@@ -266,7 +266,6 @@ struct hlp_http_msg {
 	int ver;                 /* 10 or 11 */
 	size_t head_len;         /* while HELD: the head's length at the buffer start */
 	uint64_t left;           /* body or chunk bytes still to forward */
-	uint64_t body;           /* payload bytes forwarded (without chunk framing) */
 };
 
 /* hlp_http_conn_tokens() */
@@ -291,7 +290,6 @@ struct hlp_http_txn {
 	struct hlp_http_msg msg[2];  /* request, response */
 	unsigned flags;          /* HLP_TX_* */
 	int status;              /* status sent to the client, 0 = none yet */
-	int srv_status;          /* status the server sent, 0 = none */
 	unsigned ntx;            /* transactions before this one on the connection */
 	char *reqline;           /* copy of the request line for the log (malloc'd), NULL */
 	char meth[32];           /* the request's method (cut at 31 bytes), for response rules */
@@ -302,7 +300,6 @@ struct hlp_http_txn {
 	uint64_t t_end;          /* response complete */
 	struct timeval tv_req;   /* wall clock of t_req, for %tr */
 	uint64_t bytes_in, bytes_out; /* per transaction, head and body */
-	int reuse;               /* the server connection was reused */
 };
 
 /* variable scopes */
