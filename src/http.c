@@ -991,6 +991,30 @@ fail:
 static int http_fwd_walk(struct hlp_sess *s, int d);
 
 /*
+** The trailer section at offset <off> of direction <d>'s input, after a
+** last chunk: its length, 0 while incomplete and the buffer may still grow
+** (the rewrite reserve stays free), -1 when invalid or too big.
+*/
+static int http_trailers_len(struct hlp_sess *s, int d, size_t off)
+{
+	struct hlp_h1_hdr th[HLP_HTTP_MAXHDR];
+	struct hlp_h1_msg tm;
+	const struct hlp_buf *b = s->buf[d];
+	size_t size, n;
+	char *t = hlp_smp_trash(s->h, &size);
+	int rc;
+
+	n = hlp_chn_copy(s, d, off, t, size);
+	memset(&tm, 0, sizeof(tm));
+	tm.hdrs = th;
+	tm.maxhdrs = HLP_HTTP_MAXHDR;
+	rc = n ? hlp_h1_parse_trailers(t, n, &tm) : -2;
+	if (rc == -2)
+		return b && b->data + s->h->g.maxrewrite < b->size ? 0 : -1;
+	return rc;
+}
+
+/*
 ** Advance out[d] through the body of message <d> over what buf[d] holds.
 ** Returns 1 when something advanced, 0 when waiting, -1 on a framing
 ** error (invalid chunk).
@@ -1059,28 +1083,13 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 			s->out[d] += k;
 			hm->st = HLP_HM_CSIZE;
 			break;
-		case HLP_HM_TRAILERS: {
-			struct hlp_h1_hdr th[HLP_HTTP_MAXHDR];
-			struct hlp_h1_msg tm;
-			size_t size;
-			char *t = hlp_smp_trash(s->h, &size);
-
-			n = hlp_chn_copy(s, d, 0, t, size);
-			if (!n)
-				return progress;
-			memset(&tm, 0, sizeof(tm));
-			tm.hdrs = th;
-			tm.maxhdrs = HLP_HTTP_MAXHDR;
-			rc = hlp_h1_parse_trailers(t, n, &tm);
-			/* incomplete: wait while the buffer may still grow (the reserve stays free) */
-			if (rc == -2 && b->data + s->h->g.maxrewrite < b->size)
-				return progress;
-			if (rc < 0)
-				return -1;
+		case HLP_HM_TRAILERS:
+			rc = http_trailers_len(s, d, 0);
+			if (rc <= 0)
+				return rc < 0 ? -1 : progress;
 			s->out[d] += (size_t)rc;
 			hm->st = HLP_HM_DONE;
 			break;
-		}
 		case HLP_HM_TUNNEL:
 			if (in) {
 				s->out[d] += in;
@@ -1092,6 +1101,33 @@ static int http_fwd_walk(struct hlp_sess *s, int d)
 		}
 		progress = 1;
 	}
+}
+
+/*
+** Where the trailer section at offset <off> of direction <d>'s input ends,
+** found by its empty line without parsing it (samples may hold the
+** scratch buffers: forwarding validates trailers, services and req.body
+** only skip them). Returns its length, 0 while incomplete and the buffer
+** may still grow, -1 when it cannot end within the buffer.
+*/
+static int http_trailers_end(struct hlp_sess *s, int d, size_t off)
+{
+	const struct hlp_buf *b = s->buf[d];
+	size_t pos = off, line = off, n, i;
+	char w[256], prev = 0;
+
+	while ((n = hlp_chn_copy(s, d, pos, w, sizeof(w))) > 0) {
+		for (i = 0; i < n; prev = w[i++]) {
+			if (w[i] != '\n')
+				continue;
+			/* an empty line ("\n" or "\r\n") ends the section */
+			if (pos + i == line || (pos + i == line + 1 && prev == '\r'))
+				return (int)(pos + i + 1 - off);
+			line = pos + i + 1;
+		}
+		pos += n;
+	}
+	return b && b->data + s->h->g.maxrewrite < b->size ? 0 : -1;
 }
 
 /*
@@ -1170,16 +1206,8 @@ static long http_body_walk(struct hlp_sess *s, int d, size_t pos, char *dst, siz
 			continue;
 		}
 		if (st == HLP_HM_TRAILERS) {
-			struct hlp_h1_hdr th[16];
-			struct hlp_h1_msg tm;
-			char tr[1024];
-
-			n = hlp_chn_copy(s, d, p, tr, sizeof(tr));
-			memset(&tm, 0, sizeof(tm));
-			tm.hdrs = th;
-			tm.maxhdrs = 16;
-			rc = n ? hlp_h1_parse_trailers(tr, n, &tm) : -2;
-			if (rc == -2 && n < sizeof(tr))
+			rc = http_trailers_end(s, d, p);
+			if (rc == 0)
 				break;
 			if (rc < 0)
 				return -1;
