@@ -105,6 +105,7 @@
 #define HLP_TYPES_H
 
 struct hlp_sess;
+struct hlp_pat_ref;
 
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
@@ -739,6 +740,7 @@ struct hlp {
 	size_t vars_max[HLP_VS_COUNT];   /* tune.vars.*-max-size, 0 = no limit */
 	size_t vars_max_global;
 	struct hlp_varname *varnames;    /* variable names the configuration uses */
+	struct hlp_pat_ref *pat_refs;    /* pat.c: every pattern list (files, inline values) */
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
