@@ -4,6 +4,7 @@
 */
 
 #include "int.h"
+#include "pat.h"
 
 /* A proxy object with HAProxy's global defaults and a fresh Lua state. */
 HLP_PRIVATE struct hlp *hlp_alloc(void)
@@ -235,6 +236,7 @@ void hlp_free(struct hlp *h)
 		free(h->defproxy);
 	}
 	hlp_vars_free(h);
+	hlp_pat_free_all(h);
 	hlp_log_close(h);
 	free(h->g.logs);
 	free(h->g.pidfile);

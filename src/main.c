@@ -4,6 +4,7 @@
 */
 
 #include "int.h"
+#include "pat.h"
 #ifndef HLP_NO_MAIN
 
 #include <dirent.h>
@@ -56,7 +57,8 @@ static void main_version(void)
 	       HLP_VERSION);
 }
 
-static void main_build_options(struct hlp *h)
+/* -vv: build options and, once a configuration is <loaded>, what it costs. */
+static void main_build_options(struct hlp *h, int loaded)
 {
 	unsigned count = hlp_arena_count(h);
 
@@ -90,6 +92,12 @@ static void main_build_options(struct hlp *h)
 	printf("  HTTP rewrites : at most %lu bytes of scratch, %lu for rule arguments; heads parsed in place (%lu bytes)\n",
 	       (unsigned long)(2 * h->g.bufsize + 1), (unsigned long)(2 * h->g.bufsize),
 	       (unsigned long)sizeof(h->hm) + (unsigned long)sizeof(h->hm_hdrs));
+	if (loaded) {
+		size_t n, mem = hlp_pat_mem(h, &n);
+
+		printf("  pattern lists : %lu entries, %lu bytes (%lu bytes per entry)\n",
+		       (unsigned long)n, (unsigned long)mem, (unsigned long)(n ? mem / n : 0));
+	}
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }
 
@@ -254,7 +262,7 @@ int main(int argc, char **argv)
 	}
 	if (vv && nfiles == 0) {
 		main_version();
-		main_build_options(h);
+		main_build_options(h, 0);
 		goto out;
 	}
 	if (nfiles == 0) {
@@ -282,7 +290,7 @@ int main(int argc, char **argv)
 	}
 	if (vv) {
 		main_version();
-		main_build_options(h);
+		main_build_options(h, 1);
 		goto out;
 	}
 	if (check) {

@@ -15,6 +15,12 @@
 #ifndef HLP_PAT_H
 #define HLP_PAT_H
 
+/*
+** The interface is shared by ACLs, map converters and Lua, and a build
+** may use only part of it: unused parts are not warned about.
+*/
+#define HLP_PAT_API HLP_PRIVATE HLP_UNUSED
+
 /* Match methods, with HAProxy's names (hlp_pat_match_name()). */
 enum hlp_pat_match {
 	HLP_PAT_FOUND,           /* the sample exists; no pattern */
@@ -66,15 +72,15 @@ struct hlp_pat_hit {
 };
 
 /* The method named <name> ("str", "beg"...), or -1. */
-HLP_PRIVATE int hlp_pat_match_by_name(const char *name);
-HLP_PRIVATE const char *hlp_pat_match_name(enum hlp_pat_match m);
+HLP_PAT_API int hlp_pat_match_by_name(const char *name);
+HLP_PAT_API const char *hlp_pat_match_name(enum hlp_pat_match m);
 
 /*
 ** The sample type a method reads: HLP_SMP_ANY (found), HLP_SMP_BOOL
 ** (bool), HLP_SMP_SINT (int), HLP_SMP_ADDR (ip), HLP_SMP_BIN (bin), else
 ** HLP_SMP_STR. A fetch fits a method when its output casts to this.
 */
-HLP_PRIVATE enum hlp_smp_type hlp_pat_match_type(enum hlp_pat_match m);
+HLP_PAT_API enum hlp_smp_type hlp_pat_match_type(enum hlp_pat_match m);
 
 /*
 ** The list loaded from file <path> (as a map when <map>, "key value" per
@@ -84,13 +90,13 @@ HLP_PRIVATE enum hlp_smp_type hlp_pat_match_type(enum hlp_pat_match m);
 ** when it was loaded before as the other kind (a map used with -f is
 ** fine: a map's keys are patterns; an ACL file is refused as a map).
 */
-HLP_PRIVATE struct hlp_pat_ref *hlp_pat_ref_load(struct hlp *h, const char *path, int map, char *err, size_t errlen);
+HLP_PAT_API struct hlp_pat_ref *hlp_pat_ref_load(struct hlp *h, const char *path, int map, char *err, size_t errlen);
 
 /* The list loaded under <name>, or NULL. */
-HLP_PRIVATE struct hlp_pat_ref *hlp_pat_ref_find(struct hlp *h, const char *name);
+HLP_PAT_API struct hlp_pat_ref *hlp_pat_ref_find(struct hlp *h, const char *name);
 
 /* A new empty list with no name (an ACL's inline values). NULL on no memory. */
-HLP_PRIVATE struct hlp_pat_ref *hlp_pat_ref_new(struct hlp *h, int map);
+HLP_PAT_API struct hlp_pat_ref *hlp_pat_ref_new(struct hlp *h, int map);
 
 /*
 ** Append <key> (and <val>, NULL for none) to <ref> and to every index
@@ -99,29 +105,29 @@ HLP_PRIVATE struct hlp_pat_ref *hlp_pat_ref_new(struct hlp *h, int map);
 ** a bad regex, a bad integer value in a map_*_int...), in which case the
 ** list is left unchanged.
 */
-HLP_PRIVATE int hlp_pat_ref_add(struct hlp_pat_ref *ref, const char *key, const char *val, int line, char *err, size_t errlen);
+HLP_PAT_API int hlp_pat_ref_add(struct hlp_pat_ref *ref, const char *key, const char *val, int line, char *err, size_t errlen);
 
 /* Remove every entry whose key is <key>. Returns how many were removed. */
-HLP_PRIVATE int hlp_pat_ref_del(struct hlp_pat_ref *ref, const char *key);
+HLP_PAT_API int hlp_pat_ref_del(struct hlp_pat_ref *ref, const char *key);
 
 /*
 ** Set the value of every entry keyed <key> to <val>, or append one when
 ** there is none (Lua's core.set_map). Returns 0, or -1 with <err>.
 */
-HLP_PRIVATE int hlp_pat_ref_set(struct hlp_pat_ref *ref, const char *key, const char *val, char *err, size_t errlen);
+HLP_PAT_API int hlp_pat_ref_set(struct hlp_pat_ref *ref, const char *key, const char *val, char *err, size_t errlen);
 
 /* Remove every entry (the runtime API's "clear map"). */
-HLP_PRIVATE void hlp_pat_ref_clear(struct hlp_pat_ref *ref);
+HLP_PAT_API void hlp_pat_ref_clear(struct hlp_pat_ref *ref);
 
 /*
 ** The index over <ref> for method <m>, case-insensitive when <icase>, and
 ** for maps whose values must parse as <out> (HLP_SMP_STR, HLP_SMP_SINT,
 ** HLP_SMP_ADDR; HLP_SMP_ANY for an ACL, which ignores values). An index
 ** asked for again is shared. On an entry that does not parse, returns NULL
-** with "<file>:<line>: message" (or the message alone for inline values)
-** in <err>.
+** with the message in <err>, followed as in HAProxy by " at line N of file
+** '<file>'" for a file's entry (the message alone for inline values).
 */
-HLP_PRIVATE struct hlp_pat_expr *hlp_pat_expr_get(struct hlp_pat_ref *ref, enum hlp_pat_match m, int icase,
+HLP_PAT_API struct hlp_pat_expr *hlp_pat_expr_get(struct hlp_pat_ref *ref, enum hlp_pat_match m, int icase,
                                                   enum hlp_smp_type out, char *err, size_t errlen);
 
 /*
@@ -131,16 +137,16 @@ HLP_PRIVATE struct hlp_pat_expr *hlp_pat_expr_get(struct hlp_pat_ref *ref, enum 
 ** for exact strings and, for maps, the longest prefix or network, and
 ** else the first entry in list order; 0 on no match.
 */
-HLP_PRIVATE int hlp_pat_exec(const struct hlp_pat_expr *e, const struct hlp_smp *smp, struct hlp_pat_hit *hit);
+HLP_PAT_API int hlp_pat_exec(const struct hlp_pat_expr *e, const struct hlp_smp *smp, struct hlp_pat_hit *hit);
 
 /* The method of index <e>, and its list. */
-HLP_PRIVATE enum hlp_pat_match hlp_pat_expr_match(const struct hlp_pat_expr *e);
-HLP_PRIVATE struct hlp_pat_ref *hlp_pat_expr_ref(const struct hlp_pat_expr *e);
+HLP_PAT_API enum hlp_pat_match hlp_pat_expr_match(const struct hlp_pat_expr *e);
+HLP_PAT_API struct hlp_pat_ref *hlp_pat_expr_ref(const struct hlp_pat_expr *e);
 
 /* Bytes used by the lists and their indexes, and entries in all (for -vv). */
-HLP_PRIVATE size_t hlp_pat_mem(const struct hlp *h, size_t *entries);
+HLP_PAT_API size_t hlp_pat_mem(const struct hlp *h, size_t *entries);
 
 /* Free every list and index of <h>. */
-HLP_PRIVATE void hlp_pat_free_all(struct hlp *h);
+HLP_PAT_API void hlp_pat_free_all(struct hlp *h);
 
 #endif
