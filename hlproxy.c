@@ -106,6 +106,9 @@
 
 struct hlp_sess;
 struct hlp_pat_ref;
+struct hlp_cond;
+struct hlp_acl;
+struct hlp_swrule;
 
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
@@ -286,6 +289,21 @@ enum hlp_rule_kind {
 #define HLP_RULES_SERVICE 3
 #define HLP_RULES_REPLIED 4      /* an HTTP rule answered the client itself (deny, return, redirect) */
 
+/*
+** A "use_backend" rule (<name> or the log-format <lf> names the backend)
+** or a "use-server" rule (<name> names the server, <srv> once resolved).
+*/
+struct hlp_swrule {
+	char *name;
+	struct hlp_lf_node *lf;  /* use_backend %[...]: resolved per request */
+	struct hlp_proxy *be;    /* static use_backend, resolved after parsing */
+	struct hlp_server *srv;  /* use-server */
+	struct hlp_cond *cond;
+	char *file;
+	int line;
+	struct hlp_swrule *next;
+};
+
 /* A "tcp-request content" or "tcp-response content" rule. */
 struct hlp_rule {
 	enum hlp_rule_kind kind;
@@ -301,6 +319,7 @@ struct hlp_rule {
 	int act;                 /* HLP_RULE_HTTP: which action (http_rules.c) */
 	void *priv;              /* HLP_RULE_HTTP: its parsed arguments */
 	void (*priv_free)(void *priv);
+	struct hlp_cond *cond;   /* if/unless, NULL = always */
 	struct hlp_rule *next;
 };
 
@@ -414,9 +433,14 @@ enum hlp_smp_type {
 	HLP_SMP_ANY
 };
 
+/* hlp_smp.flags, set by fetches for ACLs (HAProxy's SMP_F_*) */
+#define HLP_SMP_F_MAY_CHANGE 0x1u  /* the data may change: more may arrive */
+#define HLP_SMP_F_NOT_LAST   0x2u  /* an ACL may ask for the next occurrence (h->acl_occ + 1) */
+
 /* A typed sample; strings point into a scratch buffer or the config. */
 struct hlp_smp {
 	enum hlp_smp_type type;
+	unsigned flags;          /* HLP_SMP_F_* */
 	union {
 		int64_t sint;            /* bool and sint */
 		struct in_addr ipv4;
@@ -520,6 +544,10 @@ struct hlp_proxy {
 	struct hlp_rule *tcpreq, *tcpres;
 	struct hlp_rule *tcpconn, *tcpsess; /* tcp-request connection / session */
 	struct hlp_rule *httpreq, *httpres; /* http-request / http-response */
+	struct hlp_rule *redirs;         /* "redirect" rules: run after http-request */
+	struct hlp_acl *acls;            /* named ACLs, predefined ones once used */
+	struct hlp_swrule *swrules;      /* use_backend, in order */
+	struct hlp_swrule *srvrules;     /* use-server, in order */
 	char *fwdfor_hdr;        /* option forwardfor header, NULL = x-forwarded-for */
 	struct sockaddr_storage fwdfor_except; /* "except" network, family 0 = none */
 	int fwdfor_except_bits;
@@ -645,6 +673,8 @@ struct hlp_sess {
 	int ana[2];              /* direction d's rules are not over: hold its input */
 	uint64_t rules_exp;      /* end of the inspect-delay, 0 = none */
 	struct hlp_rule *rule;   /* rule running or next to run */
+	const struct hlp_rule *cond_rule; /* the rule whose condition passed (its action may resume) */
+	int cond_wait;           /* the rules wait for data a condition needs */
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
@@ -741,6 +771,7 @@ struct hlp {
 	size_t vars_max_global;
 	struct hlp_varname *varnames;    /* variable names the configuration uses */
 	struct hlp_pat_ref *pat_refs;    /* pat.c: every pattern list (files, inline values) */
+	unsigned acl_occ;                /* acl.c: occurrence a multi-valued fetch must give, 0 = its own */
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
@@ -975,6 +1006,7 @@ HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf
 HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *err, size_t errlen);
 
 /* rules.c */
+HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p);
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
@@ -982,6 +1014,13 @@ HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *
 HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px);
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s);
+
+/* switch.c: use_backend, use-server */
+HLP_PRIVATE void hlp_swrules_free(struct hlp_swrule *r);
+HLP_PRIVATE int hlp_cfg_switch_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE int hlp_switch_resolve(struct hlp *h, struct hlp_proxy *p);
+HLP_PRIVATE struct hlp_proxy *hlp_switch_backend(struct hlp_sess *s);
+HLP_PRIVATE struct hlp_server *hlp_switch_server(struct hlp_sess *s);
 
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
@@ -1236,6 +1275,93 @@ HLP_PAT_API void hlp_pat_free_all(struct hlp *h);
 
 #endif
 /**** End file pat.h ****/
+
+/**** Begin file acl.h ****/
+/*
+** acl.h: ACLs and conditions, as HAProxy's "acl" lines and "if"/"unless".
+**
+** An ACL is one or more expressions (a fetch with its converters, a match
+** method and patterns), OR'ed; several "acl" lines with one name add
+** expressions to it. A condition is a disjunction ("||", "or") of suites
+** of ACL terms ANDed, each term a named, predefined or anonymous "{ }"
+** ACL, maybe negated with "!". Evaluation is three-valued as in HAProxy:
+** a fetch that lacks data which may still come makes the answer "miss"
+** until the data is final, and the rule waits.
+*/
+#ifndef HLP_ACL_H
+#define HLP_ACL_H
+
+/* Where a condition is evaluated (HAProxy's sample check places). */
+enum hlp_acl_where {
+	HLP_AW_CON,              /* tcp-request connection */
+	HLP_AW_SES,              /* tcp-request session */
+	HLP_AW_REQ_CNT,          /* tcp-request content */
+	HLP_AW_HRQ,              /* http-request, redirect */
+	HLP_AW_SET_BCK,          /* use_backend */
+	HLP_AW_SET_SRV,          /* use-server */
+	HLP_AW_RES_CNT,          /* tcp-response content */
+	HLP_AW_HRS               /* http-response */
+};
+
+struct hlp_acl_expr;
+
+/* A named ACL (or an anonymous one, name ""), owned by its proxy or condition. */
+struct hlp_acl {
+	char *name;
+	struct hlp_acl_expr *exprs;
+	struct hlp_acl *next;
+};
+
+struct hlp_acl_term {
+	struct hlp_acl *acl;
+	int neg;
+};
+
+struct hlp_acl_suite {
+	struct hlp_acl_term *terms;
+	int nterms;
+};
+
+/* An "if"/"unless" condition of a rule. */
+struct hlp_cond {
+	int unless;
+	struct hlp_acl_suite *suites;
+	int nsuites;
+	struct hlp_acl *anon;    /* anonymous ACLs this condition owns */
+};
+
+/*
+** "acl <name> <criterion> [flags] [operator] [<value>] ..." in proxy <p>.
+** Returns 0, or -1 (reported with file:line).
+*/
+HLP_PRIVATE int hlp_cfg_acl(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+
+/*
+** Parse the condition at args[0] ("if" or "unless") to args[n - 1], for
+** proxy <p>, evaluated at <where>: HAProxy's warnings for keywords that
+** cannot work there are printed (naming rule <rule>, e.g. "tcp-request
+** content", for the tcp rules' wording; NULL for the others). Returns the
+** condition, or NULL with the reason in <err> (the caller words the
+** alert, as HAProxy does per rule).
+*/
+HLP_PRIVATE struct hlp_cond *hlp_cond_parse(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n,
+                                            enum hlp_acl_where where, const char *rule, char *err, size_t errlen);
+
+/*
+** Evaluate <cond> for <s>, with if/unless applied. <final> says that no
+** more data can come (HTTP rules, an expired inspect-delay...). Returns 1
+** when the rule applies, 0 when it does not, -1 when more data is needed.
+*/
+HLP_PRIVATE int hlp_cond_exec(struct hlp_sess *s, const struct hlp_cond *cond, int final);
+
+HLP_PRIVATE void hlp_cond_free(struct hlp_cond *cond);
+HLP_PRIVATE void hlp_acl_free_list(struct hlp_acl *acl);
+
+/* Is direction <d>'s input final for the rules running on it (see HAProxy's SMP_OPT_FINAL)? */
+HLP_PRIVATE int hlp_acl_input_final(const struct hlp_sess *s, int d);
+
+#endif
+/**** End file acl.h ****/
 
 /**** Begin file util.c ****/
 /*
@@ -3745,6 +3871,10 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	hlp_rules_free(p->tcpsess);
 	hlp_rules_free(p->httpreq);
 	hlp_rules_free(p->httpres);
+	hlp_rules_free(p->redirs);
+	hlp_swrules_free(p->swrules);
+	hlp_swrules_free(p->srvrules);
+	hlp_acl_free_list(p->acls);
 	hlp_proxy_free_http(p);
 	free(p->srv);
 	free(p->srvmap);
@@ -4343,11 +4473,10 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
-	"acl", "use_backend", "use-server",
 	"http-after-response", "stick-table", "stick",
 	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
 	"http-check", "tcp-check", "external-check", "errorloc",
-	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
+	"errorloc302", "errorloc303", "errorfiles", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
 	"unique-id-header", "log-format-sd", "error-log-format",
 	"monitor-uri", "monitor", "monitor-net", "persist", "dispatch",
@@ -4475,6 +4604,15 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
 			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "acl") == 0) {
+		hlp_cfg_acl(c, p, args, n);
+	} else if (strcmp(kw, "use_backend") == 0 || strcmp(kw, "use-server") == 0) {
+		hlp_cfg_switch_rule(c, p, args, n);
+	} else if (strcmp(kw, "redirect") == 0) {
+		if (c->section == HLP_SEC_DEFAULTS)
+			hlp_cfg_err(c, "'%s' not allowed in 'defaults' section.", kw);
+		else
+			hlp_cfg_http_rule(c, p, args, n);
 	} else if (strcmp(kw, "errorfile") == 0) {
 		hlp_cfg_errorfile(c, p, args, n);
 	} else if (strcmp(kw, "http-reuse") == 0) {
@@ -4566,6 +4704,16 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 		if (p->mode == HLP_MODE_HTTP && p->tcpres)
 			hlp_warning(h, "parsing [%s:%d] : 'tcp-response content' rules of %s '%s' are ignored in HTTP mode by hlproxy; use 'http-response' rules.",
 			            p->file, p->line, p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
+		if (p->redirs) {
+			/* "redirect" rules run after the http-request ones */
+			struct hlp_rule **t = &p->httpreq;
+
+			while (*t)
+				t = &(*t)->next;
+			*t = p->redirs;
+			p->redirs = NULL;
+		}
+		hlp_switch_resolve(h, p);
 		if (p->mode != HLP_MODE_HTTP && p->httpreq)
 			hlp_warning(h, "config : 'http-request' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->mode != HLP_MODE_HTTP && p->httpres)
@@ -4809,6 +4957,11 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 	int backup, total = 0;
 
 	*wait = 0;
+	if (be->srvrules && (sv = hlp_switch_server(s)) != NULL) {
+		/* use-server: that server, or a wait for one of its slots */
+		*wait = !srv_has_slot(sv);
+		return *wait ? NULL : sv;
+	}
 	for (backup = 0; backup <= 1; backup++) {
 		int any = 0;
 
@@ -5447,7 +5600,7 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 /* The rules are done: close on txn:close(), else head for a server. */
 static int sess_rules_done(struct hlp_sess *s)
 {
-	struct hlp_proxy *be = s->be ? s->be : s->fe->be;
+	struct hlp_proxy *be = s->be;
 
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
 		/* HAProxy's "L": the session was ended locally, by Lua */
@@ -5461,6 +5614,8 @@ static int sess_rules_done(struct hlp_sess *s)
 		}
 		return 0;
 	}
+	if (!be)
+		be = hlp_switch_backend(s);
 	if (!s->be && be) {
 		s->be = be;
 		be->beconn++;
@@ -5948,10 +6103,10 @@ static int sess_http_req(struct hlp_sess *s)
 			s->svc_next = s->rule->svc;
 			s->rule = NULL;
 		}
-		/* then the backend's tcp-request content rules, then its http-request ones */
-		be = s->fe->be;
+		/* then use_backend, the backend's tcp-request content rules, then its http-request ones */
 		if (s->hphase == 2) {
 			s->hphase = 3;
+			be = s->svc_next ? s->fe->be : hlp_switch_backend(s);
 			if (be && !s->be) {
 				s->be = be;
 				be->beconn++;
@@ -5962,6 +6117,7 @@ static int sess_http_req(struct hlp_sess *s)
 				continue;
 			}
 		}
+		be = s->be;
 		if (s->hphase == 3) {
 			s->hphase = 4;
 			if (be && be != s->fe && be->httpreq && !s->svc_next) {
@@ -6268,7 +6424,7 @@ static void sess_process(struct hlp_sess *s)
 	}
 	if (s->run.co && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
 		dl = hlp_lua_sess_wake(s);
-	if (s->ana[1] && !s->run.co && s->rules_exp && (!dl || s->rules_exp < dl))
+	if ((s->ana[1] || s->cond_wait) && !s->run.co && s->rules_exp && (!dl || s->rules_exp < dl))
 		dl = s->rules_exp;
 	if (loops > 64)
 		hlp_timer_in(&h->ev, &s->tmr, 0);
@@ -9254,6 +9410,7 @@ HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 		free(r->args);
 		if (r->priv_free)
 			r->priv_free(r->priv);
+		hlp_cond_free(r->cond);
 		free(r);
 		r = next;
 	}
@@ -9276,6 +9433,44 @@ HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const 
 		return NULL;
 	}
 	return hlp_cfg_dup(c, name);
+}
+
+/* "frontend", "backend" or "listen", as HAProxy names a proxy in messages. */
+HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p)
+{
+	if ((p->cap & (HLP_CAP_FE | HLP_CAP_BE)) == (HLP_CAP_FE | HLP_CAP_BE))
+		return "listen";
+	return p->cap & HLP_CAP_FE ? "frontend" : "backend";
+}
+
+/*
+** The "if"/"unless" condition of a tcp rule at args[i], if any, into
+** r->cond: HAProxy's messages. Returns 0 or -1 (reported).
+*/
+static int rules_parse_cond(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, int dir)
+{
+	enum hlp_acl_where where = dir ? HLP_AW_RES_CNT : HLP_AW_REQ_CNT;
+	char err[512], rule[64];
+
+	if (i >= n)
+		return 0;
+	if (strcmp(args[i], "if") != 0 && strcmp(args[i], "unless") != 0) {
+		hlp_cfg_err(c, "'%s %s %s' only accepts 'if' or 'unless', in %s '%s' (got '%s').", args[0], args[1],
+		            args[2], hlp_proxy_type(c->cur), c->cur->name, args[i]);
+		return -1;
+	}
+	if (strcmp(args[1], "connection") == 0)
+		where = HLP_AW_CON;
+	else if (strcmp(args[1], "session") == 0)
+		where = HLP_AW_SES;
+	snprintf(rule, sizeof(rule), "%s %s", args[0], args[1]);
+	r->cond = hlp_cond_parse(c, c->cur, args + i, n - i, where, rule, err, sizeof(err));
+	if (!r->cond) {
+		hlp_cfg_err(c, "'%s %s %s' : error detected in %s '%s' while parsing '%s' condition : %s.", args[0],
+		            args[1], args[2], hlp_proxy_type(c->cur), c->cur->name, args[i], err);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -9356,23 +9551,28 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		}
 		i += 2;
 	} else if (strncmp(args[i], "lua.", 4) == 0) {
+		int end = i + 1;
+
+		/* the action's arguments go up to the condition */
+		while (end < n && strcmp(args[end], "if") != 0 && strcmp(args[end], "unless") != 0)
+			end++;
 		r->kind = HLP_RULE_LUA_ACT;
 		r->name = hlp_cfg_dup(c, args[i] + 4);
-		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, n - i - 1,
+		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, end - i - 1,
 		                       &r->ref, err, sizeof(err)) < 0) {
 			hlp_cfg_err(c, "'%s %s': %s", pfx, args[i], err);
 			return -1;
 		}
-		if (n - i - 1 > 0) {
-			r->args = calloc((size_t)(n - i - 1), sizeof(char *));
+		if (end - i - 1 > 0) {
+			r->args = calloc((size_t)(end - i - 1), sizeof(char *));
 			if (!r->args) {
 				hlp_cfg_err(c, "out of memory");
 				return -1;
 			}
-			for (k = i + 1; k < n; k++)
+			for (k = i + 1; k < end; k++)
 				r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
 		}
-		i = n;
+		i = end;
 	} else {
 		static const char *const notyet[] = {
 			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
@@ -9389,14 +9589,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 			            pfx, dir ? "" : "'use-service lua.<name>', ", args[i]);
 		return -1;
 	}
-	if (i < n) {
-		if (strcmp(args[i], "if") == 0 || strcmp(args[i], "unless") == 0)
-			hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", pfx, args[i - 1], args[i]);
-		else
-			hlp_cfg_err(c, "'%s %s' cannot handle unexpected argument '%s'.", pfx, args[i - 1], args[i]);
-		return -1;
-	}
-	return 0;
+	return rules_parse_cond(c, r, args, n, i, dir);
 }
 
 /* A rule for the action at args[2], with where it was written. NULL on error (reported). */
@@ -9490,6 +9683,7 @@ HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s)
 	s->no_txn = 1;
 	for (i = 0; i < 2 && rc == HLP_RULES_DONE; i++) {
 		s->rule = lists[i];
+		s->cond_rule = NULL;
 		rc = hlp_rules_run(s);
 	}
 	s->no_txn = 0;
@@ -9548,6 +9742,7 @@ HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *
 {
 	s->rdir = dir;
 	s->rule = dir ? px->tcpres : px->tcpreq;
+	s->cond_rule = NULL;
 	s->ana[dir] = 1;
 	s->rules_exp = px->inspect_delay[dir] > 0 ? s->h->ev.now + (uint64_t)px->inspect_delay[dir] : 0;
 }
@@ -9557,6 +9752,7 @@ HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_pr
 {
 	s->rdir = dir;
 	s->rule = dir ? px->httpres : px->httpreq;
+	s->cond_rule = NULL;
 	s->ana[dir] = 1;
 	s->rules_exp = 0;
 }
@@ -9573,10 +9769,24 @@ HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 	char err[256];
 	int rc;
 
+	s->cond_wait = 0;
 	while (s->rule) {
 		struct hlp_rule *r = s->rule;
 		struct hlp_smp smp;
 
+		if (r->cond && s->cond_rule != r) {
+			/* the condition is evaluated once, not again when an action resumes */
+			rc = hlp_cond_exec(s, r->cond, s->no_txn || hlp_acl_input_final(s, s->rdir));
+			if (rc < 0) {
+				s->cond_wait = 1;
+				return HLP_RULES_WAIT;
+			}
+			if (rc == 0) {
+				s->rule = r->next;
+				continue;
+			}
+			s->cond_rule = r;
+		}
 		switch (r->kind) {
 		case HLP_RULE_ACCEPT:
 			s->rule = NULL;
@@ -9752,19 +9962,30 @@ static int hrule_is_cond(const char *w)
 }
 
 /*
-** Nothing may follow the action's arguments (args[i] on): conditions are
-** not implemented yet, anything else is HAProxy's error.
+** Only a condition may follow the action's arguments (args[i] on): parse
+** it into r->cond. Returns 0, or -1 (reported in HAProxy's words).
 */
-static int hrule_tail(struct cfg_ctx *c, char **args, int n, int i)
+static int hrule_tail(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r, char **args, int n, int i)
 {
+	char err[512];
+
 	if (i >= n)
 		return 0;
-	if (hrule_is_cond(args[i]))
-		hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", args[0], args[1], args[i]);
-	else
+	if (!hrule_is_cond(args[i])) {
 		hlp_cfg_err(c, "'%s %s' expects either 'if' or 'unless' followed by a condition but found '%s'.",
 		            args[0], args[1], args[i]);
-	return -1;
+		return -1;
+	}
+	r->cond = hlp_cond_parse(c, p, args + i, n - i, strcmp(args[0], "http-response") == 0 ? HLP_AW_HRS : HLP_AW_HRQ,
+	                         NULL, err, sizeof(err));
+	if (!r->cond) {
+		if (strcmp(args[0], "redirect") == 0)
+			hlp_cfg_err(c, "error detected while parsing redirect rule : %s.", err);
+		else
+			hlp_cfg_err(c, "error detected while parsing an '%s %s' condition : %s.", args[0], args[1], err);
+		return -1;
+	}
+	return 0;
 }
 
 /* The number of words from args[i] to the end or to an "if"/"unless". */
@@ -10384,22 +10605,51 @@ static int hrule_parse_action(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp
 	}
 }
 
-/* Does rule <r> end its list whenever it runs (no conditions exist yet)? */
+/* Does rule <r> end its list whenever it runs (it has no condition)? */
 static int hrule_is_final(const struct hlp_rule *r)
 {
-	return r->kind == HLP_RULE_ACCEPT || r->kind == HLP_RULE_REJECT || r->kind == HLP_RULE_SERVICE ||
-	       (r->kind == HLP_RULE_HTTP && (r->act == HRULE_REDIRECT || r->act == HRULE_REPLY));
+	return !r->cond && (r->kind == HLP_RULE_ACCEPT || r->kind == HLP_RULE_REJECT || r->kind == HLP_RULE_SERVICE ||
+	       (r->kind == HLP_RULE_HTTP && (r->act == HRULE_REDIRECT || r->act == HRULE_REPLY)));
 }
 
 /*
 ** "http-request <action> ..." or "http-response <action> ...": append the
-** rule to p->httpreq or p->httpres. Returns 0 or -1 (reported).
+** rule to p->httpreq or p->httpres. The standalone "redirect ..." is
+** parsed as "http-request redirect ..." into p->redirs, which run after
+** the http-request rules. Returns 0 or -1 (reported).
 */
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
 {
 	int dir = strcmp(args[0], "http-response") == 0, i;
-	struct hlp_rule *r, **tail;
-	char *noarg[2];
+	struct hlp_rule *r, **tail, **list = dir ? &p->httpres : &p->httpreq;
+	char *noarg[2], **rargs = NULL;
+
+	if (strcmp(args[0], "redirect") == 0) {
+		int k;
+
+		rargs = calloc((size_t)n + 2, sizeof(*rargs));
+		if (!rargs) {
+			hlp_cfg_err(c, "out of memory");
+			return -1;
+		}
+		rargs[0] = "http-request";
+		for (k = 0; k < n; k++)
+			rargs[k + 1] = args[k];
+		rargs[1] = "redirect";
+		i = hlp_cfg_http_rule(c, p, rargs, n + 1);
+		free(rargs);
+		if (i == 0) {
+			/* moved from the http-request rules to the redirect ones */
+			for (tail = &p->httpreq; (*tail)->next; tail = &(*tail)->next)
+				;
+			r = *tail;
+			*tail = NULL;
+			for (tail = &p->redirs; *tail; tail = &(*tail)->next)
+				;
+			*tail = r;
+		}
+		return i;
+	}
 
 	if (c->section == HLP_SEC_DEFAULTS) {
 		hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", args[0]);
@@ -10417,13 +10667,13 @@ HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char *
 	}
 	r->ref = LUA_NOREF;
 	i = hrule_parse_action(c, p, r, args, n < 2 ? 2 : n, dir);
-	if (i < 0 || hrule_tail(c, args, n, i) < 0) {
+	if (i < 0 || hrule_tail(c, p, r, args, n, i) < 0) {
 		hlp_rules_free(r);
 		return -1;
 	}
 	r->file = hlp_cfg_dup(c, c->file);
 	r->line = c->line;
-	for (tail = dir ? &p->httpres : &p->httpreq; *tail; tail = &(*tail)->next)
+	for (tail = list; *tail; tail = &(*tail)->next)
 		if (!(*tail)->next && hrule_is_final(*tail))
 			hlp_cfg_warn(c, "previous '%s' action is final and has no condition attached, further entries are NOOP.",
 			             args[0]);
@@ -11308,6 +11558,7 @@ static int smp_f_is_local(struct hlp_sess *s, const struct hlp_arg *a, int n, st
 static int smp_f_len(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	(void)a; (void)n;
+	smp->flags |= HLP_SMP_F_MAY_CHANGE;
 	return fetch_set_sint(smp, (int64_t)hlp_chn_input(s, priv != NULL));
 }
 
@@ -11320,8 +11571,12 @@ static int fetch_chn_block(struct hlp_sess *s, int d, uint64_t off, uint64_t len
 	size_t size;
 	char *buf = hlp_smp_trash(s->h, &size);
 
-	if (len > size || off > size - len || off + len > hlp_chn_input(s, d))
+	if (len > size || off > size - len)
 		return -1;
+	if (off + len > hlp_chn_input(s, d)) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;   /* not all there yet */
+		return -1;
+	}
 	hlp_chn_copy(s, d, (size_t)off, buf, (size_t)len);
 	smp->type = HLP_SMP_BIN;
 	smp->u.str.p = buf;
@@ -11340,6 +11595,7 @@ static int smp_f_payload(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 
 	(void)n;
 	if (len == 0) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
 		if (off > in)
 			return -1;
 		len = in - off;
@@ -11371,8 +11627,10 @@ static int smp_f_payload_lv(struct hlp_sess *s, const struct hlp_arg *a, int n, 
 	uint32_t size = 0;
 	char tmp[16];
 
-	if (off1 + lsz > hlp_chn_input(s, d))
+	if (off1 + lsz > hlp_chn_input(s, d)) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
 		return -1;
+	}
 	for (i = 0; i < lsz; i += sizeof(tmp)) {
 		size_t k, got = hlp_chn_copy(s, d, (size_t)(off1 + i), tmp, (size_t)HLP_MIN(lsz - i, sizeof(tmp)));
 
@@ -11453,12 +11711,29 @@ static int smp_f_proto_http(struct hlp_sess *s, const struct hlp_arg *a, int n, 
 	m.hdrs = hdrs;
 	m.maxhdrs = HLP_COUNTOF(hdrs);
 	rc = hlp_h1_parse_req(buf, in, &m);
-	final = (s->side[0].fl & HLP_SD_SHUTR) || !s->rules_exp || s->rules_exp <= s->h->ev.now ||
-	        (s->buf[0] && hlp_buf_room(s->buf[0]) == 0);
-	if (rc == -2 && !final)
+	final = hlp_acl_input_final(s, 0);
+	if (rc == -2 && !final) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
 		return -1;
+	}
 	smp->type = HLP_SMP_BOOL;
 	smp->u.sint = rc > 0;
+	return 0;
+}
+
+/*
+** wait_end: fails, with "may change", until the rules' data is final (the
+** inspect-delay expired, the buffer is full or the client shut), then true.
+*/
+static int smp_f_wait_end(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	if (!s->no_txn && !hlp_acl_input_final(s, s->rdir)) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
+		return -1;
+	}
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = 1;
 	return 0;
 }
 
@@ -11502,6 +11777,7 @@ static const struct hlp_smp_kw smp_fetch_kws[] = {
 	/* the channels */
 	{ "req.proto_http", smp_f_proto_http, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
 	{ "req_proto_http", smp_f_proto_http, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "wait_end", smp_f_wait_end, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
 	{ "req.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "req_len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &fetch_alt, NULL },
@@ -11542,9 +11818,9 @@ static int http_ieq(const char *a, size_t an, const char *b, size_t bn);
 ** Parse the head of direction <d> into <hm>. In HTTP mode, the held head
 ** (hm->m then points into the session's buffer); in TCP mode, a copy of
 ** the channel's input in a scratch buffer. Returns 0, or -1 when there is
-** none.
+** none (<smp> then says whether one may still come).
 */
-static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
+static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm, struct hlp_smp *smp)
 {
 	size_t in, size;
 	char *buf;
@@ -11567,6 +11843,8 @@ static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 	hm->m.hdrs = hm->hdrs;
 	hm->m.maxhdrs = SMP_HTTP_MAXHDR;
 	rc = d ? hlp_h1_parse_res(buf, in, &hm->m) : hlp_h1_parse_req(buf, in, &hm->m);
+	if (rc == -2)
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;   /* the head may still complete */
 	if (rc <= 0)
 		return -1;
 	if (!d && hlp_http_auth_mismatch(&hm->m))
@@ -11698,16 +11976,25 @@ static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct http_occ o;
 
 	/* as HAProxy 2.6, a value needs a header name */
-	if (n == 0 || !a[0].len || http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
+	if (n == 0 || !a[0].len || http_prefetch(s, http_hdr_dir(s, flags), &hm, smp) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = n > 1 ? (long)a[1].sint : -1;
 	if (o.want == 0)
 		o.want = -1;
+	if (n < 2 && s->h->acl_occ)
+		o.want = (long)s->h->acl_occ;   /* an ACL tries every value in turn */
 	http_walk(&hm, a[0].str, a[0].len, flags & 1, http_occ_cb, &o);
 	if (o.want > 0) {
+		long cnt = 0;
+
 		if (!o.hit)
 			return -1;
+		if (n < 2 && s->h->acl_occ) {
+			http_walk(&hm, a[0].str, a[0].len, flags & 1, http_count_cb, &cnt);
+			if (cnt > o.want)
+				smp->flags |= HLP_SMP_F_NOT_LAST;
+		}
 		http_set_str(smp, o.hit, o.hitl);
 		return 0;
 	}
@@ -11724,7 +12011,7 @@ static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 	struct smp_http hm;
 	long cnt = 0;
 
-	if (http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
+	if (http_prefetch(s, http_hdr_dir(s, flags), &hm, smp) < 0)
 		return -1;
 	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_count_cb, &cnt);
 	smp->type = HLP_SMP_SINT;
@@ -11742,7 +12029,7 @@ static int smp_f_method(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) == 0) {
+	if (http_prefetch(s, 0, &hm, smp) == 0) {
 		http_set_str(smp, hm.m.meth, hm.m.meth_len);
 		return 0;
 	}
@@ -11758,7 +12045,7 @@ static int smp_f_url(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	http_set_str(smp, hm.m.uri, hm.m.uri_len);
 	return 0;
@@ -11794,7 +12081,7 @@ static int smp_f_path(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	size_t pl;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	http_path(hm.m.uri, hm.m.uri_len, &p, &pl);
 	if (!pl)
@@ -11809,7 +12096,7 @@ static int smp_f_query(struct hlp_sess *s, const struct hlp_arg *a, int n, struc
 	const char *q;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	q = memchr(hm.m.uri, '?', hm.m.uri_len);
 	if (!q)
@@ -11830,7 +12117,7 @@ static int smp_f_url_param(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 	const char *delims = n > 1 && a[1].len ? a[1].str : "&";
 
 	(void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	end = hm.m.uri + hm.m.uri_len;
 	/* the list starts after the '?', or after the first given delimiter */
@@ -11867,7 +12154,7 @@ static int smp_f_base(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	char *out;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = 1;
@@ -11895,7 +12182,7 @@ static int smp_f_ver(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct smp_http hm;
 
 	(void)a; (void)n;
-	if (http_prefetch(s, priv != NULL, &hm) < 0)
+	if (http_prefetch(s, priv != NULL, &hm, smp) < 0)
 		return -1;
 	http_set_str(smp, hm.m.ver == 10 ? "1.0" : "1.1", 3);
 	return 0;
@@ -11906,7 +12193,7 @@ static int smp_f_status(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 1, &hm) < 0)
+	if (http_prefetch(s, 1, &hm, smp) < 0)
 		return -1;
 	smp->type = HLP_SMP_SINT;
 	smp->u.sint = hm.m.status;
@@ -11967,7 +12254,7 @@ static int smp_f_hdrs(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	unsigned i;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
@@ -11998,7 +12285,7 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 	unsigned i;
 
 	(void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
@@ -12015,14 +12302,16 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 }
 
 struct http_cook {
-	const char *name;
+	const char *name;        /* NULL: every cookie */
 	size_t nl;
+	int set;                 /* Set-Cookie lines: only their first pair */
+	long want, seen;         /* want 0: the last */
 	const char *hit;
 	size_t hitl;
 	int found;
 };
 
-/* One "Cookie" line: remember the last "name=value" for the wanted name. */
+/* One "Cookie" (or "Set-Cookie") line: find the wanted "name=value". */
 static int http_cook_cb(void *ctx, const char *v, size_t vl)
 {
 	struct http_cook *c = ctx;
@@ -12048,32 +12337,149 @@ static int http_cook_cb(void *ctx, const char *v, size_t vl)
 				ne--;
 			while (vs < e && (v[vs] == ' ' || v[vs] == '\t'))
 				vs++;
-			if (ne - s == c->nl && memcmp(v + s, c->name, c->nl) == 0) {
-				c->hit = v + vs;
-				c->hitl = e - vs;
-				c->found = 1;
+			if (!c->name || (ne - s == c->nl && memcmp(v + s, c->name, c->nl) == 0)) {
+				c->seen++;
+				if (!c->want || c->seen == c->want) {
+					c->hit = v + vs;
+					c->hitl = e - vs;
+					c->found = 1;
+				}
 			}
 		}
+		if (c->set)
+			break;
 	}
 	return 0;
 }
 
-/* req.cook(name) / cook(name): the last value of cookie <name>. */
+/*
+** Walk the cookies of direction <d> (priv bit 1: the response's
+** Set-Cookie) named by a[0] (every one when empty) into <c>.
+*/
+static int http_cookies(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp,
+                        const void *priv, long want, struct http_cook *c)
+{
+	int d = ((uintptr_t)priv & 2) != 0;
+	struct smp_http hm;
+
+	if (http_prefetch(s, d, &hm, smp) < 0)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	if (n > 0 && a[0].len) {
+		c->name = a[0].str;
+		c->nl = a[0].len;
+	}
+	c->set = d;
+	c->want = want;
+	http_walk(&hm, d ? "set-cookie" : "cookie", d ? 10 : 6, 1, http_cook_cb, c);
+	return 0;
+}
+
+/*
+** req.cook(name) / cook(name) / res.cook / scook: the last value of
+** cookie <name>; in an ACL, each value in turn.
+*/
 static int smp_f_cook(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
-	struct smp_http hm;
 	struct http_cook c;
 
-	(void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_cookies(s, a, n, smp, priv, (long)s->h->acl_occ, &c) < 0 || !c.found)
 		return -1;
-	memset(&c, 0, sizeof(c));
-	c.name = a[0].str;
-	c.nl = a[0].len;
-	http_walk(&hm, "cookie", 6, 1, http_cook_cb, &c);
-	if (!c.found)
-		return -1;
+	if (s->h->acl_occ && c.seen > c.want)
+		smp->flags |= HLP_SMP_F_NOT_LAST;
 	http_set_str(smp, c.hit, c.hitl);
+	return 0;
+}
+
+/* cook_cnt([name]) and the like: how many cookies (of that name) there are. */
+static int smp_f_cook_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct http_cook c;
+
+	if (http_cookies(s, a, n, smp, priv, -1, &c) < 0)
+		return -1;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = c.seen;
+	return 0;
+}
+
+/* A string sample's leading integer, as HAProxy's *_val fetches read it. */
+static int http_to_int(struct hlp_smp *smp)
+{
+	int64_t v = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (smp->u.str.n && (smp->u.str.p[0] == '-' || smp->u.str.p[0] == '+'))
+		neg = smp->u.str.p[i++] == '-';
+	for (; i < smp->u.str.n && isdigit((unsigned char)smp->u.str.p[i]); i++)
+		v = v * 10 + (smp->u.str.p[i] - '0');
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = neg ? -v : v;
+	return 0;
+}
+
+/* An address in a header value: IPv4 (a port may follow) or IPv6 (maybe bracketed). */
+static int http_to_ip(struct hlp_smp *smp)
+{
+	char tmp[INET6_ADDRSTRLEN + 8];
+	size_t n = smp->u.str.n, k;
+	const char *p = smp->u.str.p;
+
+	if (n && p[0] == '[') {
+		for (k = 1; k < n && p[k] != ']'; k++)
+			;
+		p++;
+		n = k - 1;
+	}
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, p, n);
+	tmp[n] = 0;
+	if (strchr(tmp, '.') && strchr(tmp, ':') && strchr(tmp, ':') == strrchr(tmp, ':'))
+		*strchr(tmp, ':') = 0;   /* a.b.c.d:port */
+	if (inet_pton(AF_INET, tmp, &smp->u.ipv4) == 1) {
+		smp->type = HLP_SMP_IPV4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, tmp, &smp->u.ipv6) == 1) {
+		smp->type = HLP_SMP_IPV6;
+		return 0;
+	}
+	return -1;
+}
+
+/* hdr_val, hdr_ip and the like: hdr() as an integer or an address. */
+static int smp_f_hdr_conv(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	unsigned flags = (unsigned)(uintptr_t)priv;
+
+	if (smp_f_hdr(s, a, n, smp, (const void *)(uintptr_t)(flags & 7)) < 0)
+		return -1;
+	return flags & 8 ? http_to_ip(smp) : http_to_int(smp);
+}
+
+/* cook_val and the like, urlp_val: as an integer. */
+static int smp_f_cook_val(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	if (smp_f_cook(s, a, n, smp, priv) < 0)
+		return -1;
+	return http_to_int(smp);
+}
+
+static int smp_f_urlp_val(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	if (smp_f_url_param(s, a, n, smp, priv) < 0)
+		return -1;
+	return http_to_int(smp);
+}
+
+/* http_first_req: the first request of its connection. */
+static int smp_f_first_req(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = s->http.ntx == 0;
 	return 0;
 }
 
@@ -12101,9 +12507,34 @@ static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "req.hdrs", smp_f_hdrs, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "req.hdr_names", smp_f_hdr_names, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "req.ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "req.cook", smp_f_cook, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "cook", smp_f_cook, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "req.cook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "cook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "res.hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "shdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "shdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "hdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.hdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "res.hdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "shdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "hdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)8, NULL },
+	{ "req.hdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)8, NULL },
+	{ "res.hdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)10, NULL },
+	{ "shdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)10, NULL },
+	{ "cook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.cook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "cook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.cook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "res.cook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "scook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "res.cook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "scook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "res.cook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "scook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "urlp", smp_f_url_param, "ss", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "urlp_val", smp_f_urlp_val, "ss", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "http_first_req", smp_f_first_req, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "req_ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "resp_ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
 	{ "res.fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES_FULL, NULL },
 	{ "res.hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
 	{ "res.fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES_FULL, NULL },
@@ -15207,6 +15638,988 @@ HLP_PRIVATE void hlp_pat_free_all(struct hlp *h)
 	h->pat_refs = NULL;
 }
 /**** End file pat.c ****/
+
+/**** Begin file acl.c ****/
+/*
+** acl.c: "acl" lines, "if"/"unless" conditions and their evaluation, with
+** HAProxy 2.6's keywords, flags, default match methods, predefined ACLs
+** and messages. Patterns live in pattern lists (pat.c): an ACL's inline
+** values in a list of its own, "-f" files in the list shared by every
+** user of that file.
+*/
+
+
+/* One expression of an ACL: "fetch,conv [flags] values". */
+struct hlp_acl_expr {
+	struct hlp_expr *smp;
+	char *kw;                /* the keyword as written, for messages */
+	enum hlp_pat_match match;
+	int icase;
+	struct hlp_pat_expr **pats;  /* inline values first, then -f files */
+	int npats;
+	unsigned val;            /* where it may be evaluated (ACL_V_*) */
+	int iter;                /* the fetch gives several values (headers, cookies) */
+	struct hlp_acl_expr *next;
+};
+
+/* ACL derived keywords: a fetch and a match method (HAProxy's acl_kws). */
+static const struct {
+	const char *kw;
+	const char *fetch;
+	enum hlp_pat_match match;
+} acl_derived[] = {
+	{ "base", "base", HLP_PAT_STR }, { "base_beg", "base", HLP_PAT_BEG },
+	{ "base_dir", "base", HLP_PAT_DIR }, { "base_dom", "base", HLP_PAT_DOM },
+	{ "base_end", "base", HLP_PAT_END }, { "base_len", "base", HLP_PAT_LEN },
+	{ "base_reg", "base", HLP_PAT_REG }, { "base_sub", "base", HLP_PAT_SUB },
+	{ "cook", "req.cook", HLP_PAT_STR }, { "cook_beg", "req.cook", HLP_PAT_BEG },
+	{ "cook_dir", "req.cook", HLP_PAT_DIR }, { "cook_dom", "req.cook", HLP_PAT_DOM },
+	{ "cook_end", "req.cook", HLP_PAT_END }, { "cook_len", "req.cook", HLP_PAT_LEN },
+	{ "cook_reg", "req.cook", HLP_PAT_REG }, { "cook_sub", "req.cook", HLP_PAT_SUB },
+	{ "hdr", "req.hdr", HLP_PAT_STR }, { "hdr_beg", "req.hdr", HLP_PAT_BEG },
+	{ "hdr_dir", "req.hdr", HLP_PAT_DIR }, { "hdr_dom", "req.hdr", HLP_PAT_DOM },
+	{ "hdr_end", "req.hdr", HLP_PAT_END }, { "hdr_len", "req.hdr", HLP_PAT_LEN },
+	{ "hdr_reg", "req.hdr", HLP_PAT_REG }, { "hdr_sub", "req.hdr", HLP_PAT_SUB },
+	{ "method", "method", HLP_PAT_STR },
+	{ "path", "path", HLP_PAT_STR }, { "path_beg", "path", HLP_PAT_BEG },
+	{ "path_dir", "path", HLP_PAT_DIR }, { "path_dom", "path", HLP_PAT_DOM },
+	{ "path_end", "path", HLP_PAT_END }, { "path_len", "path", HLP_PAT_LEN },
+	{ "path_reg", "path", HLP_PAT_REG }, { "path_sub", "path", HLP_PAT_SUB },
+	{ "payload", "req.payload", HLP_PAT_BIN }, { "payload_lv", "req.payload_lv", HLP_PAT_BIN },
+	{ "req_ver", "req.ver", HLP_PAT_STR }, { "resp_ver", "res.ver", HLP_PAT_STR },
+	{ "scook", "res.cook", HLP_PAT_STR }, { "scook_beg", "res.cook", HLP_PAT_BEG },
+	{ "scook_dir", "res.cook", HLP_PAT_DIR }, { "scook_dom", "res.cook", HLP_PAT_DOM },
+	{ "scook_end", "res.cook", HLP_PAT_END }, { "scook_len", "res.cook", HLP_PAT_LEN },
+	{ "scook_reg", "res.cook", HLP_PAT_REG }, { "scook_sub", "res.cook", HLP_PAT_SUB },
+	{ "shdr", "res.hdr", HLP_PAT_STR }, { "shdr_beg", "res.hdr", HLP_PAT_BEG },
+	{ "shdr_dir", "res.hdr", HLP_PAT_DIR }, { "shdr_dom", "res.hdr", HLP_PAT_DOM },
+	{ "shdr_end", "res.hdr", HLP_PAT_END }, { "shdr_len", "res.hdr", HLP_PAT_LEN },
+	{ "shdr_reg", "res.hdr", HLP_PAT_REG }, { "shdr_sub", "res.hdr", HLP_PAT_SUB },
+	{ "url", "url", HLP_PAT_STR }, { "url_beg", "url", HLP_PAT_BEG },
+	{ "url_dir", "url", HLP_PAT_DIR }, { "url_dom", "url", HLP_PAT_DOM },
+	{ "url_end", "url", HLP_PAT_END }, { "url_len", "url", HLP_PAT_LEN },
+	{ "url_reg", "url", HLP_PAT_REG }, { "url_sub", "url", HLP_PAT_SUB },
+	{ "urlp", "url_param", HLP_PAT_STR }, { "urlp_beg", "url_param", HLP_PAT_BEG },
+	{ "urlp_dir", "url_param", HLP_PAT_DIR }, { "urlp_dom", "url_param", HLP_PAT_DOM },
+	{ "urlp_end", "url_param", HLP_PAT_END }, { "urlp_len", "url_param", HLP_PAT_LEN },
+	{ "urlp_reg", "url_param", HLP_PAT_REG }, { "urlp_sub", "url_param", HLP_PAT_SUB },
+};
+
+/* HAProxy's predefined ACLs, built the first time a condition names one. */
+static const struct {
+	const char *name;
+	const char *words[4];
+} acl_predef[] = {
+	{ "TRUE", { "always_true" } },
+	{ "FALSE", { "always_false" } },
+	{ "LOCALHOST", { "src", "127.0.0.1/8", "::1" } },
+	{ "HTTP", { "req.proto_http" } },
+	{ "HTTP_1.0", { "req.ver", "1.0" } },
+	{ "HTTP_1.1", { "req.ver", "1.1" } },
+	{ "HTTP_2.0", { "req.ver", "2.0" } },
+	{ "METH_CONNECT", { "method", "CONNECT" } },
+	{ "METH_DELETE", { "method", "DELETE" } },
+	{ "METH_GET", { "method", "GET", "HEAD" } },
+	{ "METH_HEAD", { "method", "HEAD" } },
+	{ "METH_OPTIONS", { "method", "OPTIONS" } },
+	{ "METH_POST", { "method", "POST" } },
+	{ "METH_PUT", { "method", "PUT" } },
+	{ "METH_TRACE", { "method", "TRACE" } },
+	{ "HTTP_URL_ABS", { "url_reg", "^[^/:]*://" } },
+	{ "HTTP_URL_SLASH", { "url_beg", "/" } },
+	{ "HTTP_URL_STAR", { "url", "*" } },
+	{ "HTTP_CONTENT", { "req.hdr_val(content-length)", "gt", "0" } },
+	{ "REQ_CONTENT", { "req.len", "gt", "0" } },
+	{ "WAIT_END", { "wait_end" } },
+};
+
+/*
+** Where a fetch can give anything, as HAProxy's SMP_VAL_* of its source:
+** the connection anywhere, the request's content and HTTP values until a
+** server is chosen, the method and HTTP-ness also in responses, response
+** data only there.
+*/
+#define ACL_V(w) (1u << (w))
+#define ACL_V_ANY  0xffu
+#define ACL_V_REQ  (ACL_V(HLP_AW_REQ_CNT) | ACL_V(HLP_AW_HRQ) | ACL_V(HLP_AW_SET_BCK) | ACL_V(HLP_AW_SET_SRV))
+#define ACL_V_RES  (ACL_V(HLP_AW_RES_CNT) | ACL_V(HLP_AW_HRS))
+
+static unsigned acl_fetch_val(const char *kw)
+{
+	static const char *const persist[] = {
+		"method", "req.proto_http", "req_proto_http", "http_first_req", NULL
+	};
+	static const char *const res[] = { "res.", "res_", "shdr", "scook", "status", "resp_ver", "capture.res.", NULL };
+	static const char *const req[] = {
+		"req.", "req_", "hdr", "fhdr", "cook", "path", "url", "base", "query", "urlp",
+		"payload", "capture.req.", "wait_end", NULL
+	};
+	int i;
+
+	if (hlp_cfg_in(persist, kw) || strncmp(kw, "capture.req.", 12) == 0)
+		return ACL_V_REQ | ACL_V_RES;
+	for (i = 0; res[i]; i++)
+		if (strncmp(kw, res[i], strlen(res[i])) == 0)
+			return ACL_V_RES;
+	for (i = 0; req[i]; i++)
+		if (strncmp(kw, req[i], strlen(req[i])) == 0)
+			return ACL_V_REQ;
+	return ACL_V_ANY;
+}
+
+/* HAProxy's name of check place <where> in proxy <p>. */
+static const char *acl_where_name(enum hlp_acl_where where, const struct hlp_proxy *p)
+{
+	int fe = (p->cap & HLP_CAP_FE) != 0;
+
+	switch (where) {
+	case HLP_AW_CON: return "frontend tcp-request connection rule";
+	case HLP_AW_SES: return "frontend tcp-request session rule";
+	case HLP_AW_REQ_CNT: return fe ? "frontend tcp-request content rule" : "backend tcp-request content rule";
+	case HLP_AW_HRQ: return fe ? "frontend http-request header rule" : "backend http-request header rule";
+	case HLP_AW_SET_BCK: return "frontend use-backend rule";
+	case HLP_AW_SET_SRV: return "backend use-server, balance or stick-match rule";
+	case HLP_AW_RES_CNT: return p->cap & HLP_CAP_BE ? "backend tcp-response content rule" : "frontend tcp-response content rule";
+	case HLP_AW_HRS: return p->cap & HLP_CAP_BE ? "backend http-response header rule" : "frontend http-response header rule";
+	}
+	return "?";
+}
+
+/* The method a sample type matches with when none is given, -1 for none (binary). */
+static int acl_default_match(enum hlp_smp_type t)
+{
+	switch (t) {
+	case HLP_SMP_BOOL: return HLP_PAT_BOOL;
+	case HLP_SMP_SINT: return HLP_PAT_INT;
+	case HLP_SMP_IPV4: case HLP_SMP_IPV6: case HLP_SMP_ADDR: return HLP_PAT_IP;
+	case HLP_SMP_BIN: return -1;
+	default: return HLP_PAT_STR;
+	}
+}
+
+/* Can a sample of type <from> be cast for method <m>? HAProxy's sample_casts. */
+static int acl_cast_ok(enum hlp_smp_type from, enum hlp_pat_match m)
+{
+	switch (m) {
+	case HLP_PAT_FOUND:
+		return 1;
+	case HLP_PAT_BOOL:
+	case HLP_PAT_INT:
+		return from == HLP_SMP_BOOL || from == HLP_SMP_SINT || from == HLP_SMP_IPV4 ||
+		       from == HLP_SMP_STR || from == HLP_SMP_ANY;
+	case HLP_PAT_IP:
+		return from != HLP_SMP_BOOL && from != HLP_SMP_BIN;
+	case HLP_PAT_BIN:
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+/* The type the sample is cast to before matching with <m>. */
+static enum hlp_smp_type acl_match_type(enum hlp_pat_match m)
+{
+	switch (m) {
+	case HLP_PAT_FOUND: return HLP_SMP_ANY;
+	case HLP_PAT_BOOL: case HLP_PAT_INT: return HLP_SMP_SINT;
+	case HLP_PAT_IP: return HLP_SMP_ADDR;
+	case HLP_PAT_BIN: return HLP_SMP_BIN;
+	default: return HLP_SMP_STR;
+	}
+}
+
+static void acl_expr_free(struct hlp_acl_expr *x)
+{
+	while (x) {
+		struct hlp_acl_expr *next = x->next;
+
+		hlp_expr_free(x->smp);
+		free(x->kw);
+		free(x->pats);
+		free(x);
+		x = next;
+	}
+}
+
+HLP_PRIVATE void hlp_acl_free_list(struct hlp_acl *acl)
+{
+	while (acl) {
+		struct hlp_acl *next = acl->next;
+
+		acl_expr_free(acl->exprs);
+		free(acl->name);
+		free(acl);
+		acl = next;
+	}
+}
+
+HLP_PRIVATE void hlp_cond_free(struct hlp_cond *cond)
+{
+	int i;
+
+	if (!cond)
+		return;
+	for (i = 0; i < cond->nsuites; i++)
+		free(cond->suites[i].terms);
+	free(cond->suites);
+	hlp_acl_free_list(cond->anon);
+	free(cond);
+}
+
+static int acl_add_pats(struct hlp_acl_expr *x, struct hlp_pat_expr *pe, char *err, size_t errlen)
+{
+	struct hlp_pat_expr **np = realloc(x->pats, (size_t)(x->npats + 1) * sizeof(*np));
+
+	if (!np) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	x->pats = np;
+	x->pats[x->npats++] = pe;
+	return 0;
+}
+
+/*
+** An integer pattern with HAProxy's operators: "eq" keeps <v>, "ge"/"gt"
+** and "le"/"lt" make open ranges. Writes into <buf>; returns the pattern,
+** or NULL with <err> when <v> is not a number.
+*/
+static const char *acl_int_op(const char *op, const char *v, char *buf, size_t size, char *err, size_t errlen)
+{
+	long long n;
+	char *end;
+
+	if (!op || strcmp(op, "eq") == 0 || strchr(v, ':') || strchr(v, '-'))
+		return v;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (!*v || *end || errno) {
+		snprintf(err, errlen, "'%s' is neither a number nor a supported operator", v);
+		return NULL;
+	}
+	if (strcmp(op, "gt") == 0 || strcmp(op, "ge") == 0)
+		snprintf(buf, size, "%lld:", n + (op[1] == 't'));
+	else
+		snprintf(buf, size, ":%lld", n - (op[1] == 't'));
+	return buf;
+}
+
+/*
+** Parse "criterion [flags] [values]" (args[0] to args[n - 1]) into a new
+** expression. Returns it, or NULL with a message in <err>.
+*/
+static struct hlp_acl_expr *acl_expr_parse(struct cfg_ctx *c, char **args, int n, char *err, size_t errlen)
+{
+	struct hlp *h = c->h;
+	struct hlp_acl_expr *x = calloc(1, sizeof(*x));
+	const char *word = args[0], *p, *op = NULL;
+	char text[1024], name[128], numbuf[64];
+	struct hlp_pat_ref *inl;
+	struct hlp_pat_expr *pe;
+	enum hlp_smp_type type;
+	size_t nl;
+	int i, m = -1, derived = -1, map = 0, loaded = 0;
+	unsigned k;
+
+	if (!x) {
+		snprintf(err, errlen, "out of memory when parsing ACL expression");
+		return NULL;
+	}
+	for (nl = 0; word[nl] && word[nl] != '(' && word[nl] != ','; nl++)
+		;
+	if (nl >= sizeof(name))
+		nl = sizeof(name) - 1;
+	memcpy(name, word, nl);
+	name[nl] = 0;
+	for (k = 0; k < HLP_COUNTOF(acl_derived); k++)
+		if (strcmp(acl_derived[k].kw, name) == 0)
+			derived = (int)k;
+	if (derived >= 0) {
+		snprintf(text, sizeof(text), "%s%s", acl_derived[derived].fetch, word + nl);
+		x->kw = hlp_strdup(acl_derived[derived].kw);
+	} else {
+		snprintf(text, sizeof(text), "%s", word);
+		x->kw = hlp_strdup(name);
+	}
+	p = text;
+	x->smp = hlp_expr_parse(h, &p, 0, err, errlen);
+	if (!x->smp || !x->kw) {
+		if (x->smp) 
+			snprintf(err, errlen, "out of memory");
+		else {
+			char why[400];
+
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "%s in ACL expression '%s'", why, word);
+		}
+		goto fail;
+	}
+	type = x->smp->nconv ? x->smp->convs[x->smp->nconv - 1].kw->out : x->smp->fetch.kw->out;
+	if (type == HLP_SMP_ANY)
+		type = HLP_SMP_STR;  /* Lua fetches and converters, as HAProxy declares them */
+	if (derived >= 0 && x->smp->nconv == 0)
+		m = (int)acl_derived[derived].match;
+	else
+		m = acl_default_match(type);
+	x->val = acl_fetch_val(x->smp->fetch.kw->name);
+	x->iter = strcmp(x->smp->fetch.kw->name, "req.hdr") == 0 || strcmp(x->smp->fetch.kw->name, "hdr") == 0 ||
+	          strcmp(x->smp->fetch.kw->name, "res.hdr") == 0 || strcmp(x->smp->fetch.kw->name, "fhdr") == 0 ||
+	          strcmp(x->smp->fetch.kw->name, "req.fhdr") == 0 || strcmp(x->smp->fetch.kw->name, "res.fhdr") == 0 ||
+	          strcmp(x->smp->fetch.kw->name, "req.cook") == 0 || strcmp(x->smp->fetch.kw->name, "cook") == 0 ||
+	          strcmp(x->smp->fetch.kw->name, "res.cook") == 0 || strcmp(x->smp->fetch.kw->name, "hdr_ip") == 0 ||
+	          strcmp(x->smp->fetch.kw->name, "req.hdr_ip") == 0 || strcmp(x->smp->fetch.kw->name, "hdr_val") == 0 ||
+	          strcmp(x->smp->fetch.kw->name, "req.hdr_val") == 0;
+	if (m >= 0 && type != HLP_SMP_BOOL && n == 1)
+		hlp_cfg_warn(c, "parsing acl keyword '%s' : no pattern to match against were provided, so this ACL will never match. "
+		             "If this is what you intended, please add '--' to get rid of this warning. "
+		             "If you intended to match only for existence, please use '-m found'. "
+		             "If you wanted to force an int to match as a bool, please use '-m bool'.", x->kw);
+	/* flags */
+	for (i = 1; i < n && args[i][0] == '-'; i++) {
+		const char *f = args[i];
+
+		if (strcmp(f, "-i") == 0)
+			x->icase = 1;
+		else if (strcmp(f, "-n") == 0)
+			;   /* host names in ip patterns are not resolved anyway */
+		else if (strcmp(f, "-u") == 0) {
+			char *end;
+
+			if (i + 1 >= n || (strtol(args[i + 1], &end, 10), *end)) {
+				snprintf(err, errlen, "the argument of -u must be an integer");
+				goto fail;
+			}
+			i++;
+		} else if (strcmp(f, "-f") == 0) {
+			struct hlp_pat_ref *ref;
+
+			if (m < 0) {
+				snprintf(err, errlen, "matching method must be specified first (using '-m') when using a sample fetch of this type ('%s')", x->kw);
+				goto fail;
+			}
+			if (i + 1 >= n) {
+				snprintf(err, errlen, "'-f' expects a file name");
+				goto fail;
+			}
+			ref = hlp_pat_ref_load(h, args[i + 1], map, err, errlen);
+			if (!ref || !(pe = hlp_pat_expr_get(ref, (enum hlp_pat_match)m, x->icase, HLP_SMP_ANY, err, errlen)) ||
+			    acl_add_pats(x, pe, err, errlen) < 0)
+				goto fail;
+			loaded = 1;
+			i++;
+		} else if (strcmp(f, "-m") == 0) {
+			int mm;
+
+			if (loaded) {
+				snprintf(err, errlen, "'-m' must only be specified before patterns and files in parsing ACL expression");
+				goto fail;
+			}
+			mm = i + 1 < n ? hlp_pat_match_by_name(args[i + 1]) : -1;
+			if (mm < 0) {
+				snprintf(err, errlen, "unknown matching method '%s' when parsing ACL expression", i + 1 < n ? args[i + 1] : "");
+				goto fail;
+			}
+			if (!acl_cast_ok(type, (enum hlp_pat_match)mm)) {
+				snprintf(err, errlen, "matching method '%s' cannot be used with fetch keyword '%s'", args[i + 1], x->kw);
+				goto fail;
+			}
+			m = mm;
+			i++;
+		} else if (strcmp(f, "-M") == 0)
+			map = 1;
+		else if (strcmp(f, "--") == 0) {
+			i++;
+			break;
+		} else {
+			snprintf(err, errlen, "'%s' is not a valid ACL option. Please use '--' before any pattern beginning with a '-'", f);
+			goto fail;
+		}
+	}
+	if (m < 0) {
+		snprintf(err, errlen, "matching method must be specified first (using '-m') when using a sample fetch of this type ('%s')", x->kw);
+		goto fail;
+	}
+	x->match = (enum hlp_pat_match)m;
+	if (i < n && (m == HLP_PAT_FOUND || m == HLP_PAT_BOOL)) {
+		snprintf(err, errlen, "match method '%s' expects no pattern, but got '%s'", hlp_pat_match_name(x->match), args[i]);
+		goto fail;
+	}
+	if (i < n) {
+		/* inline values: a list of their own, first in the lookup order */
+		inl = hlp_pat_ref_new(h, 0);
+		if (!inl || !(pe = hlp_pat_expr_get(inl, x->match, x->icase, HLP_SMP_ANY, err, errlen))) {
+			if (!inl)
+				snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		if (acl_add_pats(x, pe, err, errlen) < 0)
+			goto fail;
+		memmove(x->pats + 1, x->pats, (size_t)(x->npats - 1) * sizeof(*x->pats));
+		x->pats[0] = pe;
+	}
+	for (; i < n; i++) {
+		const char *v = args[i];
+
+		if (m == HLP_PAT_INT || m == HLP_PAT_LEN) {
+			if (strcmp(v, "eq") == 0 || strcmp(v, "ge") == 0 || strcmp(v, "gt") == 0 ||
+			    strcmp(v, "le") == 0 || strcmp(v, "lt") == 0) {
+				op = v;
+				continue;
+			}
+			v = acl_int_op(op, v, numbuf, sizeof(numbuf), err, errlen);
+			if (!v)
+				goto fail;
+		}
+		if (hlp_pat_ref_add(hlp_pat_expr_ref(x->pats[0]), v, NULL, 0, err, errlen) < 0)
+			goto fail;
+	}
+	return x;
+fail:
+	acl_expr_free(x);
+	return NULL;
+}
+
+static struct hlp_acl *acl_find(struct hlp_acl *list, const char *name)
+{
+	for (; list; list = list->next)
+		if (strcmp(list->name, name) == 0)
+			return list;
+	return NULL;
+}
+
+/* Append expression <x> to the ACL <name> of list <*list>, made if needed. NULL on no memory. */
+static struct hlp_acl *acl_add(struct hlp_acl **list, const char *name, struct hlp_acl_expr *x)
+{
+	struct hlp_acl *a = *name ? acl_find(*list, name) : NULL;
+	struct hlp_acl_expr **t;
+
+	if (!a) {
+		a = calloc(1, sizeof(*a));
+		if (!a || !(a->name = hlp_strdup(name))) {
+			free(a);
+			return NULL;
+		}
+		while (*list)
+			list = &(*list)->next;
+		*list = a;
+	}
+	for (t = &a->exprs; *t; t = &(*t)->next)
+		;
+	*t = x;
+	return a;
+}
+
+static int acl_name_ok(const char *name, char *bad)
+{
+	const char *q;
+
+	for (q = name; *q; q++)
+		if (!isalnum((unsigned char)*q) && !strchr(".-_:", *q)) {
+			*bad = *q;
+			return 0;
+		}
+	return 1;
+}
+
+HLP_PRIVATE int hlp_cfg_acl(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	struct hlp_acl_expr *x;
+	char err[512], bad;
+
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s' not allowed in 'defaults' section.", args[0]);
+		return -1;
+	}
+	if (n < 2 || !*args[1]) {
+		hlp_cfg_err(c, "'%s' expects a name and a criterion.", args[0]);
+		return -1;
+	}
+	if (!acl_name_ok(args[1], &bad)) {
+		hlp_cfg_err(c, "character '%c' is not permitted in acl name '%s'.", bad, args[1]);
+		return -1;
+	}
+	if (strcasecmp(args[1], "or") == 0) {
+		hlp_cfg_err(c, "acl name '%s' will never match. 'or' is used to express a logical disjunction within a condition.", args[1]);
+		return -1;
+	}
+	if (n < 3) {
+		hlp_cfg_err(c, "error detected while parsing ACL '%s' : missing fetch method.", args[1]);
+		return -1;
+	}
+	x = acl_expr_parse(c, args + 2, n - 2, err, sizeof(err));
+	if (!x) {
+		hlp_cfg_err(c, "error detected while parsing ACL '%s' : %s.", args[1], err);
+		return -1;
+	}
+	if (!strchr(args[2], '(') && n > 3 && args[3][0] == '(')
+		hlp_cfg_warn(c, "parsing acl '%s' : matching '%s' for pattern '%s' is likely a mistake and probably not what you want. "
+		             "Maybe you need to remove the extraneous space before '('. If you are really sure this is not an error, "
+		             "please insert '--' between the match and the pattern to make this warning message disappear.",
+		             args[1], args[2], args[3]);
+	if (!acl_add(&p->acls, args[1], x)) {
+		acl_expr_free(x);
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The predefined ACL <name>, added to <p>'s list. NULL with <err> when there is none. */
+static struct hlp_acl *acl_predefined(struct cfg_ctx *c, struct hlp_proxy *p, const char *name, char *err, size_t errlen)
+{
+	struct hlp_acl_expr *x;
+	struct hlp_acl *a;
+	unsigned k;
+	int nw;
+
+	for (k = 0; k < HLP_COUNTOF(acl_predef); k++)
+		if (strcmp(acl_predef[k].name, name) == 0)
+			break;
+	if (k == HLP_COUNTOF(acl_predef)) {
+		snprintf(err, errlen, "no such ACL : '%s'", name);
+		return NULL;
+	}
+	for (nw = 0; nw < 4 && acl_predef[k].words[nw]; nw++)
+		;
+	x = acl_expr_parse(c, (char **)(uintptr_t)acl_predef[k].words, nw, err, errlen);
+	if (!x)
+		return NULL;
+	a = acl_add(&p->acls, name, x);
+	if (!a) {
+		acl_expr_free(x);
+		snprintf(err, errlen, "out of memory");
+	}
+	return a;
+}
+
+/* Warn, as HAProxy, about ACLs of <cond> that cannot work at <where>. */
+static void acl_cond_check(struct cfg_ctx *c, struct hlp_proxy *p, const struct hlp_cond *cond,
+                           enum hlp_acl_where where, const char *rule)
+{
+	const struct hlp_acl *bad = NULL, *some = NULL;
+	const char *badkw = NULL;
+	char in[80] = "";
+	int i, j;
+
+	for (i = 0; i < cond->nsuites && !bad; i++)
+		for (j = 0; j < cond->suites[i].nterms && !bad; j++) {
+			const struct hlp_acl *a = cond->suites[i].terms[j].acl;
+			const struct hlp_acl_expr *x;
+			int ok = 0;
+
+			for (x = a->exprs; x; x = x->next) {
+				if (x->val & ACL_V(where))
+					ok = 1;
+				else if (!some) {
+					some = a;
+					badkw = x->kw;
+				}
+			}
+			if (!ok)
+				bad = a;
+		}
+	if (rule)
+		snprintf(in, sizeof(in), " in '%s'", rule);
+	if (bad && *bad->name)
+		hlp_cfg_warn(c, "acl '%s' will never match%s because it only involves keywords that are incompatible with '%s'",
+		             bad->name, in, acl_where_name(where, p));
+	else if (bad)
+		hlp_cfg_warn(c, "anonymous acl will never match%s because it uses keyword '%s' which is incompatible with '%s'",
+		             in, bad->exprs->kw, acl_where_name(where, p));
+	else if (some && *some->name)
+		hlp_cfg_warn(c, "acl '%s' involves keywords '%s' which is incompatible with '%s'", some->name, badkw,
+		             acl_where_name(where, p));
+	else if (some)
+		hlp_cfg_warn(c, "anonymous acl involves keyword '%s' which is incompatible with '%s'", badkw,
+		             acl_where_name(where, p));
+}
+
+/* Add term <a> (negated when <neg>) to the last suite of <cond>, or to a new one. */
+static int acl_cond_term(struct hlp_cond *cond, int new_suite, struct hlp_acl *a, int neg)
+{
+	struct hlp_acl_suite *su;
+	struct hlp_acl_term *nt;
+
+	if (new_suite || !cond->nsuites) {
+		su = realloc(cond->suites, (size_t)(cond->nsuites + 1) * sizeof(*su));
+		if (!su)
+			return -1;
+		cond->suites = su;
+		memset(&su[cond->nsuites++], 0, sizeof(*su));
+	}
+	su = &cond->suites[cond->nsuites - 1];
+	nt = realloc(su->terms, (size_t)(su->nterms + 1) * sizeof(*nt));
+	if (!nt)
+		return -1;
+	su->terms = nt;
+	nt[su->nterms].acl = a;
+	nt[su->nterms].neg = neg;
+	su->nterms++;
+	return 0;
+}
+
+HLP_PRIVATE struct hlp_cond *hlp_cond_parse(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n,
+                                            enum hlp_acl_where where, const char *rule, char *err, size_t errlen)
+{
+	struct hlp_cond *cond;
+	int i, neg = 0, new_suite = 0;
+
+	if (n < 1 || (strcmp(args[0], "if") != 0 && strcmp(args[0], "unless") != 0)) {
+		snprintf(err, errlen, "conditions must start with either 'if' or 'unless'");
+		return NULL;
+	}
+	cond = calloc(1, sizeof(*cond));
+	if (!cond) {
+		snprintf(err, errlen, "out of memory when parsing condition");
+		return NULL;
+	}
+	cond->unless = args[0][0] == 'u';
+	for (i = 1; i < n; i++) {
+		const char *w = args[i];
+		struct hlp_acl *a;
+
+		while (*w == '!') {
+			neg = !neg;
+			w++;
+		}
+		if (!*w)
+			continue;
+		if (strcasecmp(w, "or") == 0 || strcmp(w, "||") == 0) {
+			new_suite = 1;
+			neg = 0;
+			continue;
+		}
+		if (strcmp(w, "{") == 0) {
+			struct hlp_acl_expr *x;
+			int end = i + 1;
+
+			while (end < n && strcmp(args[end], "}") != 0)
+				end++;
+			if (end >= n) {
+				snprintf(err, errlen, "missing closing '}' in condition");
+				goto fail;
+			}
+			if (end == i + 1) {
+				snprintf(err, errlen, "missing fetch method in ACL expression '{'");
+				goto fail;
+			}
+			x = acl_expr_parse(c, args + i + 1, end - i - 1, err, errlen);
+			if (!x)
+				goto fail;
+			a = calloc(1, sizeof(*a));
+			if (!a || !(a->name = hlp_strdup(""))) {
+				free(a);
+				acl_expr_free(x);
+				snprintf(err, errlen, "out of memory when parsing condition");
+				goto fail;
+			}
+			a->exprs = x;
+			a->next = cond->anon;
+			cond->anon = a;
+			i = end;
+		} else {
+			a = acl_find(p->acls, w);
+			if (!a && !(a = acl_predefined(c, p, w, err, errlen)))
+				goto fail;
+		}
+		if (acl_cond_term(cond, new_suite, a, neg) < 0) {
+			snprintf(err, errlen, "out of memory when parsing condition");
+			goto fail;
+		}
+		new_suite = 0;
+		neg = 0;
+	}
+	acl_cond_check(c, p, cond, where, rule);
+	return cond;
+fail:
+	hlp_cond_free(cond);
+	return NULL;
+}
+
+/* ---- evaluation ---- */
+
+#define ACL_FAIL 0
+#define ACL_MISS 1
+#define ACL_PASS 3
+
+HLP_PRIVATE int hlp_acl_input_final(const struct hlp_sess *s, int d)
+{
+	return (s->side[d].fl & HLP_SD_SHUTR) || !s->rules_exp || s->rules_exp <= s->h->ev.now ||
+	       (s->buf[d] && hlp_buf_room(s->buf[d]) == 0);
+}
+
+/* Match one sample against expression <x>: 1 or 0. */
+static int acl_match(struct hlp_sess *s, const struct hlp_acl_expr *x, struct hlp_smp *smp)
+{
+	int i;
+
+	if (x->match == HLP_PAT_FOUND)
+		return 1;
+	if (hlp_smp_cast(s->h, smp, acl_match_type(x->match)) < 0)
+		return 0;
+	if (x->match == HLP_PAT_BOOL)
+		return smp->u.sint != 0;
+	for (i = 0; i < x->npats; i++)
+		if (hlp_pat_exec(x->pats[i], smp, NULL))
+			return 1;
+	return 0;
+}
+
+/* One ACL: its expressions OR'ed, every value of a multi-valued fetch tried. */
+static int acl_exec(struct hlp_sess *s, const struct hlp_acl *a, int final)
+{
+	const struct hlp_acl_expr *x;
+	int res = ACL_FAIL;
+
+	for (x = a->exprs; x; x = x->next) {
+		unsigned occ = 1;
+		int i;
+
+		for (;;) {
+			struct hlp_smp smp;
+			int rc;
+
+			s->h->acl_occ = x->iter ? occ : 0;
+			rc = hlp_smp_fetch(s, &x->smp->fetch, &smp);
+			s->h->acl_occ = 0;
+			for (i = 0; rc == 0 && i < x->smp->nconv; i++)
+				rc = hlp_smp_convert(s, &x->smp->convs[i], &smp);
+			if (rc < 0) {
+				if ((smp.flags & HLP_SMP_F_MAY_CHANGE) && !final)
+					res |= ACL_MISS;
+				break;
+			}
+			if (acl_match(s, x, &smp))
+				return ACL_PASS;
+			if (x->iter && (smp.flags & HLP_SMP_F_NOT_LAST)) {
+				occ++;
+				continue;
+			}
+			if ((smp.flags & HLP_SMP_F_MAY_CHANGE) && !final)
+				res |= ACL_MISS;
+			break;
+		}
+	}
+	return res;
+}
+
+HLP_PRIVATE int hlp_cond_exec(struct hlp_sess *s, const struct hlp_cond *cond, int final)
+{
+	int res = ACL_FAIL, i, j;
+
+	for (i = 0; i < cond->nsuites; i++) {
+		int sres = ACL_PASS;
+
+		for (j = 0; j < cond->suites[i].nterms; j++) {
+			const struct hlp_acl_term *t = &cond->suites[i].terms[j];
+			int r = acl_exec(s, t->acl, final);
+
+			if (t->neg && r != ACL_MISS)
+				r = r == ACL_PASS ? ACL_FAIL : ACL_PASS;
+			sres &= r;
+			if (sres != ACL_PASS)
+				break;
+		}
+		res |= sres;
+		if (res == ACL_PASS)
+			break;
+	}
+	if (res == ACL_MISS)
+		return -1;
+	return (res == ACL_PASS) != cond->unless;
+}
+/**** End file acl.c ****/
+
+/**** Begin file switch.c ****/
+/*
+** switch.c: content switching, HAProxy's "use_backend" (a frontend picks
+** its backend per request, by name or by a log-format naming it) and
+** "use-server" (a backend picks a server before load balancing).
+*/
+
+
+HLP_PRIVATE void hlp_swrules_free(struct hlp_swrule *r)
+{
+	while (r) {
+		struct hlp_swrule *next = r->next;
+
+		free(r->name);
+		free(r->file);
+		hlp_lf_free(r->lf);
+		hlp_cond_free(r->cond);
+		free(r);
+		r = next;
+	}
+}
+
+/*
+** "use_backend <name> [{if|unless} <cond>]" and "use-server <server>
+** {if|unless} <cond>" in proxy <p>, appended in order. Returns 0 or -1
+** (reported).
+*/
+HLP_PRIVATE int hlp_cfg_switch_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int srv = strcmp(args[0], "use-server") == 0;
+	struct hlp_swrule *r, **tail;
+	char err[512];
+
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s' not allowed in 'defaults' section.", args[0]);
+		return -1;
+	}
+	if (!(p->cap & (srv ? HLP_CAP_BE : HLP_CAP_FE))) {
+		hlp_cfg_warn(c, "'%s' ignored because %s '%s' has no %s capability.", args[0], hlp_proxy_type(p),
+		             p->name, srv ? "backend" : "frontend");
+		return 0;
+	}
+	if (n < 2 || !*args[1]) {
+		hlp_cfg_err(c, "'%s' expects a %s name.", args[0], srv ? "server" : "backend");
+		return -1;
+	}
+	if (srv && n < 3) {
+		hlp_cfg_err(c, "'%s' requires either 'if' or 'unless' followed by a condition.", args[0]);
+		return -1;
+	}
+	if (n > 2 && strcmp(args[2], "if") != 0 && strcmp(args[2], "unless") != 0) {
+		if (srv)
+			hlp_cfg_err(c, "'%s' requires either 'if' or 'unless' followed by a condition.", args[0]);
+		else
+			hlp_cfg_err(c, "unexpected keyword '%s' after switching rule, only 'if' and 'unless' are allowed.", args[2]);
+		return -1;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	if (n > 2) {
+		r->cond = hlp_cond_parse(c, p, args + 2, n - 2, srv ? HLP_AW_SET_SRV : HLP_AW_SET_BCK, NULL, err, sizeof(err));
+		if (!r->cond) {
+			hlp_cfg_err(c, "error detected while parsing switching rule : %s.", err);
+			hlp_swrules_free(r);
+			return -1;
+		}
+	}
+	r->name = hlp_cfg_dup(c, args[1]);
+	r->file = hlp_cfg_dup(c, c->file);
+	r->line = c->line;
+	if (strchr(args[1], '%')) {
+		/* a log-format naming the backend or server at run time */
+		r->lf = hlp_lf_parse(c->h, args[1], err, sizeof(err));
+		if (!r->lf) {
+			hlp_cfg_err(c, "failed to parse %s rule '%s' : %s.", args[0], args[1], err);
+			hlp_swrules_free(r);
+			return -1;
+		}
+	}
+	for (tail = srv ? &p->srvrules : &p->swrules; *tail; tail = &(*tail)->next)
+		;
+	*tail = r;
+	return 0;
+}
+
+/* After parsing: the backends and servers static rules name. Returns the number of errors. */
+HLP_PRIVATE int hlp_switch_resolve(struct hlp *h, struct hlp_proxy *p)
+{
+	struct hlp_swrule *r;
+	unsigned k;
+	int nerr = 0;
+
+	for (r = p->swrules; r; r = r->next) {
+		if (r->lf)
+			continue;
+		r->be = hlp_proxy_find(h, r->name, HLP_CAP_BE);
+		if (!r->be) {
+			hlp_alert(h, "Proxy '%s': unable to find required use_backend: '%s'.", p->name, r->name);
+			nerr++;
+		} else if (r->be == p) {
+			hlp_alert(h, "Proxy '%s': loop detected for use_backend: '%s'.", p->name, r->name);
+			nerr++;
+		} else if (r->be->mode != p->mode) {
+			hlp_alert(h, "%s %s '%s' (%s:%d) tries to use incompatible %s %s '%s' (%s:%d) in a 'use_backend' rule (see 'mode').",
+			          p->mode == HLP_MODE_HTTP ? "http" : "tcp", hlp_proxy_type(p), p->name, p->file, p->line,
+			          r->be->mode == HLP_MODE_HTTP ? "http" : "tcp", hlp_proxy_type(r->be), r->be->name,
+			          r->be->file, r->be->line);
+			nerr++;
+		}
+	}
+	for (r = p->srvrules; r; r = r->next) {
+		if (r->lf)
+			continue;
+		for (k = 0; k < p->nsrv; k++)
+			if (strcmp(p->srv[k]->name, r->name) == 0)
+				r->srv = p->srv[k];
+		if (!r->srv) {
+			hlp_alert(h, "%s '%s' : unable to find server '%s' referenced in a 'use-server' rule.",
+			          hlp_proxy_type(p), p->name, r->name);
+			nerr++;
+		}
+	}
+	h->nerr += nerr;
+	return nerr;
+}
+
+/* The name a dynamic rule gives for <s>, in <out>. */
+static const char *switch_name(struct hlp_sess *s, const struct hlp_swrule *r, char *out, size_t size)
+{
+	size_t len = hlp_lf_build(s, r->lf, out, size, 1);
+
+	out[HLP_MIN(len, size - 1)] = 0;
+	return out;
+}
+
+/*
+** The backend <s>'s frontend switches to: the first use_backend rule
+** whose condition holds (a dynamic name that names no backend falls
+** back to the default, as in HAProxy), else the default backend.
+*/
+HLP_PRIVATE struct hlp_proxy *hlp_switch_backend(struct hlp_sess *s)
+{
+	const struct hlp_swrule *r;
+	char name[256];
+
+	for (r = s->fe->swrules; r; r = r->next) {
+		struct hlp_proxy *be;
+
+		if (r->cond && hlp_cond_exec(s, r->cond, 1) <= 0)
+			continue;
+		if (!r->lf)
+			return r->be;
+		be = hlp_proxy_find(s->h, switch_name(s, r, name, sizeof(name)), HLP_CAP_BE);
+		if (be && be->mode == s->fe->mode)
+			return be;
+		break;
+	}
+	return s->fe->be;
+}
+
+/*
+** The server a use-server rule of s->be picks for <s>, or NULL: the first
+** rule whose condition holds and whose server is not disabled.
+*/
+HLP_PRIVATE struct hlp_server *hlp_switch_server(struct hlp_sess *s)
+{
+	const struct hlp_swrule *r;
+	char name[256];
+	unsigned k;
+
+	for (r = s->be->srvrules; r; r = r->next) {
+		struct hlp_server *sv = r->srv;
+
+		if (hlp_cond_exec(s, r->cond, 1) <= 0)
+			continue;
+		if (r->lf) {
+			switch_name(s, r, name, sizeof(name));
+			for (k = 0, sv = NULL; k < s->be->nsrv && !sv; k++)
+				if (strcmp(s->be->srv[k]->name, name) == 0)
+					sv = s->be->srv[k];
+		}
+		if (sv && !sv->disabled)
+			return sv;
+	}
+	return NULL;
+}
+/**** End file switch.c ****/
 
 /**** Begin file smp.c ****/
 /*

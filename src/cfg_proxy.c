@@ -4,6 +4,7 @@
 */
 
 #include "int.h"
+#include "acl.h"
 
 static const char *const cfg_secnames[] = {
 	"", "", "global", "defaults", "frontend", "backend", "listen"
@@ -79,6 +80,10 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 	hlp_rules_free(p->tcpsess);
 	hlp_rules_free(p->httpreq);
 	hlp_rules_free(p->httpres);
+	hlp_rules_free(p->redirs);
+	hlp_swrules_free(p->swrules);
+	hlp_swrules_free(p->srvrules);
+	hlp_acl_free_list(p->acls);
 	hlp_proxy_free_http(p);
 	free(p->srv);
 	free(p->srvmap);
@@ -677,11 +682,10 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
-	"acl", "use_backend", "use-server",
 	"http-after-response", "stick-table", "stick",
 	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
 	"http-check", "tcp-check", "external-check", "errorloc",
-	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
+	"errorloc302", "errorloc303", "errorfiles", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
 	"unique-id-header", "log-format-sd", "error-log-format",
 	"monitor-uri", "monitor", "monitor-net", "persist", "dispatch",
@@ -809,6 +813,15 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
 			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "acl") == 0) {
+		hlp_cfg_acl(c, p, args, n);
+	} else if (strcmp(kw, "use_backend") == 0 || strcmp(kw, "use-server") == 0) {
+		hlp_cfg_switch_rule(c, p, args, n);
+	} else if (strcmp(kw, "redirect") == 0) {
+		if (c->section == HLP_SEC_DEFAULTS)
+			hlp_cfg_err(c, "'%s' not allowed in 'defaults' section.", kw);
+		else
+			hlp_cfg_http_rule(c, p, args, n);
 	} else if (strcmp(kw, "errorfile") == 0) {
 		hlp_cfg_errorfile(c, p, args, n);
 	} else if (strcmp(kw, "http-reuse") == 0) {
@@ -900,6 +913,16 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 		if (p->mode == HLP_MODE_HTTP && p->tcpres)
 			hlp_warning(h, "parsing [%s:%d] : 'tcp-response content' rules of %s '%s' are ignored in HTTP mode by hlproxy; use 'http-response' rules.",
 			            p->file, p->line, p->cap & HLP_CAP_FE ? "proxy" : "backend", p->name);
+		if (p->redirs) {
+			/* "redirect" rules run after the http-request ones */
+			struct hlp_rule **t = &p->httpreq;
+
+			while (*t)
+				t = &(*t)->next;
+			*t = p->redirs;
+			p->redirs = NULL;
+		}
+		hlp_switch_resolve(h, p);
 		if (p->mode != HLP_MODE_HTTP && p->httpreq)
 			hlp_warning(h, "config : 'http-request' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->mode != HLP_MODE_HTTP && p->httpres)

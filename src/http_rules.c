@@ -9,6 +9,7 @@
 */
 
 #include "int.h"
+#include "acl.h"
 
 /* the HLP_RULE_HTTP actions (hlp_rule.act) */
 enum hrule_act {
@@ -130,19 +131,30 @@ static int hrule_is_cond(const char *w)
 }
 
 /*
-** Nothing may follow the action's arguments (args[i] on): conditions are
-** not implemented yet, anything else is HAProxy's error.
+** Only a condition may follow the action's arguments (args[i] on): parse
+** it into r->cond. Returns 0, or -1 (reported in HAProxy's words).
 */
-static int hrule_tail(struct cfg_ctx *c, char **args, int n, int i)
+static int hrule_tail(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r, char **args, int n, int i)
 {
+	char err[512];
+
 	if (i >= n)
 		return 0;
-	if (hrule_is_cond(args[i]))
-		hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", args[0], args[1], args[i]);
-	else
+	if (!hrule_is_cond(args[i])) {
 		hlp_cfg_err(c, "'%s %s' expects either 'if' or 'unless' followed by a condition but found '%s'.",
 		            args[0], args[1], args[i]);
-	return -1;
+		return -1;
+	}
+	r->cond = hlp_cond_parse(c, p, args + i, n - i, strcmp(args[0], "http-response") == 0 ? HLP_AW_HRS : HLP_AW_HRQ,
+	                         NULL, err, sizeof(err));
+	if (!r->cond) {
+		if (strcmp(args[0], "redirect") == 0)
+			hlp_cfg_err(c, "error detected while parsing redirect rule : %s.", err);
+		else
+			hlp_cfg_err(c, "error detected while parsing an '%s %s' condition : %s.", args[0], args[1], err);
+		return -1;
+	}
+	return 0;
 }
 
 /* The number of words from args[i] to the end or to an "if"/"unless". */
@@ -762,22 +774,51 @@ static int hrule_parse_action(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp
 	}
 }
 
-/* Does rule <r> end its list whenever it runs (no conditions exist yet)? */
+/* Does rule <r> end its list whenever it runs (it has no condition)? */
 static int hrule_is_final(const struct hlp_rule *r)
 {
-	return r->kind == HLP_RULE_ACCEPT || r->kind == HLP_RULE_REJECT || r->kind == HLP_RULE_SERVICE ||
-	       (r->kind == HLP_RULE_HTTP && (r->act == HRULE_REDIRECT || r->act == HRULE_REPLY));
+	return !r->cond && (r->kind == HLP_RULE_ACCEPT || r->kind == HLP_RULE_REJECT || r->kind == HLP_RULE_SERVICE ||
+	       (r->kind == HLP_RULE_HTTP && (r->act == HRULE_REDIRECT || r->act == HRULE_REPLY)));
 }
 
 /*
 ** "http-request <action> ..." or "http-response <action> ...": append the
-** rule to p->httpreq or p->httpres. Returns 0 or -1 (reported).
+** rule to p->httpreq or p->httpres. The standalone "redirect ..." is
+** parsed as "http-request redirect ..." into p->redirs, which run after
+** the http-request rules. Returns 0 or -1 (reported).
 */
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
 {
 	int dir = strcmp(args[0], "http-response") == 0, i;
-	struct hlp_rule *r, **tail;
-	char *noarg[2];
+	struct hlp_rule *r, **tail, **list = dir ? &p->httpres : &p->httpreq;
+	char *noarg[2], **rargs = NULL;
+
+	if (strcmp(args[0], "redirect") == 0) {
+		int k;
+
+		rargs = calloc((size_t)n + 2, sizeof(*rargs));
+		if (!rargs) {
+			hlp_cfg_err(c, "out of memory");
+			return -1;
+		}
+		rargs[0] = "http-request";
+		for (k = 0; k < n; k++)
+			rargs[k + 1] = args[k];
+		rargs[1] = "redirect";
+		i = hlp_cfg_http_rule(c, p, rargs, n + 1);
+		free(rargs);
+		if (i == 0) {
+			/* moved from the http-request rules to the redirect ones */
+			for (tail = &p->httpreq; (*tail)->next; tail = &(*tail)->next)
+				;
+			r = *tail;
+			*tail = NULL;
+			for (tail = &p->redirs; *tail; tail = &(*tail)->next)
+				;
+			*tail = r;
+		}
+		return i;
+	}
 
 	if (c->section == HLP_SEC_DEFAULTS) {
 		hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", args[0]);
@@ -795,13 +836,13 @@ HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char *
 	}
 	r->ref = LUA_NOREF;
 	i = hrule_parse_action(c, p, r, args, n < 2 ? 2 : n, dir);
-	if (i < 0 || hrule_tail(c, args, n, i) < 0) {
+	if (i < 0 || hrule_tail(c, p, r, args, n, i) < 0) {
 		hlp_rules_free(r);
 		return -1;
 	}
 	r->file = hlp_cfg_dup(c, c->file);
 	r->line = c->line;
-	for (tail = dir ? &p->httpres : &p->httpreq; *tail; tail = &(*tail)->next)
+	for (tail = list; *tail; tail = &(*tail)->next)
 		if (!(*tail)->next && hrule_is_final(*tail))
 			hlp_cfg_warn(c, "previous '%s' action is final and has no condition attached, further entries are NOOP.",
 			             args[0]);

@@ -167,6 +167,7 @@ HLP_PRIVATE size_t hlp_lf_build(struct hlp_sess *s, const struct hlp_lf_node *lf
 HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *err, size_t errlen);
 
 /* rules.c */
+HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p);
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
@@ -174,6 +175,13 @@ HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *
 HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_proxy *px);
 HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s);
 HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s);
+
+/* switch.c: use_backend, use-server */
+HLP_PRIVATE void hlp_swrules_free(struct hlp_swrule *r);
+HLP_PRIVATE int hlp_cfg_switch_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE int hlp_switch_resolve(struct hlp *h, struct hlp_proxy *p);
+HLP_PRIVATE struct hlp_proxy *hlp_switch_backend(struct hlp_sess *s);
+HLP_PRIVATE struct hlp_server *hlp_switch_server(struct hlp_sess *s);
 
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);

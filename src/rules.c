@@ -7,6 +7,7 @@
 */
 
 #include "int.h"
+#include "acl.h"
 
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 {
@@ -23,6 +24,7 @@ HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r)
 		free(r->args);
 		if (r->priv_free)
 			r->priv_free(r->priv);
+		hlp_cond_free(r->cond);
 		free(r);
 		r = next;
 	}
@@ -45,6 +47,44 @@ HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const 
 		return NULL;
 	}
 	return hlp_cfg_dup(c, name);
+}
+
+/* "frontend", "backend" or "listen", as HAProxy names a proxy in messages. */
+HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p)
+{
+	if ((p->cap & (HLP_CAP_FE | HLP_CAP_BE)) == (HLP_CAP_FE | HLP_CAP_BE))
+		return "listen";
+	return p->cap & HLP_CAP_FE ? "frontend" : "backend";
+}
+
+/*
+** The "if"/"unless" condition of a tcp rule at args[i], if any, into
+** r->cond: HAProxy's messages. Returns 0 or -1 (reported).
+*/
+static int rules_parse_cond(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, int dir)
+{
+	enum hlp_acl_where where = dir ? HLP_AW_RES_CNT : HLP_AW_REQ_CNT;
+	char err[512], rule[64];
+
+	if (i >= n)
+		return 0;
+	if (strcmp(args[i], "if") != 0 && strcmp(args[i], "unless") != 0) {
+		hlp_cfg_err(c, "'%s %s %s' only accepts 'if' or 'unless', in %s '%s' (got '%s').", args[0], args[1],
+		            args[2], hlp_proxy_type(c->cur), c->cur->name, args[i]);
+		return -1;
+	}
+	if (strcmp(args[1], "connection") == 0)
+		where = HLP_AW_CON;
+	else if (strcmp(args[1], "session") == 0)
+		where = HLP_AW_SES;
+	snprintf(rule, sizeof(rule), "%s %s", args[0], args[1]);
+	r->cond = hlp_cond_parse(c, c->cur, args + i, n - i, where, rule, err, sizeof(err));
+	if (!r->cond) {
+		hlp_cfg_err(c, "'%s %s %s' : error detected in %s '%s' while parsing '%s' condition : %s.", args[0],
+		            args[1], args[2], hlp_proxy_type(c->cur), c->cur->name, args[i], err);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -125,23 +165,28 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		}
 		i += 2;
 	} else if (strncmp(args[i], "lua.", 4) == 0) {
+		int end = i + 1;
+
+		/* the action's arguments go up to the condition */
+		while (end < n && strcmp(args[end], "if") != 0 && strcmp(args[end], "unless") != 0)
+			end++;
 		r->kind = HLP_RULE_LUA_ACT;
 		r->name = hlp_cfg_dup(c, args[i] + 4);
-		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, n - i - 1,
+		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, end - i - 1,
 		                       &r->ref, err, sizeof(err)) < 0) {
 			hlp_cfg_err(c, "'%s %s': %s", pfx, args[i], err);
 			return -1;
 		}
-		if (n - i - 1 > 0) {
-			r->args = calloc((size_t)(n - i - 1), sizeof(char *));
+		if (end - i - 1 > 0) {
+			r->args = calloc((size_t)(end - i - 1), sizeof(char *));
 			if (!r->args) {
 				hlp_cfg_err(c, "out of memory");
 				return -1;
 			}
-			for (k = i + 1; k < n; k++)
+			for (k = i + 1; k < end; k++)
 				r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
 		}
-		i = n;
+		i = end;
 	} else {
 		static const char *const notyet[] = {
 			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
@@ -158,14 +203,7 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 			            pfx, dir ? "" : "'use-service lua.<name>', ", args[i]);
 		return -1;
 	}
-	if (i < n) {
-		if (strcmp(args[i], "if") == 0 || strcmp(args[i], "unless") == 0)
-			hlp_cfg_err(c, "'%s %s': conditions ('%s') are not implemented yet in hlproxy.", pfx, args[i - 1], args[i]);
-		else
-			hlp_cfg_err(c, "'%s %s' cannot handle unexpected argument '%s'.", pfx, args[i - 1], args[i]);
-		return -1;
-	}
-	return 0;
+	return rules_parse_cond(c, r, args, n, i, dir);
 }
 
 /* A rule for the action at args[2], with where it was written. NULL on error (reported). */
@@ -259,6 +297,7 @@ HLP_PRIVATE int hlp_rules_run_early(struct hlp_sess *s)
 	s->no_txn = 1;
 	for (i = 0; i < 2 && rc == HLP_RULES_DONE; i++) {
 		s->rule = lists[i];
+		s->cond_rule = NULL;
 		rc = hlp_rules_run(s);
 	}
 	s->no_txn = 0;
@@ -317,6 +356,7 @@ HLP_PRIVATE void hlp_rules_start(struct hlp_sess *s, int dir, struct hlp_proxy *
 {
 	s->rdir = dir;
 	s->rule = dir ? px->tcpres : px->tcpreq;
+	s->cond_rule = NULL;
 	s->ana[dir] = 1;
 	s->rules_exp = px->inspect_delay[dir] > 0 ? s->h->ev.now + (uint64_t)px->inspect_delay[dir] : 0;
 }
@@ -326,6 +366,7 @@ HLP_PRIVATE void hlp_rules_start_http(struct hlp_sess *s, int dir, struct hlp_pr
 {
 	s->rdir = dir;
 	s->rule = dir ? px->httpres : px->httpreq;
+	s->cond_rule = NULL;
 	s->ana[dir] = 1;
 	s->rules_exp = 0;
 }
@@ -342,10 +383,24 @@ HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 	char err[256];
 	int rc;
 
+	s->cond_wait = 0;
 	while (s->rule) {
 		struct hlp_rule *r = s->rule;
 		struct hlp_smp smp;
 
+		if (r->cond && s->cond_rule != r) {
+			/* the condition is evaluated once, not again when an action resumes */
+			rc = hlp_cond_exec(s, r->cond, s->no_txn || hlp_acl_input_final(s, s->rdir));
+			if (rc < 0) {
+				s->cond_wait = 1;
+				return HLP_RULES_WAIT;
+			}
+			if (rc == 0) {
+				s->rule = r->next;
+				continue;
+			}
+			s->cond_rule = r;
+		}
 		switch (r->kind) {
 		case HLP_RULE_ACCEPT:
 			s->rule = NULL;

@@ -9,6 +9,7 @@
 */
 
 #include "int.h"
+#include "acl.h"
 
 /*
 ** A non-NULL <priv> marks the second variant of a keyword: the response
@@ -518,6 +519,7 @@ static int smp_f_is_local(struct hlp_sess *s, const struct hlp_arg *a, int n, st
 static int smp_f_len(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
 	(void)a; (void)n;
+	smp->flags |= HLP_SMP_F_MAY_CHANGE;
 	return fetch_set_sint(smp, (int64_t)hlp_chn_input(s, priv != NULL));
 }
 
@@ -530,8 +532,12 @@ static int fetch_chn_block(struct hlp_sess *s, int d, uint64_t off, uint64_t len
 	size_t size;
 	char *buf = hlp_smp_trash(s->h, &size);
 
-	if (len > size || off > size - len || off + len > hlp_chn_input(s, d))
+	if (len > size || off > size - len)
 		return -1;
+	if (off + len > hlp_chn_input(s, d)) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;   /* not all there yet */
+		return -1;
+	}
 	hlp_chn_copy(s, d, (size_t)off, buf, (size_t)len);
 	smp->type = HLP_SMP_BIN;
 	smp->u.str.p = buf;
@@ -550,6 +556,7 @@ static int smp_f_payload(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 
 	(void)n;
 	if (len == 0) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
 		if (off > in)
 			return -1;
 		len = in - off;
@@ -581,8 +588,10 @@ static int smp_f_payload_lv(struct hlp_sess *s, const struct hlp_arg *a, int n, 
 	uint32_t size = 0;
 	char tmp[16];
 
-	if (off1 + lsz > hlp_chn_input(s, d))
+	if (off1 + lsz > hlp_chn_input(s, d)) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
 		return -1;
+	}
 	for (i = 0; i < lsz; i += sizeof(tmp)) {
 		size_t k, got = hlp_chn_copy(s, d, (size_t)(off1 + i), tmp, (size_t)HLP_MIN(lsz - i, sizeof(tmp)));
 
@@ -663,12 +672,29 @@ static int smp_f_proto_http(struct hlp_sess *s, const struct hlp_arg *a, int n, 
 	m.hdrs = hdrs;
 	m.maxhdrs = HLP_COUNTOF(hdrs);
 	rc = hlp_h1_parse_req(buf, in, &m);
-	final = (s->side[0].fl & HLP_SD_SHUTR) || !s->rules_exp || s->rules_exp <= s->h->ev.now ||
-	        (s->buf[0] && hlp_buf_room(s->buf[0]) == 0);
-	if (rc == -2 && !final)
+	final = hlp_acl_input_final(s, 0);
+	if (rc == -2 && !final) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
 		return -1;
+	}
 	smp->type = HLP_SMP_BOOL;
 	smp->u.sint = rc > 0;
+	return 0;
+}
+
+/*
+** wait_end: fails, with "may change", until the rules' data is final (the
+** inspect-delay expired, the buffer is full or the client shut), then true.
+*/
+static int smp_f_wait_end(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	if (!s->no_txn && !hlp_acl_input_final(s, s->rdir)) {
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;
+		return -1;
+	}
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = 1;
 	return 0;
 }
 
@@ -712,6 +738,7 @@ static const struct hlp_smp_kw smp_fetch_kws[] = {
 	/* the channels */
 	{ "req.proto_http", smp_f_proto_http, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
 	{ "req_proto_http", smp_f_proto_http, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "wait_end", smp_f_wait_end, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
 	{ "req.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "req_len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
 	{ "res.len", smp_f_len, "", 0, HLP_SMP_ANY, HLP_SMP_SINT, &fetch_alt, NULL },

@@ -22,9 +22,9 @@ static int http_ieq(const char *a, size_t an, const char *b, size_t bn);
 ** Parse the head of direction <d> into <hm>. In HTTP mode, the held head
 ** (hm->m then points into the session's buffer); in TCP mode, a copy of
 ** the channel's input in a scratch buffer. Returns 0, or -1 when there is
-** none.
+** none (<smp> then says whether one may still come).
 */
-static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
+static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm, struct hlp_smp *smp)
 {
 	size_t in, size;
 	char *buf;
@@ -47,6 +47,8 @@ static int http_prefetch(struct hlp_sess *s, int d, struct smp_http *hm)
 	hm->m.hdrs = hm->hdrs;
 	hm->m.maxhdrs = SMP_HTTP_MAXHDR;
 	rc = d ? hlp_h1_parse_res(buf, in, &hm->m) : hlp_h1_parse_req(buf, in, &hm->m);
+	if (rc == -2)
+		smp->flags |= HLP_SMP_F_MAY_CHANGE;   /* the head may still complete */
 	if (rc <= 0)
 		return -1;
 	if (!d && hlp_http_auth_mismatch(&hm->m))
@@ -178,16 +180,25 @@ static int smp_f_hdr(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct http_occ o;
 
 	/* as HAProxy 2.6, a value needs a header name */
-	if (n == 0 || !a[0].len || http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
+	if (n == 0 || !a[0].len || http_prefetch(s, http_hdr_dir(s, flags), &hm, smp) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = n > 1 ? (long)a[1].sint : -1;
 	if (o.want == 0)
 		o.want = -1;
+	if (n < 2 && s->h->acl_occ)
+		o.want = (long)s->h->acl_occ;   /* an ACL tries every value in turn */
 	http_walk(&hm, a[0].str, a[0].len, flags & 1, http_occ_cb, &o);
 	if (o.want > 0) {
+		long cnt = 0;
+
 		if (!o.hit)
 			return -1;
+		if (n < 2 && s->h->acl_occ) {
+			http_walk(&hm, a[0].str, a[0].len, flags & 1, http_count_cb, &cnt);
+			if (cnt > o.want)
+				smp->flags |= HLP_SMP_F_NOT_LAST;
+		}
 		http_set_str(smp, o.hit, o.hitl);
 		return 0;
 	}
@@ -204,7 +215,7 @@ static int smp_f_hdr_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, str
 	struct smp_http hm;
 	long cnt = 0;
 
-	if (http_prefetch(s, http_hdr_dir(s, flags), &hm) < 0)
+	if (http_prefetch(s, http_hdr_dir(s, flags), &hm, smp) < 0)
 		return -1;
 	http_walk(&hm, n > 0 && a[0].len ? a[0].str : NULL, n > 0 ? a[0].len : 0, flags & 1, http_count_cb, &cnt);
 	smp->type = HLP_SMP_SINT;
@@ -222,7 +233,7 @@ static int smp_f_method(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) == 0) {
+	if (http_prefetch(s, 0, &hm, smp) == 0) {
 		http_set_str(smp, hm.m.meth, hm.m.meth_len);
 		return 0;
 	}
@@ -238,7 +249,7 @@ static int smp_f_url(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	http_set_str(smp, hm.m.uri, hm.m.uri_len);
 	return 0;
@@ -274,7 +285,7 @@ static int smp_f_path(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	size_t pl;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	http_path(hm.m.uri, hm.m.uri_len, &p, &pl);
 	if (!pl)
@@ -289,7 +300,7 @@ static int smp_f_query(struct hlp_sess *s, const struct hlp_arg *a, int n, struc
 	const char *q;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	q = memchr(hm.m.uri, '?', hm.m.uri_len);
 	if (!q)
@@ -310,7 +321,7 @@ static int smp_f_url_param(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 	const char *delims = n > 1 && a[1].len ? a[1].str : "&";
 
 	(void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	end = hm.m.uri + hm.m.uri_len;
 	/* the list starts after the '?', or after the first given delimiter */
@@ -347,7 +358,7 @@ static int smp_f_base(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	char *out;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.want = 1;
@@ -375,7 +386,7 @@ static int smp_f_ver(struct hlp_sess *s, const struct hlp_arg *a, int n, struct 
 	struct smp_http hm;
 
 	(void)a; (void)n;
-	if (http_prefetch(s, priv != NULL, &hm) < 0)
+	if (http_prefetch(s, priv != NULL, &hm, smp) < 0)
 		return -1;
 	http_set_str(smp, hm.m.ver == 10 ? "1.0" : "1.1", 3);
 	return 0;
@@ -386,7 +397,7 @@ static int smp_f_status(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 	struct smp_http hm;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 1, &hm) < 0)
+	if (http_prefetch(s, 1, &hm, smp) < 0)
 		return -1;
 	smp->type = HLP_SMP_SINT;
 	smp->u.sint = hm.m.status;
@@ -447,7 +458,7 @@ static int smp_f_hdrs(struct hlp_sess *s, const struct hlp_arg *a, int n, struct
 	unsigned i;
 
 	(void)a; (void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
@@ -478,7 +489,7 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 	unsigned i;
 
 	(void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_prefetch(s, 0, &hm, smp) < 0)
 		return -1;
 	out = hlp_smp_trash(s->h, &size);
 	for (i = 0; i < hm.m.nhdrs; i++) {
@@ -495,14 +506,16 @@ static int smp_f_hdr_names(struct hlp_sess *s, const struct hlp_arg *a, int n, s
 }
 
 struct http_cook {
-	const char *name;
+	const char *name;        /* NULL: every cookie */
 	size_t nl;
+	int set;                 /* Set-Cookie lines: only their first pair */
+	long want, seen;         /* want 0: the last */
 	const char *hit;
 	size_t hitl;
 	int found;
 };
 
-/* One "Cookie" line: remember the last "name=value" for the wanted name. */
+/* One "Cookie" (or "Set-Cookie") line: find the wanted "name=value". */
 static int http_cook_cb(void *ctx, const char *v, size_t vl)
 {
 	struct http_cook *c = ctx;
@@ -528,32 +541,149 @@ static int http_cook_cb(void *ctx, const char *v, size_t vl)
 				ne--;
 			while (vs < e && (v[vs] == ' ' || v[vs] == '\t'))
 				vs++;
-			if (ne - s == c->nl && memcmp(v + s, c->name, c->nl) == 0) {
-				c->hit = v + vs;
-				c->hitl = e - vs;
-				c->found = 1;
+			if (!c->name || (ne - s == c->nl && memcmp(v + s, c->name, c->nl) == 0)) {
+				c->seen++;
+				if (!c->want || c->seen == c->want) {
+					c->hit = v + vs;
+					c->hitl = e - vs;
+					c->found = 1;
+				}
 			}
 		}
+		if (c->set)
+			break;
 	}
 	return 0;
 }
 
-/* req.cook(name) / cook(name): the last value of cookie <name>. */
+/*
+** Walk the cookies of direction <d> (priv bit 1: the response's
+** Set-Cookie) named by a[0] (every one when empty) into <c>.
+*/
+static int http_cookies(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp,
+                        const void *priv, long want, struct http_cook *c)
+{
+	int d = ((uintptr_t)priv & 2) != 0;
+	struct smp_http hm;
+
+	if (http_prefetch(s, d, &hm, smp) < 0)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	if (n > 0 && a[0].len) {
+		c->name = a[0].str;
+		c->nl = a[0].len;
+	}
+	c->set = d;
+	c->want = want;
+	http_walk(&hm, d ? "set-cookie" : "cookie", d ? 10 : 6, 1, http_cook_cb, c);
+	return 0;
+}
+
+/*
+** req.cook(name) / cook(name) / res.cook / scook: the last value of
+** cookie <name>; in an ACL, each value in turn.
+*/
 static int smp_f_cook(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
 {
-	struct smp_http hm;
 	struct http_cook c;
 
-	(void)n; (void)priv;
-	if (http_prefetch(s, 0, &hm) < 0)
+	if (http_cookies(s, a, n, smp, priv, (long)s->h->acl_occ, &c) < 0 || !c.found)
 		return -1;
-	memset(&c, 0, sizeof(c));
-	c.name = a[0].str;
-	c.nl = a[0].len;
-	http_walk(&hm, "cookie", 6, 1, http_cook_cb, &c);
-	if (!c.found)
-		return -1;
+	if (s->h->acl_occ && c.seen > c.want)
+		smp->flags |= HLP_SMP_F_NOT_LAST;
 	http_set_str(smp, c.hit, c.hitl);
+	return 0;
+}
+
+/* cook_cnt([name]) and the like: how many cookies (of that name) there are. */
+static int smp_f_cook_cnt(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	struct http_cook c;
+
+	if (http_cookies(s, a, n, smp, priv, -1, &c) < 0)
+		return -1;
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = c.seen;
+	return 0;
+}
+
+/* A string sample's leading integer, as HAProxy's *_val fetches read it. */
+static int http_to_int(struct hlp_smp *smp)
+{
+	int64_t v = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (smp->u.str.n && (smp->u.str.p[0] == '-' || smp->u.str.p[0] == '+'))
+		neg = smp->u.str.p[i++] == '-';
+	for (; i < smp->u.str.n && isdigit((unsigned char)smp->u.str.p[i]); i++)
+		v = v * 10 + (smp->u.str.p[i] - '0');
+	smp->type = HLP_SMP_SINT;
+	smp->u.sint = neg ? -v : v;
+	return 0;
+}
+
+/* An address in a header value: IPv4 (a port may follow) or IPv6 (maybe bracketed). */
+static int http_to_ip(struct hlp_smp *smp)
+{
+	char tmp[INET6_ADDRSTRLEN + 8];
+	size_t n = smp->u.str.n, k;
+	const char *p = smp->u.str.p;
+
+	if (n && p[0] == '[') {
+		for (k = 1; k < n && p[k] != ']'; k++)
+			;
+		p++;
+		n = k - 1;
+	}
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, p, n);
+	tmp[n] = 0;
+	if (strchr(tmp, '.') && strchr(tmp, ':') && strchr(tmp, ':') == strrchr(tmp, ':'))
+		*strchr(tmp, ':') = 0;   /* a.b.c.d:port */
+	if (inet_pton(AF_INET, tmp, &smp->u.ipv4) == 1) {
+		smp->type = HLP_SMP_IPV4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, tmp, &smp->u.ipv6) == 1) {
+		smp->type = HLP_SMP_IPV6;
+		return 0;
+	}
+	return -1;
+}
+
+/* hdr_val, hdr_ip and the like: hdr() as an integer or an address. */
+static int smp_f_hdr_conv(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	unsigned flags = (unsigned)(uintptr_t)priv;
+
+	if (smp_f_hdr(s, a, n, smp, (const void *)(uintptr_t)(flags & 7)) < 0)
+		return -1;
+	return flags & 8 ? http_to_ip(smp) : http_to_int(smp);
+}
+
+/* cook_val and the like, urlp_val: as an integer. */
+static int smp_f_cook_val(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	if (smp_f_cook(s, a, n, smp, priv) < 0)
+		return -1;
+	return http_to_int(smp);
+}
+
+static int smp_f_urlp_val(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	if (smp_f_url_param(s, a, n, smp, priv) < 0)
+		return -1;
+	return http_to_int(smp);
+}
+
+/* http_first_req: the first request of its connection. */
+static int smp_f_first_req(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	(void)a; (void)n; (void)priv;
+	smp->type = HLP_SMP_BOOL;
+	smp->u.sint = s->http.ntx == 0;
 	return 0;
 }
 
@@ -581,9 +711,34 @@ static const struct hlp_smp_kw smp_http_kws[] = {
 	{ "req.hdrs", smp_f_hdrs, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "req.hdr_names", smp_f_hdr_names, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "req.ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "req.cook", smp_f_cook, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
-	{ "cook", smp_f_cook, "s", 1, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "req.cook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "cook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
 	{ "res.hdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "shdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "shdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "hdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.hdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "res.hdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "shdr_val", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "hdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)8, NULL },
+	{ "req.hdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)8, NULL },
+	{ "res.hdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)10, NULL },
+	{ "shdr_ip", smp_f_hdr_conv, "si", 0, HLP_SMP_ANY, HLP_SMP_IPV4, (const void *)(uintptr_t)10, NULL },
+	{ "cook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.cook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "cook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "req.cook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "res.cook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "scook", smp_f_cook, "s", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
+	{ "res.cook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "scook_cnt", smp_f_cook_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "res.cook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "scook_val", smp_f_cook_val, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
+	{ "urlp", smp_f_url_param, "ss", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "urlp_val", smp_f_urlp_val, "ss", 0, HLP_SMP_ANY, HLP_SMP_SINT, NULL, NULL },
+	{ "http_first_req", smp_f_first_req, "", 0, HLP_SMP_ANY, HLP_SMP_BOOL, NULL, NULL },
+	{ "req_ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, NULL, NULL },
+	{ "resp_ver", smp_f_ver, "", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES, NULL },
 	{ "res.fhdr", smp_f_hdr, "si", 0, HLP_SMP_ANY, HLP_SMP_STR, SMP_HTTP_RES_FULL, NULL },
 	{ "res.hdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES, NULL },
 	{ "res.fhdr_cnt", smp_f_hdr_cnt, "s", 0, HLP_SMP_ANY, HLP_SMP_SINT, SMP_HTTP_RES_FULL, NULL },

@@ -515,7 +515,7 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 /* The rules are done: close on txn:close(), else head for a server. */
 static int sess_rules_done(struct hlp_sess *s)
 {
-	struct hlp_proxy *be = s->be ? s->be : s->fe->be;
+	struct hlp_proxy *be = s->be;
 
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
 		/* HAProxy's "L": the session was ended locally, by Lua */
@@ -529,6 +529,8 @@ static int sess_rules_done(struct hlp_sess *s)
 		}
 		return 0;
 	}
+	if (!be)
+		be = hlp_switch_backend(s);
 	if (!s->be && be) {
 		s->be = be;
 		be->beconn++;
@@ -1016,10 +1018,10 @@ static int sess_http_req(struct hlp_sess *s)
 			s->svc_next = s->rule->svc;
 			s->rule = NULL;
 		}
-		/* then the backend's tcp-request content rules, then its http-request ones */
-		be = s->fe->be;
+		/* then use_backend, the backend's tcp-request content rules, then its http-request ones */
 		if (s->hphase == 2) {
 			s->hphase = 3;
+			be = s->svc_next ? s->fe->be : hlp_switch_backend(s);
 			if (be && !s->be) {
 				s->be = be;
 				be->beconn++;
@@ -1030,6 +1032,7 @@ static int sess_http_req(struct hlp_sess *s)
 				continue;
 			}
 		}
+		be = s->be;
 		if (s->hphase == 3) {
 			s->hphase = 4;
 			if (be && be != s->fe && be->httpreq && !s->svc_next) {
@@ -1336,7 +1339,7 @@ static void sess_process(struct hlp_sess *s)
 	}
 	if (s->run.co && hlp_lua_sess_wake(s) && (!dl || hlp_lua_sess_wake(s) < dl))
 		dl = hlp_lua_sess_wake(s);
-	if (s->ana[1] && !s->run.co && s->rules_exp && (!dl || s->rules_exp < dl))
+	if ((s->ana[1] || s->cond_wait) && !s->run.co && s->rules_exp && (!dl || s->rules_exp < dl))
 		dl = s->rules_exp;
 	if (loops > 64)
 		hlp_timer_in(&h->ev, &s->tmr, 0);

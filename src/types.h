@@ -7,6 +7,9 @@
 
 struct hlp_sess;
 struct hlp_pat_ref;
+struct hlp_cond;
+struct hlp_acl;
+struct hlp_swrule;
 
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
@@ -187,6 +190,21 @@ enum hlp_rule_kind {
 #define HLP_RULES_SERVICE 3
 #define HLP_RULES_REPLIED 4      /* an HTTP rule answered the client itself (deny, return, redirect) */
 
+/*
+** A "use_backend" rule (<name> or the log-format <lf> names the backend)
+** or a "use-server" rule (<name> names the server, <srv> once resolved).
+*/
+struct hlp_swrule {
+	char *name;
+	struct hlp_lf_node *lf;  /* use_backend %[...]: resolved per request */
+	struct hlp_proxy *be;    /* static use_backend, resolved after parsing */
+	struct hlp_server *srv;  /* use-server */
+	struct hlp_cond *cond;
+	char *file;
+	int line;
+	struct hlp_swrule *next;
+};
+
 /* A "tcp-request content" or "tcp-response content" rule. */
 struct hlp_rule {
 	enum hlp_rule_kind kind;
@@ -202,6 +220,7 @@ struct hlp_rule {
 	int act;                 /* HLP_RULE_HTTP: which action (http_rules.c) */
 	void *priv;              /* HLP_RULE_HTTP: its parsed arguments */
 	void (*priv_free)(void *priv);
+	struct hlp_cond *cond;   /* if/unless, NULL = always */
 	struct hlp_rule *next;
 };
 
@@ -315,9 +334,14 @@ enum hlp_smp_type {
 	HLP_SMP_ANY
 };
 
+/* hlp_smp.flags, set by fetches for ACLs (HAProxy's SMP_F_*) */
+#define HLP_SMP_F_MAY_CHANGE 0x1u  /* the data may change: more may arrive */
+#define HLP_SMP_F_NOT_LAST   0x2u  /* an ACL may ask for the next occurrence (h->acl_occ + 1) */
+
 /* A typed sample; strings point into a scratch buffer or the config. */
 struct hlp_smp {
 	enum hlp_smp_type type;
+	unsigned flags;          /* HLP_SMP_F_* */
 	union {
 		int64_t sint;            /* bool and sint */
 		struct in_addr ipv4;
@@ -421,6 +445,10 @@ struct hlp_proxy {
 	struct hlp_rule *tcpreq, *tcpres;
 	struct hlp_rule *tcpconn, *tcpsess; /* tcp-request connection / session */
 	struct hlp_rule *httpreq, *httpres; /* http-request / http-response */
+	struct hlp_rule *redirs;         /* "redirect" rules: run after http-request */
+	struct hlp_acl *acls;            /* named ACLs, predefined ones once used */
+	struct hlp_swrule *swrules;      /* use_backend, in order */
+	struct hlp_swrule *srvrules;     /* use-server, in order */
 	char *fwdfor_hdr;        /* option forwardfor header, NULL = x-forwarded-for */
 	struct sockaddr_storage fwdfor_except; /* "except" network, family 0 = none */
 	int fwdfor_except_bits;
@@ -546,6 +574,8 @@ struct hlp_sess {
 	int ana[2];              /* direction d's rules are not over: hold its input */
 	uint64_t rules_exp;      /* end of the inspect-delay, 0 = none */
 	struct hlp_rule *rule;   /* rule running or next to run */
+	const struct hlp_rule *cond_rule; /* the rule whose condition passed (its action may resume) */
+	int cond_wait;           /* the rules wait for data a condition needs */
 	struct hlp_lua_run run;  /* the action's coroutine */
 	int txnref;              /* registry ref of the TXN object */
 	struct hlp_var *vars[HLP_VS_COUNT - 1]; /* sess, txn, req, res */
@@ -642,6 +672,7 @@ struct hlp {
 	size_t vars_max_global;
 	struct hlp_varname *varnames;    /* variable names the configuration uses */
 	struct hlp_pat_ref *pat_refs;    /* pat.c: every pattern list (files, inline values) */
+	unsigned acl_occ;                /* acl.c: occurrence a multi-valued fetch must give, 0 = its own */
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;
