@@ -794,6 +794,7 @@ HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char *
 	char *noarg[2], **rargs = NULL;
 
 	if (strcmp(args[0], "redirect") == 0) {
+		struct hlp_rule *saved;
 		int k;
 
 		rargs = calloc((size_t)n + 2, sizeof(*rargs));
@@ -805,7 +806,10 @@ HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char *
 		for (k = 0; k < n; k++)
 			rargs[k + 1] = args[k];
 		rargs[1] = "redirect";
+		saved = p->redirs;
+		p->redirs = NULL;   /* no "placed after a redirect" warning for this one */
 		i = hlp_cfg_http_rule(c, p, rargs, n + 1);
+		p->redirs = saved;
 		free(rargs);
 		if (i == 0) {
 			/* moved from the http-request rules to the redirect ones */
@@ -842,6 +846,8 @@ HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char *
 	}
 	r->file = hlp_cfg_dup(c, c->file);
 	r->line = c->line;
+	if (!dir && p->redirs)
+		hlp_cfg_warn(c, "a '%s' rule placed after a 'redirect' rule will still be processed before.", args[0]);
 	for (tail = list; *tail; tail = &(*tail)->next)
 		if (!(*tail)->next && hrule_is_final(*tail))
 			hlp_cfg_warn(c, "previous '%s' action is final and has no condition attached, further entries are NOOP.",

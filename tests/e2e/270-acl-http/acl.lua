@@ -1,0 +1,13 @@
+-- a Lua fetch returning a boolean, and a Lua converter returning one
+core.register_fetches("check", function(txn)
+	return txn.sf:req_hdr("x-lua") == "ok"
+end)
+core.register_converters("valid", function(s)
+	return s == "good"
+end)
+core.register_action("tag", { "http-req" }, function(txn, v)
+	txn.http:req_add_header("x-hit", v)
+end, 1)
+function old_tag(txn)
+	txn.http:req_add_header("x-hit", "luafn")
+end
