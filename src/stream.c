@@ -513,9 +513,8 @@ static int sess_connect_fail(struct hlp_sess *s, int timeout)
 }
 
 /* The rules are done: close on txn:close(), else head for a server. */
-static int sess_rules_done(struct hlp_sess *s)
+static int sess_rules_done(struct hlp_sess *s, struct hlp_proxy *be)
 {
-	struct hlp_proxy *be = s->be;
 
 	if (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) {
 		/* HAProxy's "L": the session was ended locally, by Lua */
@@ -529,8 +528,6 @@ static int sess_rules_done(struct hlp_sess *s)
 		}
 		return 0;
 	}
-	if (!be)
-		be = hlp_switch_backend(s);
 	if (!s->be && be) {
 		s->be = be;
 		be->beconn++;
@@ -1189,12 +1186,16 @@ static void sess_process(struct hlp_sess *s)
 				rc = HLP_RULES_DONE;
 			}
 			if (rc == HLP_RULES_DONE) {
+				/* use_backend sees the input the rules left, before it goes */
+				struct hlp_proxy *be = s->be ? s->be : s->fe->mode == HLP_MODE_HTTP ||
+				                       (s->flags & (HLP_SF_CLOSE | HLP_SF_DONE)) ? NULL : hlp_switch_backend(s);
+
 				sess_rules_over(s, 0);
 				if (s->fe->mode == HLP_MODE_HTTP && !s->svc_next &&
 				    !(s->flags & (HLP_SF_CLOSE | HLP_SF_DONE))) {
 					s->ana[0] = s->ana[1] = 1;
 					s->state = HLP_SS_HREQ;
-				} else if (sess_rules_done(s) < 0)
+				} else if (sess_rules_done(s, be) < 0)
 					goto fail;
 				progress = 1;
 			}
