@@ -121,24 +121,16 @@ check "defaults" "$(ask $q nothing 11 10.9.9.9)" \
 check "v6 output" "$(ask $q bar 0 0.0.0.0)" \
 	"si=-7 bi=-7 ni=-3 ii=-4 sa=2001:db8::5 ea=2001:db8::5 na=0.0.0.0 ia=0.0.0.0 subi=-7 regi=2001:db8::5 diri=-7 domi=2001:db8::5"
 
-# configuration errors: "parsing [bad.cfg:8] : ..." with the map's file and line
+# configuration errors: "parsing [bad.cfg:9] : ..." with the map's file and line
 printf 'a 12\nb notint\n' >bad-int.map
 printf 'a 1.2.3.4\n\nb nope\n' >bad-ip.map
 printf '10.0.0.0/8 a\nbad!ip b\n' >bad-net.map
 bad_conf() { # CONVERTER WANT...: "-c" must fail and print each WANT
-	cat >bad.cfg <<CONF
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 10s
-    timeout server 10s
-frontend f
-    bind 127.0.0.1:$p
-    http-request set-header x %[str(k),$1]
-CONF
+	# the defaults and the bind of hlp.conf, then the rule on line 9
+	{ head -n 8 hlp.conf; echo "    http-request set-header x %[str(k),$1]"; } >bad.cfg
 	shift
 	"$HLP" -c -f bad.cfg >bad.out 2>&1 && fail "bad.cfg was accepted: $(cat bad.out)"
-	grep -q "parsing \[bad.cfg:8\] : " bad.out || fail "no 'parsing [bad.cfg:8]' in: $(cat bad.out)"
+	grep -q "parsing \[bad.cfg:9\] : " bad.out || fail "no 'parsing [bad.cfg:9]' in: $(cat bad.out)"
 	for w in "$@"; do
 		grep -qF -- "$w" bad.out || fail "no '$w' in: $(cat bad.out)"
 	done
