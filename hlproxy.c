@@ -1025,6 +1025,9 @@ HLP_PRIVATE struct hlp_server *hlp_switch_server(struct hlp_sess *s);
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n);
+HLP_PRIVATE void hlp_smp_put_subst(char *buf, size_t size, size_t *o, const char *sub, size_t sublen,
+                                   const char *in, const regmatch_t *pm);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_map_kws(unsigned *n);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n);
 
 /* vars.c */
@@ -12985,11 +12988,15 @@ static void conv_put(char *buf, size_t size, size_t *o, const char *p, size_t le
 	*o += len;
 }
 
-/* Append substitution <sub> for a match in <in>: \0-\9 groups, \xHH a byte, \c the character c. */
-static void conv_put_subst(char *buf, size_t size, size_t *o, const struct hlp_arg *sub,
-                           const char *in, const regmatch_t *pm)
+/*
+** Append the <sublen> bytes of substitution <sub> for a match in <in> to
+** <buf> (cut at <size>): \0-\9 groups, \xHH a byte, \c the character c.
+** regsub and map_regm share it.
+*/
+HLP_PRIVATE void hlp_smp_put_subst(char *buf, size_t size, size_t *o, const char *sub, size_t sublen,
+                                   const char *in, const regmatch_t *pm)
 {
-	const char *p = sub->str, *e = sub->str + sub->len;
+	const char *p = sub, *e = sub + sublen;
 
 	while (p < e) {
 		char c = *p++;
@@ -13051,7 +13058,7 @@ static int smp_c_regsub(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 		conv_put(buf, size, &o, in + pos, so);
 		if (!found)
 			break;
-		conv_put_subst(buf, size, &o, &a[1], in + pos, pm);
+		hlp_smp_put_subst(buf, size, &o, a[1].str, a[1].len, in + pos, pm);
 		if (pos >= len)
 			break;
 		if (pm[0].rm_eo == 0) {
@@ -14563,10 +14570,11 @@ static int pat_is_hostname(const char *s)
 
 /*
 ** An IPv4 network "a.b.c.d[/len|/dotted mask]" (HAProxy's str2net), the
-** address possibly a host name resolved now, as HAProxy does at start-up.
-** Returns 0 and fills <addr> and <mask>, or -1.
+** address possibly a host name resolved now when <resolve>, as HAProxy
+** does for ACLs at start-up (never for maps: they load with
+** PAT_MF_NO_DNS). Returns 0 and fills <addr> and <mask>, or -1.
 */
-static int pat_parse_net4(const char *text, struct in_addr *addr, struct in_addr *mask)
+static int pat_parse_net4(const char *text, int resolve, struct in_addr *addr, struct in_addr *mask)
 {
 	char buf[256];
 	char *slash;
@@ -14592,7 +14600,7 @@ static int pat_parse_net4(const char *text, struct in_addr *addr, struct in_addr
 	}
 	if (inet_pton(AF_INET, buf, addr) == 1)
 		return 0;
-	if (pat_is_hostname(buf)) {
+	if (resolve && pat_is_hostname(buf)) {
 		struct addrinfo hints, *res = NULL;
 
 		memset(&hints, 0, sizeof(hints));
@@ -14732,7 +14740,7 @@ static struct pat_node *pat_node_new(struct hlp_pat_expr *e, const struct hlp_pa
 		unsigned plen;
 		int ml;
 
-		if (pat_parse_net4(k, &a4, &m4) == 0) {
+		if (pat_parse_net4(k, e->out == HLP_SMP_ANY, &a4, &m4) == 0) {
 			ml = pat_mask_len(m4);
 			if (ml < 0) {
 				n->len = PAT_IP_V4M;
@@ -15645,6 +15653,176 @@ HLP_PRIVATE void hlp_pat_free_all(struct hlp *h)
 	h->pat_refs = NULL;
 }
 /**** End file pat.c ****/
+
+/**** Begin file smp_map.c ****/
+/*
+** smp_map.c: the map converters, HAProxy's map.c: map_<method>[_<out>]
+** (map_file[,default]) looks the sample up in a map file loaded with the
+** configuration (pat.c) and gives the entry's value as a string, an
+** integer (_int) or an address (_ip), or the default when nothing matches.
+*/
+
+
+/* What a map converter gives: kw->priv points to one of these. */
+struct smp_map_kind {
+	enum hlp_smp_type out;   /* HLP_SMP_STR, HLP_SMP_SINT or HLP_SMP_ADDR */
+	int regm;                /* map_regm: \N in the value are the regex's groups */
+};
+
+static const struct smp_map_kind smp_map_str = { HLP_SMP_STR, 0 };
+static const struct smp_map_kind smp_map_int = { HLP_SMP_SINT, 0 };
+static const struct smp_map_kind smp_map_ip = { HLP_SMP_ADDR, 0 };
+static const struct smp_map_kind smp_map_regm = { HLP_SMP_STR, 1 };
+
+/* Parse address <text> into <smp> (IPv4 or IPv6). Returns 0 or -1. */
+static int smp_map_parse_addr(const char *text, struct hlp_smp *smp)
+{
+	if (inet_pton(AF_INET, text, &smp->u.ipv4) == 1) {
+		smp->type = HLP_SMP_IPV4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &smp->u.ipv6) == 1) {
+		smp->type = HLP_SMP_IPV6;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+** The check of every map converter: load the file named by args[0] (as a
+** map; relative to the working directory, as HAProxy), get the index for
+** method <m> and output <out> into args[0].ptr (freed with the lists, so
+** no release), and check an address default. Returns 0, or -1 with <err>.
+*/
+static int smp_map_load(struct hlp *h, struct hlp_arg *a, int n, enum hlp_pat_match m,
+                        enum hlp_smp_type out, char *err, size_t errlen)
+{
+	struct hlp_pat_ref *ref;
+	struct hlp_smp def;
+
+	ref = hlp_pat_ref_load(h, a[0].str, 1, err, errlen);
+	if (!ref)
+		return -1;
+	a[0].ptr = hlp_pat_expr_get(ref, m, 0, out, err, errlen);
+	if (!a[0].ptr)
+		return -1;
+	a[0].release = NULL;
+	if (n > 1 && out == HLP_SMP_ADDR && smp_map_parse_addr(a[1].str, &def) < 0) {
+		snprintf(err, errlen, "map: cannot parse default ip <%s>.", a[1].str);
+		return -1;
+	}
+	return 0;
+}
+
+/* One check per (method, output): the check callback is not told its keyword. */
+#define SMP_MAP_CHECKS(M, PAT) \
+	static int smp_map_chk_##M##_str(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen) \
+	{ return smp_map_load(h, a, n, PAT, HLP_SMP_STR, err, errlen); } \
+	static int smp_map_chk_##M##_int(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen) \
+	{ return smp_map_load(h, a, n, PAT, HLP_SMP_SINT, err, errlen); } \
+	static int smp_map_chk_##M##_ip(struct hlp *h, struct hlp_arg *a, int n, char *err, size_t errlen) \
+	{ return smp_map_load(h, a, n, PAT, HLP_SMP_ADDR, err, errlen); }
+
+SMP_MAP_CHECKS(str, HLP_PAT_STR)
+SMP_MAP_CHECKS(beg, HLP_PAT_BEG)
+SMP_MAP_CHECKS(sub, HLP_PAT_SUB)
+SMP_MAP_CHECKS(dir, HLP_PAT_DIR)
+SMP_MAP_CHECKS(dom, HLP_PAT_DOM)
+SMP_MAP_CHECKS(end, HLP_PAT_END)
+SMP_MAP_CHECKS(reg, HLP_PAT_REG)
+SMP_MAP_CHECKS(int, HLP_PAT_INT)
+SMP_MAP_CHECKS(ip, HLP_PAT_IP)
+
+/*
+** map_regm: the value with \1..\9 replaced by the groups of the regex
+** that matched the input (HAProxy's exp_replace()), into a scratch buffer.
+*/
+static int smp_map_regm_value(struct hlp_sess *s, const struct hlp_pat_hit *hit, struct hlp_smp *smp)
+{
+	size_t size, len, o = 0;
+	char *in = hlp_smp_trash(s->h, &size), *buf;
+	regmatch_t pm[10];
+
+	len = HLP_MIN(smp->u.str.n, size - 1);
+	memcpy(in, smp->u.str.p, len);
+	in[len] = 0;
+	if (regexec(hit->re, in, HLP_COUNTOF(pm), pm, 0) != 0)
+		return -1;
+	buf = hlp_smp_trash(s->h, &size);
+	hlp_smp_put_subst(buf, size, &o, hit->ent->val, strlen(hit->ent->val), in, pm);
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = buf;
+	smp->u.str.n = o;
+	return 0;
+}
+
+/* Give <text> as the output type of <k> (values were checked at load). */
+static int smp_map_output(const struct smp_map_kind *k, const char *text, size_t len, struct hlp_smp *smp)
+{
+	if (k->out == HLP_SMP_SINT) {
+		smp->type = HLP_SMP_SINT;
+		smp->u.sint = strtoll(text, NULL, 10);
+		return 0;
+	}
+	if (k->out == HLP_SMP_ADDR)
+		return smp_map_parse_addr(text, smp);
+	smp->type = HLP_SMP_STR;
+	smp->u.str.p = text;
+	smp->u.str.n = len;
+	return 0;
+}
+
+/*
+** Every map converter (HAProxy's sample_conv_map): the matching entry's
+** value, else the default (args[1]), else the sample fails.
+*/
+static int smp_c_map(struct hlp_sess *s, const struct hlp_arg *a, int n, struct hlp_smp *smp, const void *priv)
+{
+	const struct smp_map_kind *k = priv;
+	struct hlp_pat_hit hit = { NULL, NULL };
+
+	if (hlp_pat_exec(a[0].ptr, smp, &hit)) {
+		if (k->regm)
+			return smp_map_regm_value(s, &hit, smp);
+		return smp_map_output(k, hit.ent->val, strlen(hit.ent->val), smp);
+	}
+	if (n < 2)
+		return -1;
+	if (k->out == HLP_SMP_SINT) {
+		smp->type = HLP_SMP_SINT;
+		smp->u.sint = a[1].sint;
+		return 0;
+	}
+	return smp_map_output(k, a[1].str, a[1].len, smp);
+}
+
+#define SMP_MAP_KW3(M, IN) \
+	{ "map_" #M, smp_c_map, "ss", 1, IN, HLP_SMP_STR, &smp_map_str, smp_map_chk_##M##_str }, \
+	{ "map_" #M "_int", smp_c_map, "si", 1, IN, HLP_SMP_SINT, &smp_map_int, smp_map_chk_##M##_int }, \
+	{ "map_" #M "_ip", smp_c_map, "ss", 1, IN, HLP_SMP_ADDR, &smp_map_ip, smp_map_chk_##M##_ip }
+
+/* HAProxy's list: map (= map_str), map_regm (string output only), and
+** map_<str|beg|sub|dir|dom|end|reg|int|ip> with the _int and _ip outputs. */
+static const struct hlp_smp_kw smp_map_kws[] = {
+	{ "map", smp_c_map, "ss", 1, HLP_SMP_STR, HLP_SMP_STR, &smp_map_str, smp_map_chk_str_str },
+	{ "map_regm", smp_c_map, "ss", 1, HLP_SMP_STR, HLP_SMP_STR, &smp_map_regm, smp_map_chk_reg_str },
+	SMP_MAP_KW3(str, HLP_SMP_STR),
+	SMP_MAP_KW3(beg, HLP_SMP_STR),
+	SMP_MAP_KW3(sub, HLP_SMP_STR),
+	SMP_MAP_KW3(dir, HLP_SMP_STR),
+	SMP_MAP_KW3(dom, HLP_SMP_STR),
+	SMP_MAP_KW3(end, HLP_SMP_STR),
+	SMP_MAP_KW3(reg, HLP_SMP_STR),
+	SMP_MAP_KW3(int, HLP_SMP_SINT),
+	SMP_MAP_KW3(ip, HLP_SMP_ADDR),
+};
+
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_map_kws(unsigned *n)
+{
+	*n = HLP_COUNTOF(smp_map_kws);
+	return smp_map_kws;
+}
+/**** End file smp_map.c ****/
 
 /**** Begin file acl.c ****/
 /*
@@ -16822,7 +17000,7 @@ static const struct hlp_smp_kw smp_lua_conv = {
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i)
 {
 	const struct hlp_smp_kw *(*const fetch[])(unsigned *) = { hlp_smp_fetch_kws, hlp_smp_http_kws, hlp_vars_kws };
-	const struct hlp_smp_kw *(*const convs[])(unsigned *) = { hlp_smp_conv_kws };
+	const struct hlp_smp_kw *(*const convs[])(unsigned *) = { hlp_smp_conv_kws, hlp_smp_map_kws };
 	const struct hlp_smp_kw *(*const *t)(unsigned *) = conv ? convs : fetch;
 	unsigned nt = conv ? HLP_COUNTOF(convs) : HLP_COUNTOF(fetch), k, n;
 

@@ -243,10 +243,11 @@ static int pat_is_hostname(const char *s)
 
 /*
 ** An IPv4 network "a.b.c.d[/len|/dotted mask]" (HAProxy's str2net), the
-** address possibly a host name resolved now, as HAProxy does at start-up.
-** Returns 0 and fills <addr> and <mask>, or -1.
+** address possibly a host name resolved now when <resolve>, as HAProxy
+** does for ACLs at start-up (never for maps: they load with
+** PAT_MF_NO_DNS). Returns 0 and fills <addr> and <mask>, or -1.
 */
-static int pat_parse_net4(const char *text, struct in_addr *addr, struct in_addr *mask)
+static int pat_parse_net4(const char *text, int resolve, struct in_addr *addr, struct in_addr *mask)
 {
 	char buf[256];
 	char *slash;
@@ -272,7 +273,7 @@ static int pat_parse_net4(const char *text, struct in_addr *addr, struct in_addr
 	}
 	if (inet_pton(AF_INET, buf, addr) == 1)
 		return 0;
-	if (pat_is_hostname(buf)) {
+	if (resolve && pat_is_hostname(buf)) {
 		struct addrinfo hints, *res = NULL;
 
 		memset(&hints, 0, sizeof(hints));
@@ -412,7 +413,7 @@ static struct pat_node *pat_node_new(struct hlp_pat_expr *e, const struct hlp_pa
 		unsigned plen;
 		int ml;
 
-		if (pat_parse_net4(k, &a4, &m4) == 0) {
+		if (pat_parse_net4(k, e->out == HLP_SMP_ANY, &a4, &m4) == 0) {
 			ml = pat_mask_len(m4);
 			if (ml < 0) {
 				n->len = PAT_IP_V4M;

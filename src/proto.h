@@ -186,6 +186,9 @@ HLP_PRIVATE struct hlp_server *hlp_switch_server(struct hlp_sess *s);
 /* smp_fetch.c, smp_conv.c */
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_fetch_kws(unsigned *n);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_conv_kws(unsigned *n);
+HLP_PRIVATE void hlp_smp_put_subst(char *buf, size_t size, size_t *o, const char *sub, size_t sublen,
+                                   const char *in, const regmatch_t *pm);
+HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_map_kws(unsigned *n);
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_http_kws(unsigned *n);
 
 /* vars.c */

@@ -192,7 +192,7 @@ static const struct hlp_smp_kw smp_lua_conv = {
 HLP_PRIVATE const struct hlp_smp_kw *hlp_smp_kw_at(int conv, unsigned i)
 {
 	const struct hlp_smp_kw *(*const fetch[])(unsigned *) = { hlp_smp_fetch_kws, hlp_smp_http_kws, hlp_vars_kws };
-	const struct hlp_smp_kw *(*const convs[])(unsigned *) = { hlp_smp_conv_kws };
+	const struct hlp_smp_kw *(*const convs[])(unsigned *) = { hlp_smp_conv_kws, hlp_smp_map_kws };
 	const struct hlp_smp_kw *(*const *t)(unsigned *) = conv ? convs : fetch;
 	unsigned nt = conv ? HLP_COUNTOF(convs) : HLP_COUNTOF(fetch), k, n;
 

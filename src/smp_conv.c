@@ -424,11 +424,15 @@ static void conv_put(char *buf, size_t size, size_t *o, const char *p, size_t le
 	*o += len;
 }
 
-/* Append substitution <sub> for a match in <in>: \0-\9 groups, \xHH a byte, \c the character c. */
-static void conv_put_subst(char *buf, size_t size, size_t *o, const struct hlp_arg *sub,
-                           const char *in, const regmatch_t *pm)
+/*
+** Append the <sublen> bytes of substitution <sub> for a match in <in> to
+** <buf> (cut at <size>): \0-\9 groups, \xHH a byte, \c the character c.
+** regsub and map_regm share it.
+*/
+HLP_PRIVATE void hlp_smp_put_subst(char *buf, size_t size, size_t *o, const char *sub, size_t sublen,
+                                   const char *in, const regmatch_t *pm)
 {
-	const char *p = sub->str, *e = sub->str + sub->len;
+	const char *p = sub, *e = sub + sublen;
 
 	while (p < e) {
 		char c = *p++;
@@ -490,7 +494,7 @@ static int smp_c_regsub(struct hlp_sess *s, const struct hlp_arg *a, int n, stru
 		conv_put(buf, size, &o, in + pos, so);
 		if (!found)
 			break;
-		conv_put_subst(buf, size, &o, &a[1], in + pos, pm);
+		hlp_smp_put_subst(buf, size, &o, a[1].str, a[1].len, in + pos, pm);
 		if (pos >= len)
 			break;
 		if (pm[0].rm_eo == 0) {

@@ -270,9 +270,12 @@ static void test_ip(struct hlp *h)
 	CHECK_STR(errbuf, "'bad!ip' is not a valid IPv4 or IPv6 address");
 	CHECK(hlp_pat_ref_add(r, "10.0.0.0/33", "x", 0, errbuf, sizeof(errbuf)) < 0);
 	CHECK(hlp_pat_ref_add(r, "::/129", "x", 0, errbuf, sizeof(errbuf)) < 0);
-	/* host names are resolved at load */
-	add(r, "localhost", "lh");
-	CHECK_STR(look(e, sip("127.0.0.1")), "lh");
+	/* host names are not resolved in maps, as in HAProxy, but are for ACLs */
+	CHECK(hlp_pat_ref_add(r, "localhost", "lh", 0, errbuf, sizeof(errbuf)) < 0);
+	r = hlp_pat_ref_new(h, 0);
+	add(r, "localhost", NULL);
+	e = expr(r, HLP_PAT_IP, 0, HLP_SMP_ANY);
+	CHECK(e && strcmp(look(e, sip("127.0.0.1")), "localhost") == 0);
 }
 
 static void test_values(struct hlp *h)
