@@ -650,6 +650,7 @@ struct hlp_sess {
 	struct hlp *h;
 	struct hlp_proxy *fe, *be;
 	struct hlp_server *srv;
+	struct hlp_server *use_srv;  /* what a use-server rule picked, NULL */
 	struct hlp_listener *li;
 	struct hlp_side side[2];
 	struct hlp_buf *buf[2];
@@ -4960,7 +4961,7 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 	int backup, total = 0;
 
 	*wait = 0;
-	if (be->srvrules && (sv = hlp_switch_server(s)) != NULL) {
+	if ((sv = s->use_srv) != NULL) {
 		/* use-server: that server, or a wait for one of its slots */
 		*wait = !srv_has_slot(sv);
 		return *wait ? NULL : sv;
@@ -5637,6 +5638,7 @@ static int sess_rules_done(struct hlp_sess *s, struct hlp_proxy *be)
 		hlp_sess_set_term(s, 'S', 'C');
 		return -1;
 	}
+	s->use_srv = be->srvrules ? hlp_switch_server(s) : NULL;
 	return sess_assign(s);
 }
 
@@ -6020,6 +6022,8 @@ static int sess_http_req_done(struct hlp_sess *s)
 		s->out[1] = 0;
 		return 1;
 	}
+	/* use-server looks at the request head before it leaves */
+	s->use_srv = s->be && s->be->srvrules ? hlp_switch_server(s) : NULL;
 	if (hlp_http_req_forward(s) < 0) {
 		sess_http_txn_end(s);
 		return 1;

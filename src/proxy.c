@@ -201,7 +201,7 @@ HLP_PRIVATE struct hlp_server *hlp_lb_pick(struct hlp_proxy *be, struct hlp_sess
 	int backup, total = 0;
 
 	*wait = 0;
-	if (be->srvrules && (sv = hlp_switch_server(s)) != NULL) {
+	if ((sv = s->use_srv) != NULL) {
 		/* use-server: that server, or a wait for one of its slots */
 		*wait = !srv_has_slot(sv);
 		return *wait ? NULL : sv;

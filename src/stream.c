@@ -549,6 +549,7 @@ static int sess_rules_done(struct hlp_sess *s, struct hlp_proxy *be)
 		hlp_sess_set_term(s, 'S', 'C');
 		return -1;
 	}
+	s->use_srv = be->srvrules ? hlp_switch_server(s) : NULL;
 	return sess_assign(s);
 }
 
@@ -932,6 +933,8 @@ static int sess_http_req_done(struct hlp_sess *s)
 		s->out[1] = 0;
 		return 1;
 	}
+	/* use-server looks at the request head before it leaves */
+	s->use_srv = s->be && s->be->srvrules ? hlp_switch_server(s) : NULL;
 	if (hlp_http_req_forward(s) < 0) {
 		sess_http_txn_end(s);
 		return 1;

@@ -551,6 +551,7 @@ struct hlp_sess {
 	struct hlp *h;
 	struct hlp_proxy *fe, *be;
 	struct hlp_server *srv;
+	struct hlp_server *use_srv;  /* what a use-server rule picked, NULL */
 	struct hlp_listener *li;
 	struct hlp_side side[2];
 	struct hlp_buf *buf[2];
