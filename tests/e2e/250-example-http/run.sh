@@ -8,7 +8,10 @@
 #   proxy's comes after it), POST /echo (1 MB sent back chunked, read with
 #   receive()), /admin and /admin/x refused by the Lua action (403, no
 #   response rules), /adminx proxied; the response rules' headers;
-# - old: the seed's "redirect location /%[lua.hello]" (302, Location /hello);
+# - ACL routing: /static/ and .css/.js paths to a backend answering
+#   itself, /api/ refused (401) without a key listed in api-keys.lst;
+# - old: the seed's "redirect location /%[lua.hello] if { path /old }"
+#   (302, Location /hello), /hello there served by the app;
 # - maintenance: "return status 503 ... hdr Retry-After 600";
 # - option httplog lines for each request, none for the app listener.
 . "$TOP/tests/lib.sh"
@@ -17,7 +20,7 @@ pf=$(free_port)
 pa=$(free_port)
 po=$(free_port)
 pm=$(free_port)
-cp "$TOP/examples/http/http.lua" .
+cp "$TOP/examples/http/http.lua" "$TOP/examples/http/api-keys.lst" .
 sed -e "s/127.0.0.1:10003/127.0.0.1:$pf/" -e "s/127.0.0.1:10004/127.0.0.1:$pa/" \
     -e "s/127.0.0.1:10005/127.0.0.1:$po/" -e "s/127.0.0.1:10006/127.0.0.1:$pm/" \
     "$TOP/examples/http/http.conf" >http.conf
@@ -91,14 +94,26 @@ get admx "$pf" /adminx
 expect_eq "$(status admx)" 200 "/adminx is proxied"
 expect_eq "$(head -1 admx.b)" "GET /adminx" "/adminx reached the app"
 
-# the seed's redirect, on every path of its listener
+# ACL routing: static files by path, API keys from a file
+get css "$pf" /static/site.css
+expect_eq "$(status css) $(hdr css content-type) $(hdr css cache-control)" "200 text/css max-age=3600" "/static/site.css"
+get js "$pf" /app.js
+expect_eq "$(status js) $(body js)" "404 no such file" "/app.js: the static backend"
+get api0 "$pf" /api/v1
+expect_eq "$(status api0)" 401 "/api/v1 without a key"
+get api1 "$pf" /api/v1 -H "X-Api-Key: k2"
+expect_eq "$(status api1) $(head -1 api1.b)" "200 GET /api/v1" "/api/v1 with a key"
+get api2 "$pf" /api/v1 -H "X-Api-Key: k3"
+expect_eq "$(status api2)" 401 "/api/v1 with a wrong key"
+
+# the seed's redirect, on /old; other paths go to the app
 get old "$po" /old
 expect_eq "$(status old)" 302 "/old status"
 expect_eq "$(hdr old location)" "/hello" "/old location"
 expect_eq "$(hdr old cache-control)" "no-cache" "/old cache-control"
 expect_eq "$(hdr old content-length)" 0 "/old content-length"
 get old2 "$po" "/hello?x=1"
-expect_eq "$(status old2) $(hdr old2 location)" "302 /hello" "redirect on every path"
+expect_eq "$(status old2) $(body old2)" "200 hello world" "/hello is served on the redirect's listener"
 
 # maintenance
 get mnt "$pm" /anything
@@ -135,6 +150,6 @@ logline /admin front "front/<NOSRV>" "$loc" 403 "$(bytes adm)" LR-- "GET /admin 
 logline /admin/x front "front/<NOSRV>" "$loc" 403 "$(bytes adm)" LR-- "GET /admin/x HTTP/1.1"
 logline /old old "old/<NOSRV>" "$loc" 302 "$(bytes old)" LR-- "GET /old HTTP/1.1"
 logline /anything maintenance "maintenance/<NOSRV>" "$loc" 503 "$(bytes mnt)" LR-- "GET /anything HTTP/1.1"
-expect_eq "$(count_grep ' HTTP/1\.1"$' "$T/hlp.log")" 12 "one log line per request"
+expect_eq "$(count_grep ' HTTP/1\.1"$' "$T/hlp.log")" 17 "one log line per request"
 expect_eq "$(count_grep "^127\.0\.0\.1:$n $date app " "$T/hlp.log")" 0 "the app listener logs nothing"
 is_haproxy || stop_hlp
