@@ -3,8 +3,8 @@
 # its idle RSS with the hello-world config, and TCP forwarding throughput
 # next to HAProxy (Debian's haproxy package, if installed) with the same
 # configuration, Lua TCP services and actions (connections/s), and HTTP
-# requests/s (keep-alive GET forwarded, through an http-request lua action,
-# and answered by a Lua HTTP service).
+# requests/s (keep-alive GET forwarded, after 10 ACL rules, through an
+# http-request lua action, and answered by a Lua HTTP service).
 # Loopback only; everything started is stopped by PID.
 #   tools/bench.sh [MB per stream, default 2000] [parallel streams, default 4]
 # Environment:
@@ -208,7 +208,9 @@ fi
 if want http; then
 	HTTP_SECS=${HTTP_SECS:-5}
 	HTTP_CONNS=${HTTP_CONNS:-16}
-	ORIG=$(port); HF=$((ORIG + 1)); HA=$((ORIG + 2)); HS=$((ORIG + 3))
+	ORIG=$(port); HF=$((ORIG + 1)); HA=$((ORIG + 2)); HS=$((ORIG + 3)); HC=$((ORIG + 4))
+	# 100,000 networks for the ACL section's source check (none is loopback)
+	awk 'BEGIN { for (i = 0; i < 100000; i++) printf "%d.%d.%d.0/24\n", 100 + int(i / 65536), int(i / 256) % 256, i % 256 }' >"$T/blocked.lst"
 	cat >"$T/http.lua" <<'LUA'
 core.register_action("bench", { "http-req" }, function(txn)
 	txn.http:req_set_header("x-bench", "1")
@@ -251,6 +253,20 @@ listen forward
 listen action
     bind 127.0.0.1:$HA
     http-request lua.bench
+    server o 127.0.0.1:$ORIG
+listen acl10
+    bind 127.0.0.1:$HC
+    acl blocked src -f $T/blocked.lst
+    http-request deny if blocked
+    http-request deny if { path_beg /admin /private }
+    http-request deny if { hdr_sub(user-agent) -i sqlmap nikto }
+    http-request set-header X-Api 1 if { path_beg /api/ }
+    http-request set-header X-Static 1 if { path_end .css .js .png }
+    http-request deny if { method TRACE CONNECT }
+    http-request deny if { url_sub -i <script }
+    http-request set-header X-Mobile 1 if { hdr_sub(user-agent) -i mobile android iphone }
+    http-request deny if { req.hdr_cnt(host) gt 1 }
+    http-request set-header X-Lang en if { req.hdr(accept-language) -m beg en }
     server o 127.0.0.1:$ORIG
 listen service
     bind 127.0.0.1:$HS
@@ -313,6 +329,7 @@ PY
 		p=$!; PIDS="$PIDS $p"
 		if ! waitp $HF || ! waitp $HS; then echo "$name: did not start: $(head -3 "$T/http.log")"; kill $p 2>/dev/null; return; fi
 		read -r r e < <(rps $HF); echo "$name: forward to the origin: $r requests/s$(errs "$e")"
+		read -r r e < <(rps $HC); echo "$name: forward after 10 ACL rules (one on 100,000 networks): $r requests/s$(errs "$e")"
 		read -r r e < <(rps $HA); echo "$name: http-request lua.bench: $r requests/s$(errs "$e")"
 		read -r r e < <(rps $HS); echo "$name: use-service lua.hello: $r requests/s$(errs "$e")"
 		echo "$name: CPU used by the proxy: $(awk '{print $14 + $15}' /proc/$p/stat) ticks"

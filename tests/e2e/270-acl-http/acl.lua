@@ -11,3 +11,10 @@ end, 1)
 function old_tag(txn)
 	txn.http:req_add_header("x-hit", "luafn")
 end
+core.register_service("svc", "http", function(applet)
+	local body = "service " .. applet.path
+	applet:set_status(200)
+	applet:add_header("content-length", string.len(body))
+	applet:start_response()
+	applet:send(body)
+end)

@@ -15,7 +15,8 @@
 #   ACLs (TRUE FALSE LOCALHOST METH_* HTTP_1.0/1.1 HTTP_URL_* HTTP_CONTENT);
 # - conditions on add-header, set-var, Lua actions (lua.x and the seed's
 #   "lua fn"), deny, return, redirect (http-request and the standalone
-#   keyword), http-response rules on the status and response headers.
+#   keyword), use-service, http-response rules on the status and response
+#   headers.
 . "$TOP/tests/lib.sh"
 cd "$T"
 cp "$CASE/acl.lua" .
@@ -136,6 +137,7 @@ frontend fe
     http-request lua.tag never unless { path /act } || !{ path /act }
 $luafn
     http-request deny deny_status 429 if { path /deny }
+    http-request use-service lua.svc if { path_beg /svc }
     http-request redirect location /moved code 302 if { path /rdr }
     redirect prefix /pp code 301 if { path_beg /old }
     http-request return status 200 content-type text/plain lf-string "%[req.fhdr_cnt(x-hit)]:%[req.hdr(x-hit,1)],%[req.hdr(x-hit,2)],%[req.hdr(x-hit,3)],%[req.hdr(x-hit,4)],%[req.hdr(x-hit,5)],%[req.hdr(x-hit,6)]" if { path /luafn }
@@ -241,6 +243,7 @@ check "luax setvar src unless" /act
 [ $bad = 0 ] || fail "ACL hits differ"
 got=$(curl -s "http://127.0.0.1:$p/luafn")
 expect_eq "$got" "3:src,unless,luafn,,," "lua fn with a condition"
+expect_eq "$(curl -s "http://127.0.0.1:$p/svc/a")" "service /svc/a" "use-service if"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/deny")
 expect_eq "$code" "429" "deny if"
 got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$p/rdr")

@@ -6,7 +6,8 @@
 #   the delay (the connection is closed then, not before), HTTP (the
 #   predefined ACL) once a whole head arrived, a rule without a delay
 #   decides at once;
-# - tcp-request connection rules on src and dst_port ranges;
+# - tcp-request connection rules on src and dst_port ranges, a session
+#   rule setting a variable the content rules check, use-service if;
 # - use_backend in TCP mode, static, and default_backend;
 # - tcp-response content rules with a condition on the response payload;
 # - a Lua action with a condition (lua.x and its arguments before "if").
@@ -17,6 +18,9 @@ cat >tag.lua <<'LUA'
 core.register_action("tag", { "tcp-req" }, function(txn, v)
 	txn.req:send(v)
 end, 1)
+core.register_service("pong", "tcp", function(applet)
+	applet:send("PONG\n")
+end)
 LUA
 cat >hlp.conf <<CONF
 global
@@ -32,7 +36,10 @@ frontend f1
     bind 127.0.0.1:$p1
     tcp-request connection reject if { src_port 0:1023 }
     tcp-request connection accept if { src 127.0.0.0/8 } { dst_port $p1 }
+    tcp-request session set-var(sess.ok) int(1) if { src 127.0.0.0/8 }
     tcp-request inspect-delay 1500ms
+    tcp-request content reject unless { var(sess.ok) -m int 1 }
+    tcp-request content use-service lua.pong if { req.payload(0,4) -m str PING }
     tcp-request content reject if { req.payload(0,4) -m bin 51554954 }
     tcp-request content lua.tag "[two]" if { req.payload(0,3) -m str two }
     tcp-request content accept if { req.len ge 4 }
@@ -92,6 +99,8 @@ got=$(talk "$p1" 'abcd\n')
 expect_eq "$got" "one 0" "four bytes: accepted at once, default backend"
 got=$(talk "$p1" 'two\n')
 expect_eq "$got" "[two]two 0" "lua action with a condition, use_backend"
+got=$(talk "$p1" 'PING')
+expect_eq "$got" "PONG 0" "use-service with a condition"
 got=$(talk "$p1" 'QUIT')
 expect_eq "$got" " 0" "payload -m bin: rejected"
 got=$(talk "$p1" 'ab' 1)
