@@ -15935,8 +15935,9 @@ static const struct {
 
 static unsigned acl_fetch_val(const char *kw)
 {
+	/* usable in both directions: the method, and fetches reading the message the rules work on */
 	static const char *const persist[] = {
-		"method", "req.proto_http", "req_proto_http", "http_first_req", NULL
+		"method", "req.proto_http", "req_proto_http", "http_first_req", "fhdr", "cookie", NULL
 	};
 	static const char *const res[] = { "res.", "res_", "shdr", "scook", "status", "resp_ver", "capture.res.", NULL };
 	static const char *const req[] = {
