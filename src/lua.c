@@ -189,6 +189,7 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 	hlp_lua_txn_register(L);
 	hlp_lua_applet_register(L);
 	hlp_lua_smp_register(L);
+	hlp_lua_map_register(L);
 	return 0;
 }
 

@@ -760,26 +760,6 @@ static int lcu_set_nice(lua_State *L)
 	return 0;
 }
 
-static int lcu_add_acl(lua_State *L)
-{
-	return luaL_error(L, "core.add_acl: ACLs and maps are not yet supported in hlproxy");
-}
-
-static int lcu_del_acl(lua_State *L)
-{
-	return luaL_error(L, "core.del_acl: ACLs and maps are not yet supported in hlproxy");
-}
-
-static int lcu_set_map(lua_State *L)
-{
-	return luaL_error(L, "core.set_map: ACLs and maps are not yet supported in hlproxy");
-}
-
-static int lcu_del_map(lua_State *L)
-{
-	return luaL_error(L, "core.del_map: ACLs and maps are not yet supported in hlproxy");
-}
-
 /* ---- registration --------------------------------------------------- */
 
 /* A metatable named <name> with <fns> as __index and <tostr> as __tostring. */
@@ -813,10 +793,6 @@ HLP_PRIVATE void hlp_lua_core_utils(lua_State *L)
 		{ "now", lcu_now },
 		{ "get_info", lcu_get_info },
 		{ "set_nice", lcu_set_nice },
-		{ "add_acl", lcu_add_acl },
-		{ "del_acl", lcu_del_acl },
-		{ "set_map", lcu_set_map },
-		{ "del_map", lcu_del_map },
 		{ NULL, NULL }
 	};
 	static const luaL_Reg concat[] = {

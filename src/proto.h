@@ -235,6 +235,9 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
+/* lua_map.c */
+HLP_PRIVATE void hlp_lua_map_register(lua_State *L);
+
 /* lua_smp.c */
 HLP_PRIVATE int hlp_lua_smp_fetch(struct hlp_sess *s, const struct hlp_arg *args, int nargs, struct hlp_smp *smp, const void *priv);
 HLP_PRIVATE void hlp_lua_smp_objects(lua_State *L, int idx);

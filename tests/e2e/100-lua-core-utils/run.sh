@@ -1,6 +1,6 @@
 # The utility members of core: the four date parsers, tokenize,
 # parse_addr/match_addr, Concat, now, get_info, core.proxies/frontends/
-# backends with Proxy and Server objects, set_nice and the ACL/map stubs.
+# backends with Proxy and Server objects, set_nice and the ACL/map calls.
 # utils.lua answers one "name=value" line per check. The first block of
 # expected lines is what HAProxy 2.6.12 answers to the same script and
 # configuration (checked by hand, not run here); the second block covers
@@ -11,7 +11,9 @@
 #     octal "010", "/+8"): nil where 2.6 would resolve or guess,
 #   - match_addr is false for a userdata that parse_addr did not make,
 #   - set_nice raises an error outside -1024..1024 (2.6 clamps silently),
-#   - add_acl/del_acl/set_map/del_map raise "not yet supported".
+# and, kept in the second block for the order of the answers though 2.6
+# says the same: add_acl/del_acl/set_map/del_map on a file no ACL or map
+# loaded raise "unknown acl/map file" (test 261 covers them fully).
 . "$TOP/tests/lib.sh"
 cd "$T"
 
@@ -335,10 +337,10 @@ set_nice(0)=(nothing)
 set_nice(1024)=(nothing)
 set_nice(1025)=error: core.set_nice: the nice value must be between -1024 and 1024 (got 1025)
 set_nice()=error: 'set_nice' needs 1 arguments
-add_acl=error: core.add_acl: ACLs and maps are not yet supported in hlproxy
-del_acl=error: core.del_acl: ACLs and maps are not yet supported in hlproxy
-set_map=error: core.set_map: ACLs and maps are not yet supported in hlproxy
-del_map=error: core.del_map: ACLs and maps are not yet supported in hlproxy
+add_acl=error: 'add_acl': unknown acl file '/etc/x.acl'
+del_acl=error: 'del_acl': unknown acl file '/etc/x.acl'
+set_map=error: 'set_map': unknown map file '/etc/x.map'
+del_map=error: 'del_map': unknown acl file '/etc/x.map'
 imf_date(2040)=integer:2235772800
 rfc850_date(-38)=integer:2172646177
 parse_addr("localhost")=nil
