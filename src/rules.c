@@ -49,11 +49,11 @@ HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const 
 	return hlp_cfg_dup(c, name);
 }
 
-/* "frontend", "backend" or "listen", as HAProxy names a proxy in messages. */
+/* "frontend", "backend" or "proxy" (a listen section), as HAProxy names a proxy in messages. */
 HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p)
 {
 	if ((p->cap & (HLP_CAP_FE | HLP_CAP_BE)) == (HLP_CAP_FE | HLP_CAP_BE))
-		return "listen";
+		return "proxy";
 	return p->cap & HLP_CAP_FE ? "frontend" : "backend";
 }
 

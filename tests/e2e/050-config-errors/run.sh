@@ -159,9 +159,9 @@ printf 'frontend fe\n   mode http\n   bind 127.0.0.1:%s\n   default_backend be\n
 check mode-mix line "parsing [mode-mix.cfg:1] : frontend 'fe' is in mode http but its backend 'be' is in mode tcp: both must be in the same mode." mode-mix.cfg
 
 # 13. known keywords that are not implemented yet
-printf 'frontend fe\n   bind 127.0.0.1:%s\n   acl local src 127.0.0.1\n   use_backend be\n   default_backend be\nbackend be\n   server s1 127.0.0.1:%s\n' "$p1" "$p2" >notyet.cfg
-check notyet-acl line "parsing [notyet.cfg:3] : 'acl' is not implemented yet in hlproxy." notyet.cfg
-check notyet-usebe line "parsing [notyet.cfg:4] : 'use_backend' is not implemented yet in hlproxy." notyet.cfg
+printf 'frontend fe\n   bind 127.0.0.1:%s\n   stick-table type ip size 1k\n   monitor-uri /up\n   default_backend be\nbackend be\n   server s1 127.0.0.1:%s\n' "$p1" "$p2" >notyet.cfg
+check notyet-stick line "parsing [notyet.cfg:3] : 'stick-table' is not implemented yet in hlproxy." notyet.cfg
+check notyet-monitor line "parsing [notyet.cfg:4] : 'monitor-uri' is not implemented yet in hlproxy." notyet.cfg
 
 # 14. default_backend naming a backend that does not exist (found only
 #     once every file is read: the line is still the default_backend one)

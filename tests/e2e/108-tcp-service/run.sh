@@ -430,7 +430,7 @@ cfgerr http "'web' is an HTTP service, only 'http-request use-service' can use i
 cfgerr response "'tcp-response content use-service' is not allowed" "tcp-response content use-service lua.echo"
 cfgerr noname "expects 'lua.<service>'" "tcp-request content use-service"
 cfgerr notlua "expects 'lua.<service>'" "tcp-request content use-service prometheus-exporter"
-cfgerr extra "cannot handle unexpected argument 'extra'" "tcp-request content use-service lua.echo extra"
+cfgerr extra "'tcp-request content use-service' only accepts 'if' or 'unless', in proxy" "tcp-request content use-service lua.echo extra"
 cfgerr action "Lua action 'echo' is not registered" "tcp-request content lua.echo"
 # the same configuration with a real service is fine
 sed 's/use-service lua.nosuch/use-service lua.echo/' err-unknown.cfg >ok.cfg

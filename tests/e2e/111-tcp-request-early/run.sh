@@ -82,7 +82,7 @@ listen x
    bind 127.0.0.1:$p1
    tcp-request connection lua.hello
    tcp-request session expect-proxy layer4
-   tcp-request connection reject if TRUE
+   tcp-request connection reject if nope
    tcp-request session
 backend b
    tcp-request connection reject
@@ -90,7 +90,7 @@ CONF
 "$HLP" -c -f bad.cfg >bad.out 2>&1 && fail "bad early rules accepted"
 expect_grep "parsing \[bad.cfg:5\] : 'tcp-request connection' expects 'accept', 'reject', 'set-var(<name>)' or 'unset-var(<name>)', but got 'lua.hello'." bad.out "Lua action refused"
 expect_grep "parsing \[bad.cfg:6\] : 'tcp-request session expect-proxy' is not implemented yet in hlproxy." bad.out "not yet"
-expect_grep "parsing \[bad.cfg:7\] : 'tcp-request connection reject': conditions ('if') are not implemented yet in hlproxy." bad.out "conditions"
+expect_grep "parsing \[bad.cfg:7\] : 'tcp-request connection reject' : error detected in proxy 'x' while parsing 'if' condition : no such ACL : 'nope'." bad.out "conditions"
 expect_grep "parsing \[bad.cfg:8\] : 'tcp-request session' expects an action." bad.out "no action"
 expect_grep "parsing \[bad.cfg:10\] : 'tcp-request connection' is only allowed in 'frontend' and 'listen' sections." bad.out "backend"
 exit 0

@@ -3,7 +3,7 @@
 # has one: "error detected in frontend 'f' while parsing 'http-request
 # set-header' rule : expects exactly 2 arguments."), and a few accepted
 # with HAProxy's warnings. hlproxy only: HAProxy prints the same texts
-# with another prefix, and conditions are not implemented here yet.
+# with another prefix.
 . "$TOP/tests/lib.sh"
 cd "$T"
 cp "$CASE/svc.lua" .
@@ -52,8 +52,8 @@ refused '' 'http-response use-service lua.hs' "$B 'http-response' expects 'add-h
 refused 'http-request tarpit' '' "$F 'http-request tarpit' is not implemented yet in hlproxy."
 refused 'http-request track-sc0 src' '' "$F 'http-request track-sc0' is not implemented yet in hlproxy."
 refused 'http-request add-acl(f) x' '' "$F 'http-request add-acl(f)' is not implemented yet in hlproxy."
-refused 'http-request set-header X y if TRUE' '' "$F 'http-request set-header': conditions ('if') are not implemented yet in hlproxy."
-refused 'http-request deny unless TRUE' '' "$F 'http-request deny': conditions ('unless') are not implemented yet in hlproxy."
+refused 'http-request set-header X y if nope' '' "$F error detected while parsing an 'http-request set-header' condition : no such ACL : 'nope'."
+refused 'http-request deny unless { nofetch }' '' "$F error detected while parsing an 'http-request deny' condition : unknown fetch method 'nofetch' in ACL expression 'nofetch'."
 refused 'http-request set-header X' '' "$E 'http-request set-header' rule : expects exactly 2 arguments."
 refused 'http-request add-header X' '' "$E 'http-request add-header' rule : expects exactly 2 arguments."
 refused 'http-request set-header X a b' '' "$F 'http-request set-header' expects either 'if' or 'unless' followed by a condition but found 'b'."
