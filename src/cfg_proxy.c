@@ -545,6 +545,11 @@ static int cfg_forwardfor(struct cfg_ctx *c, struct hlp_proxy *p, char **args, i
 		p->opts &= ~HLP_OPT_FORWARDFOR;
 		return 0;
 	}
+	/* each "option forwardfor" starts over, as in HAProxy */
+	free(p->fwdfor_hdr);
+	p->fwdfor_hdr = NULL;
+	memset(&p->fwdfor_except, 0, sizeof(p->fwdfor_except));
+	p->fwdfor_except_bits = 0;
 	for (i = 2; i < n; i++) {
 		if (strcmp(args[i], "header") == 0 && i + 1 < n && *args[i + 1]) {
 			char *lc = hlp_cfg_dup(c, args[++i]), *q;
