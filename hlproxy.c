@@ -1066,6 +1066,9 @@ HLP_PRIVATE void hlp_lua_http_register(lua_State *L);
 HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park);
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s);
 
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
@@ -5921,6 +5924,42 @@ static int sess_http_est(struct hlp_sess *s)
 }
 
 /*
+** HTTP service: its response head is held in buf[1]; run the
+** http-response rules on it, the backend's then the frontend's as on a
+** server's answer (HAProxy 2.6 does so for a service, not for its own
+** replies), with the service's coroutine parked meanwhile. Returns as
+** sess_http_est().
+*/
+static int sess_svc_res_rules(struct hlp_sess *s)
+{
+	struct hlp_proxy *be = s->be ? s->be : s->fe;
+	int rc;
+
+	if (s->hphase < 6) {
+		hlp_lua_http_applet_park(s, 1);
+		s->hphase = 6;
+		hlp_rules_start_http(s, 1, be);
+	}
+	for (;;) {
+		rc = sess_http_verdict(s, hlp_rules_run(s), 'H');
+		if (rc != 1)
+			return rc < 0 ? -1 : rc ? 1 : 0;
+		if (s->hphase == 6 && s->fe != be && s->fe->httpres) {
+			s->hphase = 7;
+			hlp_rules_start_http(s, 1, s->fe);
+			continue;
+		}
+		break;
+	}
+	hlp_lua_http_applet_park(s, 0);
+	if (hlp_lua_http_applet_release(s) < 0) {
+		hlp_sess_set_term(s, 'P', 'H');
+		return -1;
+	}
+	return 1;
+}
+
+/*
 ** The heart of a session: run whatever the current state allows, loop
 ** while progress is made, then poll for what is missing.
 */
@@ -5985,7 +6024,12 @@ static void sess_process(struct hlp_sess *s)
 			progress |= rc;
 			break;
 		case HLP_SS_APPLET:
-			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
+			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				rc = sess_svc_res_rules(s);
+				if (rc < 0)
+					goto fail;
+				progress |= rc;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				struct hlp_http_txn *tx = &s->http;
 
 				/* an unfinished answer or an unread body: the connection closes */
@@ -5996,6 +6040,8 @@ static void sess_process(struct hlp_sess *s)
 				hlp_sess_set_term(s, 'L', 'R');
 				sess_http_txn_end(s);
 				progress = 1;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				progress = 1;   /* its head now waits for the http-response rules */
 			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				s->state = HLP_SS_FLUSH;
 				s->side[0].fl |= HLP_SD_SHUTR;
@@ -18251,6 +18297,7 @@ HLP_PRIVATE void hlp_lua_http_new(lua_State *L, int idx)
 #define LHTTP_BADREQ  0x020u      /* the request body is malformed */
 #define LHTTP_FAILED  0x040u      /* the function failed */
 #define LHTTP_TERM    0x080u      /* the last chunk is written */
+#define LHTTP_HELD    0x100u      /* the head waits in buf[1] for the http-response rules */
 
 /* uservalue slots of the state userdata */
 #define LHTTP_UV_HDRS   1         /* response headers: name1, value1, name2, value2... */
@@ -18265,6 +18312,7 @@ struct lhttp_app {
 	uint64_t clen;           /* with LHTTP_CLEN: body bytes announced */
 	uint64_t sent;           /* body bytes sent */
 	size_t odone;            /* bytes written of the output in progress */
+	struct hlp_lua_run park; /* the service's run while the http-response rules run */
 };
 
 /*
@@ -18350,6 +18398,97 @@ static int lhttp_write_raw(struct hlp_sess *s, struct lhttp_app *app, const char
 	}
 	app->odone += lhttp_out(s, p + app->odone, len - app->odone);
 	return app->odone == len;
+}
+
+/*
+** Put the response head <p, len> out. With http-response rules to run,
+** it is held whole at the start of an empty buf[1] for them, as a
+** server's head would be (HAProxy 2.6 runs them on a service's answer);
+** the stream releases it (hlp_lua_http_applet_release). Returns 1 once
+** the head is out and released, 0 to wait.
+*/
+static int lhttp_head_out(struct hlp_sess *s, struct lhttp_app *app, const char *p, size_t len)
+{
+	const struct hlp_proxy *be = s->be ? s->be : s->fe;
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_buf *b;
+
+	if (app->fl & LHTTP_HELD)
+		return 0;
+	if (app->odone == len)
+		return 1;
+	if ((!s->fe->httpres && !be->httpres) || lhttp_gone(s) || app->odone)
+		return lhttp_write_raw(s, app, p, len);
+	b = hlp_sess_buf(s, 1);
+	if (!b || b->data)
+		return 0;        /* an interim response is still leaving */
+	if (len + s->h->g.maxrewrite > b->size)
+		return lhttp_write_raw(s, app, p, len);   /* no room to rewrite it */
+	hlp_buf_put(b, p, len);
+	tx->msg[1].st = HLP_HM_HELD;
+	tx->msg[1].head_len = len;
+	tx->flags &= ~(HLP_TX_REPLIED | HLP_TX_HDR_SENT);
+	s->ana[1] = 1;
+	s->out[1] = 0;
+	app->fl |= LHTTP_HELD;
+	app->odone = len;
+	hlp_sess_wake(s);
+	return 0;
+}
+
+/* Whether the service of <s> has its head held for the http-response rules. */
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s)
+{
+	const struct lhttp_app *app = s->applet;
+
+	return app && (app->fl & LHTTP_HELD);
+}
+
+/*
+** Park the service's coroutine out of s->run while the http-response
+** rules run theirs (<park> 1), or bring it back (0).
+*/
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park)
+{
+	struct lhttp_app *app = s->applet;
+
+	if (!app)
+		return;
+	if (park) {
+		app->park = s->run;
+		memset(&s->run, 0, sizeof(s->run));
+		s->run.ref = LUA_NOREF;
+	} else {
+		hlp_lua_run_release(s->h, &s->run);
+		s->run = app->park;
+		memset(&app->park, 0, sizeof(app->park));
+		app->park.ref = LUA_NOREF;
+	}
+}
+
+/*
+** The http-response rules are over: the held head (as they left it) goes
+** to the client and the service resumes with its body. Returns 0, or -1
+** when the head no longer parses.
+*/
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s)
+{
+	struct lhttp_app *app = s->applet;
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_h1_msg *m = hlp_http_head(s, 1);
+
+	if (!app || !m)
+		return -1;
+	tx->status = m->status;
+	tx->bytes_out += tx->msg[1].head_len;
+	tx->msg[1].head_len = 0;
+	tx->msg[1].st = HLP_HM_BODY;
+	tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+	s->ana[1] = 0;
+	s->out[1] = 0;
+	app->fl &= ~LHTTP_HELD;
+	hlp_sess_wake(s);
+	return 0;
 }
 
 /*
@@ -18588,7 +18727,7 @@ static int lhttp_start_k(lua_State *L, int status, lua_KContext ctx)
 	const char *head = lua_tolstring(L, 2, &hl);
 
 	(void)status;
-	if (!lhttp_write_raw(s, app, head, hl))
+	if (!lhttp_head_out(s, app, head, hl))
 		return lhttp_wait(L, s, ctx, lhttp_start_k);
 	app->odone = 0;
 	return 0;
@@ -18622,7 +18761,7 @@ static int lhttp_send_k(lua_State *L, int status, lua_KContext ctx)
 	if (ctx == 0 && lua_isstring(L, 3)) {
 		const char *head = lua_tolstring(L, 3, &hl);
 
-		if (!lhttp_write_raw(s, app, head, hl))
+		if (!lhttp_head_out(s, app, head, hl))
 			return lhttp_wait(L, s, 0, lhttp_send_k);
 		app->odone = 0;
 	}
@@ -18912,6 +19051,7 @@ static int lhttp_new_p(lua_State *L)
 	app = lua_newuserdata(L, sizeof(*app));
 	memset(app, 0, sizeof(*app));
 	app->ref = LUA_NOREF;
+	app->park.ref = LUA_NOREF;
 	app->status = 200;
 	lua_createtable(L, 3, 0);
 	lua_newtable(L);
@@ -18990,6 +19130,7 @@ HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s)
 	if (!app)
 		return;
 	s->applet = NULL;
+	hlp_lua_run_release(s->h, &app->park);
 	luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, app->ref);
 }
 
@@ -19102,7 +19243,7 @@ HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s)
 		return 0;
 	if (s->run.co) {
 		rc = hlp_lua_applet_resume(s, "http");
-		if (rc > 0)
+			if (rc > 0)
 			return 1;
 		if (rc < 0)
 			app->fl |= LHTTP_FAILED;

@@ -258,6 +258,9 @@ HLP_PRIVATE void hlp_lua_http_register(lua_State *L);
 HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park);
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s);
 
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);

@@ -1139,6 +1139,42 @@ static int sess_http_est(struct hlp_sess *s)
 }
 
 /*
+** HTTP service: its response head is held in buf[1]; run the
+** http-response rules on it, the backend's then the frontend's as on a
+** server's answer (HAProxy 2.6 does so for a service, not for its own
+** replies), with the service's coroutine parked meanwhile. Returns as
+** sess_http_est().
+*/
+static int sess_svc_res_rules(struct hlp_sess *s)
+{
+	struct hlp_proxy *be = s->be ? s->be : s->fe;
+	int rc;
+
+	if (s->hphase < 6) {
+		hlp_lua_http_applet_park(s, 1);
+		s->hphase = 6;
+		hlp_rules_start_http(s, 1, be);
+	}
+	for (;;) {
+		rc = sess_http_verdict(s, hlp_rules_run(s), 'H');
+		if (rc != 1)
+			return rc < 0 ? -1 : rc ? 1 : 0;
+		if (s->hphase == 6 && s->fe != be && s->fe->httpres) {
+			s->hphase = 7;
+			hlp_rules_start_http(s, 1, s->fe);
+			continue;
+		}
+		break;
+	}
+	hlp_lua_http_applet_park(s, 0);
+	if (hlp_lua_http_applet_release(s) < 0) {
+		hlp_sess_set_term(s, 'P', 'H');
+		return -1;
+	}
+	return 1;
+}
+
+/*
 ** The heart of a session: run whatever the current state allows, loop
 ** while progress is made, then poll for what is missing.
 */
@@ -1203,7 +1239,12 @@ static void sess_process(struct hlp_sess *s)
 			progress |= rc;
 			break;
 		case HLP_SS_APPLET:
-			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
+			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				rc = sess_svc_res_rules(s);
+				if (rc < 0)
+					goto fail;
+				progress |= rc;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				struct hlp_http_txn *tx = &s->http;
 
 				/* an unfinished answer or an unread body: the connection closes */
@@ -1214,6 +1255,8 @@ static void sess_process(struct hlp_sess *s)
 				hlp_sess_set_term(s, 'L', 'R');
 				sess_http_txn_end(s);
 				progress = 1;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				progress = 1;   /* its head now waits for the http-response rules */
 			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				s->state = HLP_SS_FLUSH;
 				s->side[0].fl |= HLP_SD_SHUTR;
