@@ -910,6 +910,7 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
 HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where);
 HLP_PRIVATE int hlp_lua_init(struct hlp *h);
 HLP_PRIVATE void hlp_lua_close(struct hlp *h);
 HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
@@ -1029,7 +1030,7 @@ HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
 HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
 HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind, const char *name, unsigned where, int nargs, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_smp.c */
@@ -14488,14 +14489,27 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_lis
 	return NULL;
 }
 
+/* The action registered as <name> for rule set <where> (one HLP_ACT_* bit). */
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where)
+{
+	struct hlp_list *e;
+
+	for (e = h->lua.actions.n; e != &h->lua.actions; e = e->n) {
+		struct hlp_lua_action *a = HLP_CONTAINER(e, struct hlp_lua_action, link);
+
+		if ((a->where & where) && strcmp(a->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
 /* core.register_action(name, {"tcp-req", ...}, fn [, nb_args]) */
 static int lcore_register_action(lua_State *L)
 {
 	struct hlp *h = hlp_lua_owner(L);
 	static const char *const kinds[] = { "tcp-req", "tcp-res", "http-req", "http-res", NULL };
 	const char *name = luaL_checkstring(L, 1);
-	struct hlp_lua_action *a;
-	unsigned where = 0;
+	unsigned where = 0, k;
 	lua_Integer nargs = 0;
 	lua_Integer i, n;
 
@@ -14509,18 +14523,19 @@ static int lcore_register_action(lua_State *L)
 	}
 	n = (lua_Integer)lua_rawlen(L, 2);
 	for (i = 1; i <= n; i++) {
-		int k;
+		int kind;
 
 		lua_rawgeti(L, 2, i);
-		k = luaL_checkoption(L, -1, NULL, kinds);
-		where |= 1u << k;
+		kind = luaL_checkoption(L, -1, NULL, kinds);
+		where |= 1u << kind;
 		lua_pop(L, 1);
 	}
 	if (!where)
 		return luaL_argerror(L, 2, "expects a list of 'tcp-req', 'tcp-res', 'http-req' or 'http-res'");
-	a = hlp_lua_register_fn(L, &h->lua.actions, "core.register_action", name, 3);
-	a->where = where;
-	a->nargs = (int)nargs;
+	/* one registry per rule set, as HAProxy: an entry per kind listed */
+	for (k = HLP_ACT_TCP_REQ; k <= HLP_ACT_HTTP_RES; k <<= 1)
+		if (where & k)
+			hlp_lua_register_fn(L, &h->lua.actions, "action", name, k, (int)nargs, 3);
 	return 0;
 }
 
@@ -14711,13 +14726,13 @@ HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref,
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs,
                                    int *ref, char *err, size_t errlen)
 {
-	struct hlp_lua_action *a = hlp_lua_find_fn(h, &h->lua.actions, name);
+	struct hlp_lua_action *a = hlp_lua_find_action(h, name, where);
 
-	if (!a) {
+	if (!a && !hlp_lua_find_fn(h, &h->lua.actions, name)) {
 		snprintf(err, errlen, "Lua action '%s' is not registered (use core.register_action() in a lua-load file)", name);
 		return -1;
 	}
-	if (!(a->where & where)) {
+	if (!a) {
 		snprintf(err, errlen, "Lua action '%s' is not registered for this rule set", name);
 		return -1;
 	}
@@ -15311,17 +15326,23 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 }
 
 /*
-** Record function <fidx> under <name> in <list>, replacing an earlier one
-** of the same name (with a warning, as HAProxy). Raises on no memory.
+** Record function <fidx> under <name> in <list> (of <kind> "action",
+** "service", "sample-fetch" or "converter" for messages). As in HAProxy
+** 2.6, actions have one registry per rule set (<where> is one HLP_ACT_*
+** bit), the others one per list; a second registration in the same
+** registry replaces the function only (it keeps its argument count, a
+** service its mode) and warns. Raises on no memory.
 */
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list,
-                                                      const char *fn, const char *name, int fidx)
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind,
+                                    const char *name, unsigned where, int nargs, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	struct hlp_lua_action *a = hlp_lua_find_fn(h, list, name);
+	struct hlp_lua_action *a = list == &h->lua.actions ? hlp_lua_find_action(h, name, where) :
+	                           hlp_lua_find_fn(h, list, name);
 
 	if (a) {
-		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
+		hlp_warning(h, "Trying to register %s 'lua.%s' more than once. "
+		            "This will become a hard error in version 2.5.", kind, name);
 		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
 	} else {
 		a = calloc(1, sizeof(*a));
@@ -15329,13 +15350,14 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
 			a->name = hlp_strdup(name);
 		if (!a || !a->name) {
 			free(a);
-			luaL_error(L, "%s: out of memory", fn);
+			luaL_error(L, "register %s: out of memory", kind);
 		}
+		a->where = where;
+		a->nargs = nargs;
 		hlp_list_add_tail(list, &a->link);
 	}
 	lua_pushvalue(L, fidx);
 	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	return a;
 }
 
 /*
@@ -15344,25 +15366,25 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
 ** configuration (lua.<name> in samples and use-service rules).
 */
 static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
-                              int fidx, unsigned where)
+                              const char *kind, int fidx, unsigned where)
 {
 	const char *name;
 
 	hlp_lua_check_body(L, fn);
 	name = luaL_checkstring(L, 1);
 	luaL_checktype(L, fidx, LUA_TFUNCTION);
-	hlp_lua_register_fn(L, list, fn, name, fidx)->where = where;
+	hlp_lua_register_fn(L, list, kind, name, where, 0, fidx);
 	return 0;
 }
 
 static int lcore_register_fetches(lua_State *L)
 {
-	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", 2, 0);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", "sample-fetch", 2, 0);
 }
 
 static int lcore_register_converters(lua_State *L)
 {
-	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", 2, 0);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", "converter", 2, 0);
 }
 
 static int lcore_register_service(lua_State *L)
@@ -15372,7 +15394,7 @@ static int lcore_register_service(lua_State *L)
 
 	hlp_lua_check_body(L, "core.register_service");
 	m = luaL_checkoption(L, 2, NULL, modes);
-	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", 3,
+	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", "service", 3,
 	                          (unsigned)m);
 }
 

@@ -102,6 +102,7 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
 HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where);
 HLP_PRIVATE int hlp_lua_init(struct hlp *h);
 HLP_PRIVATE void hlp_lua_close(struct hlp *h);
 HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
@@ -221,7 +222,7 @@ HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
 HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
 HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind, const char *name, unsigned where, int nargs, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_smp.c */
