@@ -488,6 +488,14 @@ struct hlp_lf_node {
 	struct hlp_lf_node *next;
 };
 
+/* A capture slot of a frontend (capture.c) */
+struct hlp_cap {
+	char *name;              /* header name, NULL for "declare capture" */
+	size_t nl;
+	unsigned long len;       /* bytes kept at most */
+	size_t off;              /* offset of the slot in a session's capture area */
+};
+
 struct hlp_proxy {
 	char *name;
 	unsigned cap;
@@ -532,6 +540,9 @@ struct hlp_proxy {
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
+	struct hlp_cap *caps[2]; /* request and response capture slots */
+	unsigned ncap[2];
+	size_t cap_bytes;        /* capture bytes per session */
 };
 
 /* Lua class names (metatables in the registry) */
@@ -658,6 +669,7 @@ struct hlp_sess {
 	int loglevel;            /* txn:set_loglevel(), -1 = the default, HLP_LOGLEVEL_SILENT */
 	struct hlp_http_txn http; /* HTTP mode: the transaction */
 	void *applet;            /* HTTP service state (lua_http.c), NULL */
+	char *cap;               /* HTTP: capture slots (capture.c), NULL without any */
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
@@ -733,6 +745,8 @@ struct hlp {
 	struct hlp_proxy *defproxy;      /* current "defaults" section */
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
+	char *cap_mem;           /* the sessions' capture areas */
+	size_t cap_sess;         /* bytes of one */
 	char *trash[2];                  /* scratch buffers for samples */
 	struct hlp_list exprs;           /* every configured sample expression */
 	struct hlp_var *proc_vars;       /* variables of the proc scope */
@@ -1082,6 +1096,16 @@ HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
 HLP_PRIVATE int hlp_run_inits(struct hlp *h);
+
+/* capture.c */
+HLP_PRIVATE void hlp_cap_cfg_capture(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p);
+HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h);
+HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s);
+HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl);
+HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m);
+HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i);
 
 #endif
 /**** End file proto.h ****/
@@ -3550,6 +3574,7 @@ HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p)
 	}
 	free(p->fwdfor_hdr);
 	p->fwdfor_hdr = NULL;
+	hlp_cap_free(p);
 }
 
 /* A proxy starting from defaults <d> gets its own copies of them. */
@@ -4199,7 +4224,7 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 static const char *const cfg_proxy_notyet[] = {
 	"acl", "use_backend", "use-server",
 	"http-after-response", "stick-table", "stick",
-	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
+	"stick-on", "stick-match", "stick-store-request", "cookie",
 	"http-check", "tcp-check", "external-check", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
@@ -4208,7 +4233,7 @@ static const char *const cfg_proxy_notyet[] = {
 	"hash-type", "hash-balance-factor", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
 	"email-alert", "force-persist", "ignore-persist", "rate-limit",
-	"load-server-state-from-file", "declare", "http-error", "dynamic-cookie-key",
+	"load-server-state-from-file", "http-error", "dynamic-cookie-key",
 	"log-tag", "max-keep-alive-queue", "retry-on", "fullconn", NULL
 };
 
@@ -4329,6 +4354,10 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
 			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "capture") == 0) {
+		hlp_cap_cfg_capture(c, p, args, n);
+	} else if (strcmp(kw, "declare") == 0) {
+		hlp_cap_cfg_declare(c, p, args, n);
 	} else if (strcmp(kw, "errorfile") == 0) {
 		hlp_cfg_errorfile(c, p, args, n);
 	} else if (strcmp(kw, "http-reuse") == 0) {
@@ -4834,6 +4863,9 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h)
 	h->sess_mem = calloc(h->g.maxconn, sizeof(*h->sess_mem));
 	if (!h->sess_mem)
 		return -1;
+	h->cap_sess = hlp_cap_sess_bytes(h);
+	if (h->cap_sess && !(h->cap_mem = calloc(h->g.maxconn, h->cap_sess)))
+		return -1;
 	for (i = 0; i < h->g.maxconn; i++)
 		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
 	return hlp_http_idle_init(h);
@@ -4858,6 +4890,8 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->h = h;
 	s->fe = fe;
 	s->li = l;
+	if (fe->cap_bytes)
+		s->cap = h->cap_mem + (size_t)(s - h->sess_mem) * h->cap_sess;
 	s->src = *src;
 	dlen = sizeof(s->dst);
 	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)
@@ -6232,6 +6266,226 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 }
 /**** End file stream.c ****/
 
+/**** Begin file capture.c ****/
+/*
+** capture.c: HTTP header captures, as HAProxy 2.6 makes them for the
+** log ("%hr", "%hs", "%hrl", "%hsl" and the {...} blocks of the httplog
+** line): "capture request|response header <name> len <n>" and "declare
+** capture request|response len <n>" in a frontend or listen section.
+**
+** Each frontend numbers its request and its response slots in the order
+** they are declared. A slot takes len + 2 bytes of the session's capture
+** area (a "set" byte, then the value, truncated to len, and a NUL); the
+** area is sized for the largest frontend and allocated for every session
+** slot at start-up with the rest of the per-connection memory.
+*/
+
+
+/* Append a slot of <len> bytes named <name> (NULL: a declared slot) to direction <d> of <p>. */
+static int cap_add(struct cfg_ctx *c, struct hlp_proxy *p, int d, const char *name, unsigned long len)
+{
+	struct hlp_cap *n = realloc(p->caps[d], (p->ncap[d] + 1) * sizeof(*n));
+
+	if (!n) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	p->caps[d] = n;
+	n += p->ncap[d];
+	memset(n, 0, sizeof(*n));
+	n->name = name ? hlp_cfg_dup(c, name) : NULL;
+	n->nl = name ? strlen(name) : 0;
+	n->len = len;
+	n->off = p->cap_bytes;
+	p->cap_bytes += len + 2;
+	p->ncap[d]++;
+	return 0;
+}
+
+/* A capture length as HAProxy's atol()/strtol() reads it: -1 when not a number. */
+static long cap_len(const char *a)
+{
+	char *end;
+	long v = strtol(a, &end, 10);
+
+	return *a && !*end ? v : -1;
+}
+
+/*
+** "capture request|response header <name> len <n>" in <p>, with
+** HAProxy 2.6's messages: ignored with a warning outside a frontend,
+** refused in defaults. ("capture cookie" is not implemented.)
+*/
+HLP_PRIVATE void hlp_cap_cfg_capture(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int d;
+
+	if (c->section != HLP_SEC_DEFAULTS && !(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_warn(c, "'%s' ignored because %s '%s' has no frontend capability.", args[0],
+		             c->section == HLP_SEC_BACKEND ? "backend" : "proxy", p->name);
+		return;
+	}
+	if (n > 1 && strcmp(args[1], "cookie") == 0) {
+		hlp_cfg_err(c, "'capture cookie' is not implemented yet in hlproxy.");
+		return;
+	}
+	if (n < 3 || (strcmp(args[1], "request") && strcmp(args[1], "response")) || strcmp(args[2], "header")) {
+		hlp_cfg_err(c, "'%s' expects 'cookie' or 'request header' or 'response header'.", args[0]);
+		return;
+	}
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s %s' not allowed in 'defaults' section.", args[0], args[1]);
+		return;
+	}
+	if (n > 6) {
+		hlp_cfg_err(c, "'%s' cannot handle unexpected argument '%s'.", args[0], args[6]);
+		return;
+	}
+	if (n < 6 || !*args[3] || strcmp(args[4], "len") != 0 || !*args[5]) {
+		hlp_cfg_err(c, "'%s %s' expects 'header' <header_name> 'len' <len>.", args[0], args[1]);
+		return;
+	}
+	d = strcmp(args[1], "response") == 0;
+	cap_add(c, p, d, args[3], (unsigned long)(cap_len(args[5]) > 0 ? cap_len(args[5]) : 0));
+}
+
+/* "declare capture request|response len <n>" in <p>, with HAProxy 2.6's messages. */
+HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	long len;
+
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s' not available in default section", args[0]);
+		return;
+	}
+	if (!(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_err(c, "'%s' only available in frontend or listen section", args[0]);
+		return;
+	}
+	if (n < 2 || !*args[1] || strcmp(args[1], "capture") != 0) {
+		hlp_cfg_err(c, n < 2 || !*args[1] ?
+		            "'%s' needs a second keyword that specify the type of declaration ('capture')" :
+		            "unknown declaration type '%s' (supports 'capture')", n < 2 ? args[0] : args[1]);
+		return;
+	}
+	if (n < 3 || (strcmp(args[2], "response") && strcmp(args[2], "request"))) {
+		hlp_cfg_err(c, "'%s %s' requires a direction ('request' or 'response')", args[0], args[1]);
+		return;
+	}
+	if (n < 4 || strcmp(args[3], "len") != 0) {
+		hlp_cfg_err(c, "'%s %s' requires a capture length ('len')", args[0], args[1]);
+		return;
+	}
+	if (n < 5 || !*args[4]) {
+		hlp_cfg_err(c, "'%s %s': 'len' requires a numeric value that represents the capture length",
+		            args[0], args[1]);
+		return;
+	}
+	len = cap_len(args[4]);
+	if (len == -1 && strcmp(args[4], "-1") != 0) {
+		/* as 2.6 says it, naming the "len" word */
+		hlp_cfg_err(c, "'%s %s': cannot parse the length '%s'.", args[0], args[1], args[3]);
+		return;
+	}
+	if (len <= 0) {
+		hlp_cfg_err(c, "length must be > 0");
+		return;
+	}
+	cap_add(c, p, strcmp(args[2], "response") == 0, NULL, (unsigned long)len);
+}
+
+HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p)
+{
+	int d;
+	unsigned i;
+
+	for (d = 0; d < 2; d++) {
+		for (i = 0; i < p->ncap[d]; i++)
+			free(p->caps[d][i].name);
+		free(p->caps[d]);
+		p->caps[d] = NULL;
+		p->ncap[d] = 0;
+	}
+	p->cap_bytes = 0;
+}
+
+/* The per-session capture bytes the configuration of <h> needs (the largest frontend's). */
+HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h)
+{
+	const struct hlp_proxy *p;
+	size_t max = 0;
+
+	for (p = h->proxies; p; p = p->next)
+		if (p->cap_bytes > max)
+			max = p->cap_bytes;
+	return max;
+}
+
+/* A new transaction of <s>: every capture slot is empty again. */
+HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s)
+{
+	int d;
+	unsigned i;
+
+	if (!s->cap)
+		return;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < s->fe->ncap[d]; i++)
+			s->cap[s->fe->caps[d][i].off] = 0;
+}
+
+/* Store <v, vl> in capture slot <i> of direction <d>, truncated to its length. */
+HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl)
+{
+	const struct hlp_cap *cp;
+	char *slot;
+
+	if (!s->cap || i >= s->fe->ncap[d])
+		return;
+	cp = &s->fe->caps[d][i];
+	slot = s->cap + cp->off;
+	if (vl > cp->len)
+		vl = cp->len;
+	slot[0] = 1;
+	memcpy(slot + 1, v, vl);
+	slot[1 + vl] = 0;
+}
+
+/*
+** Capture the header fields of head <m> (direction <d>) named in the
+** frontend's "capture ... header" slots; the last field of a name wins,
+** as in HAProxy.
+*/
+HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m)
+{
+	unsigned i, k;
+
+	if (!s->cap || !m)
+		return;
+	for (k = 0; k < m->nhdrs; k++) {
+		const struct hlp_h1_hdr *hd = &m->hdrs[k];
+
+		for (i = 0; i < s->fe->ncap[d]; i++) {
+			const struct hlp_cap *cp = &s->fe->caps[d][i];
+
+			if (cp->name && cp->nl == hd->nl && strncasecmp(cp->name, hd->n, hd->nl) == 0)
+				hlp_cap_set(s, d, i, hd->v, hd->vl);
+		}
+	}
+}
+
+/* The value in capture slot <i> of direction <d>, NULL when nothing was captured. */
+HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i)
+{
+	const char *slot;
+
+	if (!s->cap || i >= s->fe->ncap[d])
+		return NULL;
+	slot = s->cap + s->fe->caps[d][i].off;
+	return slot[0] ? slot + 1 : NULL;
+}
+/**** End file capture.c ****/
+
 /**** Begin file sess_log.c ****/
 /*
 ** sess_log.c: what a session or an HTTP transaction logs: the log-format
@@ -6547,7 +6801,7 @@ static void slog_text(struct slog_w *w, const char *p, size_t n, int fl)
 ** characters, bytes >= 127, '"' and '#' become "#XX"; with +E, '\' and ']'
 ** get a '\'. An empty piece prints nothing (but "" when quoted).
 */
-static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+static void slog_enc_map(struct slog_w *w, const char *p, size_t n, int fl, const char *extra)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
@@ -6557,7 +6811,7 @@ static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c < 32 || c >= 127 || c == '"' || c == '#') {
+		if (c < 32 || c >= 127 || c == '"' || c == '#' || (c && extra && strchr(extra, c))) {
 			char e[3] = { '#', hex[c >> 4], hex[c & 15] };
 
 			slog_put(w, e, 3);
@@ -6569,6 +6823,49 @@ static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
 	}
 	if (fl & SLOG_Q)
 		slog_putc(w, '"');
+}
+
+static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+{
+	slog_enc_map(w, p, n, fl, NULL);
+}
+
+/*
+** The captures of direction <d> as HAProxy 2.6 logs them: %hr/%hs a
+** {a|b} block, %hrl/%hsl the values apart ("-" for none unless quoted);
+** '{', '|' and '}' are "#XX" encoded too. Nothing without capture slots
+** or without a request.
+*/
+static int slog_caps(struct slog_w *w, const struct hlp_sess *s, int d, int list, int fl)
+{
+	unsigned i, n = s->fe->ncap[d];
+
+	/* as 2.6, where a connection that never made a request has no stream */
+	if (!n || !s->cap || !s->http.reqline)
+		return 0;
+	if (!list && (fl & SLOG_Q))
+		slog_putc(w, '"');
+	if (!list)
+		slog_putc(w, '{');
+	for (i = 0; i < n; i++) {
+		const char *v = hlp_cap_get(s, d, i);
+
+		if (i)
+			slog_putc(w, list ? ' ' : '|');
+		if (list && (fl & SLOG_Q))
+			slog_putc(w, '"');
+		if (v)
+			slog_enc_map(w, v, strlen(v), fl & ~SLOG_Q, "{|}");
+		else if (list && !(fl & SLOG_Q))
+			slog_putc(w, '-');
+		if (list && (fl & SLOG_Q))
+			slog_putc(w, '"');
+	}
+	if (!list)
+		slog_putc(w, '}');
+	if (!list && (fl & SLOG_Q))
+		slog_putc(w, '"');
+	return 1;
 }
 
 /* An address (%ci, %fi): text, or with +X its bytes in upper-case hex. */
@@ -6878,10 +7175,10 @@ static int slog_var(struct slog_w *w, struct hlp_sess *s, const struct slog_time
 	case SLOG_CC:
 	case SLOG_CS:                                      /* no "capture cookie" */
 	case SLOG_ID: slog_text(w, NULL, 0, fl); break;    /* no "unique-id-format" */
-	case SLOG_HR:
-	case SLOG_HS:
-	case SLOG_HRL:
-	case SLOG_HSL: return 0;                           /* no "capture" */
+	case SLOG_HR: return slog_caps(w, s, 0, 0, fl);
+	case SLOG_HS: return slog_caps(w, s, 1, 0, fl);
+	case SLOG_HRL: return slog_caps(w, s, 0, 1, fl);
+	case SLOG_HSL: return slog_caps(w, s, 1, 1, fl);
 	case SLOG_R:
 		p = tx->reqline ? tx->reqline : "<BADREQ>";
 		slog_enc(w, p, strnlen(p, 1023), fl);
@@ -8083,6 +8380,7 @@ HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s)
 	free(tx->reqline);
 	memset(tx, 0, sizeof(*tx));
 	tx->ntx = ntx;
+	hlp_cap_reset(s);
 	tx->t_idle = s->h->ev.now;
 	s->ana[0] = s->ana[1] = 1;
 	s->out[0] = 0;
@@ -8442,6 +8740,7 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
 	tx->bytes_in += (size_t)rc;
 	http_keep_reqline(s, m);
+	hlp_cap_headers(s, 0, m);
 	/* a chunked body already here is checked before anything is forwarded */
 	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
 		int eom;
@@ -9073,6 +9372,7 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	}
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
+	hlp_cap_headers(s, 1, m);
 	if (!http_msg_ka(m))
 		tx->flags &= ~HLP_TX_SRV_KA;
 	http_set_conn_hdr(s, 1, m->ver, 0, 0);
@@ -19577,6 +19877,7 @@ void hlp_free(struct hlp *h)
 	free(h->g.log_tag);
 	free(h->g.log_hostname);
 	free(h->sess_mem);
+	free(h->cap_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
 	free(h->render[0]);
@@ -19674,6 +19975,10 @@ static void main_build_options(struct hlp *h)
 	printf("  sessions    : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_sess),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_sess));
+	if (hlp_cap_sess_bytes(h))
+		printf("  captures    : %u x %lu = %llu bytes\n", h->g.maxconn,
+		       (unsigned long)hlp_cap_sess_bytes(h),
+		       (unsigned long long)h->g.maxconn * hlp_cap_sess_bytes(h));
 	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_idle),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));

@@ -35,6 +35,7 @@ HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p)
 	}
 	free(p->fwdfor_hdr);
 	p->fwdfor_hdr = NULL;
+	hlp_cap_free(p);
 }
 
 /* A proxy starting from defaults <d> gets its own copies of them. */
@@ -684,7 +685,7 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 static const char *const cfg_proxy_notyet[] = {
 	"acl", "use_backend", "use-server",
 	"http-after-response", "stick-table", "stick",
-	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
+	"stick-on", "stick-match", "stick-store-request", "cookie",
 	"http-check", "tcp-check", "external-check", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "redirect", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
@@ -693,7 +694,7 @@ static const char *const cfg_proxy_notyet[] = {
 	"hash-type", "hash-balance-factor", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
 	"email-alert", "force-persist", "ignore-persist", "rate-limit",
-	"load-server-state-from-file", "declare", "http-error", "dynamic-cookie-key",
+	"load-server-state-from-file", "http-error", "dynamic-cookie-key",
 	"log-tag", "max-keep-alive-queue", "retry-on", "fullconn", NULL
 };
 
@@ -814,6 +815,10 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' rules in a 'defaults' section are not implemented yet in hlproxy.", kw);
 		else
 			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "capture") == 0) {
+		hlp_cap_cfg_capture(c, p, args, n);
+	} else if (strcmp(kw, "declare") == 0) {
+		hlp_cap_cfg_declare(c, p, args, n);
 	} else if (strcmp(kw, "errorfile") == 0) {
 		hlp_cfg_errorfile(c, p, args, n);
 	} else if (strcmp(kw, "http-reuse") == 0) {

@@ -340,6 +340,7 @@ HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s)
 	free(tx->reqline);
 	memset(tx, 0, sizeof(*tx));
 	tx->ntx = ntx;
+	hlp_cap_reset(s);
 	tx->t_idle = s->h->ev.now;
 	s->ana[0] = s->ana[1] = 1;
 	s->out[0] = 0;
@@ -699,6 +700,7 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
 	tx->bytes_in += (size_t)rc;
 	http_keep_reqline(s, m);
+	hlp_cap_headers(s, 0, m);
 	/* a chunked body already here is checked before anything is forwarded */
 	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
 		int eom;
@@ -1330,6 +1332,7 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	}
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
+	hlp_cap_headers(s, 1, m);
 	if (!http_msg_ka(m))
 		tx->flags &= ~HLP_TX_SRV_KA;
 	http_set_conn_hdr(s, 1, m->ver, 0, 0);

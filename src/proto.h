@@ -275,4 +275,14 @@ HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
 HLP_PRIVATE int hlp_run_inits(struct hlp *h);
 
+/* capture.c */
+HLP_PRIVATE void hlp_cap_cfg_capture(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p);
+HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h);
+HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s);
+HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl);
+HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m);
+HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i);
+
 #endif

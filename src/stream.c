@@ -48,6 +48,9 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h)
 	h->sess_mem = calloc(h->g.maxconn, sizeof(*h->sess_mem));
 	if (!h->sess_mem)
 		return -1;
+	h->cap_sess = hlp_cap_sess_bytes(h);
+	if (h->cap_sess && !(h->cap_mem = calloc(h->g.maxconn, h->cap_sess)))
+		return -1;
 	for (i = 0; i < h->g.maxconn; i++)
 		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
 	return hlp_http_idle_init(h);
@@ -72,6 +75,8 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->h = h;
 	s->fe = fe;
 	s->li = l;
+	if (fe->cap_bytes)
+		s->cap = h->cap_mem + (size_t)(s - h->sess_mem) * h->cap_sess;
 	s->src = *src;
 	dlen = sizeof(s->dst);
 	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)
