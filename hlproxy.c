@@ -512,6 +512,14 @@ struct hlp_lf_node {
 	struct hlp_lf_node *next;
 };
 
+/* A capture slot of a frontend (capture.c) */
+struct hlp_cap {
+	char *name;              /* header name, NULL for "declare capture" */
+	size_t nl;
+	unsigned long len;       /* bytes kept at most */
+	size_t off;              /* offset of the slot in a session's capture area */
+};
+
 struct hlp_proxy {
 	char *name;
 	unsigned cap;
@@ -560,6 +568,9 @@ struct hlp_proxy {
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
+	struct hlp_cap *caps[2]; /* request and response capture slots */
+	unsigned ncap[2];
+	size_t cap_bytes;        /* capture bytes per session */
 };
 
 /* Lua class names (metatables in the registry) */
@@ -689,6 +700,7 @@ struct hlp_sess {
 	int loglevel;            /* txn:set_loglevel(), -1 = the default, HLP_LOGLEVEL_SILENT */
 	struct hlp_http_txn http; /* HTTP mode: the transaction */
 	void *applet;            /* HTTP service state (lua_http.c), NULL */
+	char *cap;               /* HTTP: capture slots (capture.c), NULL without any */
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
@@ -764,6 +776,8 @@ struct hlp {
 	struct hlp_proxy *defproxy;      /* current "defaults" section */
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
+	char *cap_mem;           /* the sessions' capture areas */
+	size_t cap_sess;         /* bytes of one */
 	char *trash[2];                  /* scratch buffers for samples */
 	struct hlp_list exprs;           /* every configured sample expression */
 	struct hlp_var *proc_vars;       /* variables of the proc scope */
@@ -942,6 +956,7 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
 HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where);
 HLP_PRIVATE int hlp_lua_init(struct hlp *h);
 HLP_PRIVATE void hlp_lua_close(struct hlp *h);
 HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
@@ -1072,7 +1087,7 @@ HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
 HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
 HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind, const char *name, unsigned where, int nargs, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_map.c */
@@ -1112,6 +1127,9 @@ HLP_PRIVATE void hlp_lua_http_register(lua_State *L);
 HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park);
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s);
 
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
@@ -1124,6 +1142,16 @@ HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
 HLP_PRIVATE int hlp_run_inits(struct hlp *h);
+
+/* capture.c */
+HLP_PRIVATE void hlp_cap_cfg_capture(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p);
+HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h);
+HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s);
+HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl);
+HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m);
+HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i);
 
 #endif
 /**** End file proto.h ****/
@@ -3834,6 +3862,7 @@ HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p)
 	}
 	free(p->fwdfor_hdr);
 	p->fwdfor_hdr = NULL;
+	hlp_cap_free(p);
 }
 
 /* A proxy starting from defaults <d> gets its own copies of them. */
@@ -4348,6 +4377,11 @@ static int cfg_forwardfor(struct cfg_ctx *c, struct hlp_proxy *p, char **args, i
 		p->opts &= ~HLP_OPT_FORWARDFOR;
 		return 0;
 	}
+	/* each "option forwardfor" starts over, as in HAProxy */
+	free(p->fwdfor_hdr);
+	p->fwdfor_hdr = NULL;
+	memset(&p->fwdfor_except, 0, sizeof(p->fwdfor_except));
+	p->fwdfor_except_bits = 0;
 	for (i = 2; i < n; i++) {
 		if (strcmp(args[i], "header") == 0 && i + 1 < n && *args[i + 1]) {
 			char *lc = hlp_cfg_dup(c, args[++i]), *q;
@@ -4481,7 +4515,7 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
 	"http-after-response", "stick-table", "stick",
-	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
+	"stick-on", "stick-match", "stick-store-request", "cookie",
 	"http-check", "tcp-check", "external-check", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
@@ -4490,7 +4524,7 @@ static const char *const cfg_proxy_notyet[] = {
 	"hash-type", "hash-balance-factor", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
 	"email-alert", "force-persist", "ignore-persist", "rate-limit",
-	"load-server-state-from-file", "declare", "http-error", "dynamic-cookie-key",
+	"load-server-state-from-file", "http-error", "dynamic-cookie-key",
 	"log-tag", "max-keep-alive-queue", "retry-on", "fullconn", NULL
 };
 
@@ -4620,6 +4654,10 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' not allowed in 'defaults' section.", kw);
 		else
 			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "capture") == 0) {
+		hlp_cap_cfg_capture(c, p, args, n);
+	} else if (strcmp(kw, "declare") == 0) {
+		hlp_cap_cfg_declare(c, p, args, n);
 	} else if (strcmp(kw, "errorfile") == 0) {
 		hlp_cfg_errorfile(c, p, args, n);
 	} else if (strcmp(kw, "http-reuse") == 0) {
@@ -5140,6 +5178,9 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h)
 	h->sess_mem = calloc(h->g.maxconn, sizeof(*h->sess_mem));
 	if (!h->sess_mem)
 		return -1;
+	h->cap_sess = hlp_cap_sess_bytes(h);
+	if (h->cap_sess && !(h->cap_mem = calloc(h->g.maxconn, h->cap_sess)))
+		return -1;
 	for (i = 0; i < h->g.maxconn; i++)
 		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
 	return hlp_http_idle_init(h);
@@ -5164,6 +5205,8 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->h = h;
 	s->fe = fe;
 	s->li = l;
+	if (fe->cap_bytes)
+		s->cap = h->cap_mem + (size_t)(s - h->sess_mem) * h->cap_sess;
 	s->src = *src;
 	dlen = sizeof(s->dst);
 	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)
@@ -6234,6 +6277,42 @@ static int sess_http_est(struct hlp_sess *s)
 }
 
 /*
+** HTTP service: its response head is held in buf[1]; run the
+** http-response rules on it, the backend's then the frontend's as on a
+** server's answer (HAProxy 2.6 does so for a service, not for its own
+** replies), with the service's coroutine parked meanwhile. Returns as
+** sess_http_est().
+*/
+static int sess_svc_res_rules(struct hlp_sess *s)
+{
+	struct hlp_proxy *be = s->be ? s->be : s->fe;
+	int rc;
+
+	if (s->hphase < 6) {
+		hlp_lua_http_applet_park(s, 1);
+		s->hphase = 6;
+		hlp_rules_start_http(s, 1, be);
+	}
+	for (;;) {
+		rc = sess_http_verdict(s, hlp_rules_run(s), 'H');
+		if (rc != 1)
+			return rc < 0 ? -1 : rc ? 1 : 0;
+		if (s->hphase == 6 && s->fe != be && s->fe->httpres) {
+			s->hphase = 7;
+			hlp_rules_start_http(s, 1, s->fe);
+			continue;
+		}
+		break;
+	}
+	hlp_lua_http_applet_park(s, 0);
+	if (hlp_lua_http_applet_release(s) < 0) {
+		hlp_sess_set_term(s, 'P', 'H');
+		return -1;
+	}
+	return 1;
+}
+
+/*
 ** The heart of a session: run whatever the current state allows, loop
 ** while progress is made, then poll for what is missing.
 */
@@ -6302,7 +6381,12 @@ static void sess_process(struct hlp_sess *s)
 			progress |= rc;
 			break;
 		case HLP_SS_APPLET:
-			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
+			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				rc = sess_svc_res_rules(s);
+				if (rc < 0)
+					goto fail;
+				progress |= rc;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				struct hlp_http_txn *tx = &s->http;
 
 				/* an unfinished answer or an unread body: the connection closes */
@@ -6313,6 +6397,8 @@ static void sess_process(struct hlp_sess *s)
 				hlp_sess_set_term(s, 'L', 'R');
 				sess_http_txn_end(s);
 				progress = 1;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				progress = 1;   /* its head now waits for the http-response rules */
 			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				s->state = HLP_SS_FLUSH;
 				s->side[0].fl |= HLP_SD_SHUTR;
@@ -6501,6 +6587,226 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 	return len;
 }
 /**** End file stream.c ****/
+
+/**** Begin file capture.c ****/
+/*
+** capture.c: HTTP header captures, as HAProxy 2.6 makes them for the
+** log ("%hr", "%hs", "%hrl", "%hsl" and the {...} blocks of the httplog
+** line): "capture request|response header <name> len <n>" and "declare
+** capture request|response len <n>" in a frontend or listen section.
+**
+** Each frontend numbers its request and its response slots in the order
+** they are declared. A slot takes len + 2 bytes of the session's capture
+** area (a "set" byte, then the value, truncated to len, and a NUL); the
+** area is sized for the largest frontend and allocated for every session
+** slot at start-up with the rest of the per-connection memory.
+*/
+
+
+/* Append a slot of <len> bytes named <name> (NULL: a declared slot) to direction <d> of <p>. */
+static int cap_add(struct cfg_ctx *c, struct hlp_proxy *p, int d, const char *name, unsigned long len)
+{
+	struct hlp_cap *n = realloc(p->caps[d], (p->ncap[d] + 1) * sizeof(*n));
+
+	if (!n) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	p->caps[d] = n;
+	n += p->ncap[d];
+	memset(n, 0, sizeof(*n));
+	n->name = name ? hlp_cfg_dup(c, name) : NULL;
+	n->nl = name ? strlen(name) : 0;
+	n->len = len;
+	n->off = p->cap_bytes;
+	p->cap_bytes += len + 2;
+	p->ncap[d]++;
+	return 0;
+}
+
+/* A capture length as HAProxy's atol()/strtol() reads it: -1 when not a number. */
+static long cap_len(const char *a)
+{
+	char *end;
+	long v = strtol(a, &end, 10);
+
+	return *a && !*end ? v : -1;
+}
+
+/*
+** "capture request|response header <name> len <n>" in <p>, with
+** HAProxy 2.6's messages: ignored with a warning outside a frontend,
+** refused in defaults. ("capture cookie" is not implemented.)
+*/
+HLP_PRIVATE void hlp_cap_cfg_capture(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	int d;
+
+	if (c->section != HLP_SEC_DEFAULTS && !(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_warn(c, "'%s' ignored because %s '%s' has no frontend capability.", args[0],
+		             c->section == HLP_SEC_BACKEND ? "backend" : "proxy", p->name);
+		return;
+	}
+	if (n > 1 && strcmp(args[1], "cookie") == 0) {
+		hlp_cfg_err(c, "'capture cookie' is not implemented yet in hlproxy.");
+		return;
+	}
+	if (n < 3 || (strcmp(args[1], "request") && strcmp(args[1], "response")) || strcmp(args[2], "header")) {
+		hlp_cfg_err(c, "'%s' expects 'cookie' or 'request header' or 'response header'.", args[0]);
+		return;
+	}
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s %s' not allowed in 'defaults' section.", args[0], args[1]);
+		return;
+	}
+	if (n > 6) {
+		hlp_cfg_err(c, "'%s' cannot handle unexpected argument '%s'.", args[0], args[6]);
+		return;
+	}
+	if (n < 6 || !*args[3] || strcmp(args[4], "len") != 0 || !*args[5]) {
+		hlp_cfg_err(c, "'%s %s' expects 'header' <header_name> 'len' <len>.", args[0], args[1]);
+		return;
+	}
+	d = strcmp(args[1], "response") == 0;
+	cap_add(c, p, d, args[3], (unsigned long)(cap_len(args[5]) > 0 ? cap_len(args[5]) : 0));
+}
+
+/* "declare capture request|response len <n>" in <p>, with HAProxy 2.6's messages. */
+HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n)
+{
+	long len;
+
+	if (c->section == HLP_SEC_DEFAULTS) {
+		hlp_cfg_err(c, "'%s' not available in default section", args[0]);
+		return;
+	}
+	if (!(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_err(c, "'%s' only available in frontend or listen section", args[0]);
+		return;
+	}
+	if (n < 2 || !*args[1] || strcmp(args[1], "capture") != 0) {
+		hlp_cfg_err(c, n < 2 || !*args[1] ?
+		            "'%s' needs a second keyword that specify the type of declaration ('capture')" :
+		            "unknown declaration type '%s' (supports 'capture')", n < 2 ? args[0] : args[1]);
+		return;
+	}
+	if (n < 3 || (strcmp(args[2], "response") && strcmp(args[2], "request"))) {
+		hlp_cfg_err(c, "'%s %s' requires a direction ('request' or 'response')", args[0], args[1]);
+		return;
+	}
+	if (n < 4 || strcmp(args[3], "len") != 0) {
+		hlp_cfg_err(c, "'%s %s' requires a capture length ('len')", args[0], args[1]);
+		return;
+	}
+	if (n < 5 || !*args[4]) {
+		hlp_cfg_err(c, "'%s %s': 'len' requires a numeric value that represents the capture length",
+		            args[0], args[1]);
+		return;
+	}
+	len = cap_len(args[4]);
+	if (len == -1 && strcmp(args[4], "-1") != 0) {
+		/* as 2.6 says it, naming the "len" word */
+		hlp_cfg_err(c, "'%s %s': cannot parse the length '%s'.", args[0], args[1], args[3]);
+		return;
+	}
+	if (len <= 0) {
+		hlp_cfg_err(c, "length must be > 0");
+		return;
+	}
+	cap_add(c, p, strcmp(args[2], "response") == 0, NULL, (unsigned long)len);
+}
+
+HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p)
+{
+	int d;
+	unsigned i;
+
+	for (d = 0; d < 2; d++) {
+		for (i = 0; i < p->ncap[d]; i++)
+			free(p->caps[d][i].name);
+		free(p->caps[d]);
+		p->caps[d] = NULL;
+		p->ncap[d] = 0;
+	}
+	p->cap_bytes = 0;
+}
+
+/* The per-session capture bytes the configuration of <h> needs (the largest frontend's). */
+HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h)
+{
+	const struct hlp_proxy *p;
+	size_t max = 0;
+
+	for (p = h->proxies; p; p = p->next)
+		if (p->cap_bytes > max)
+			max = p->cap_bytes;
+	return max;
+}
+
+/* A new transaction of <s>: every capture slot is empty again. */
+HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s)
+{
+	int d;
+	unsigned i;
+
+	if (!s->cap)
+		return;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < s->fe->ncap[d]; i++)
+			s->cap[s->fe->caps[d][i].off] = 0;
+}
+
+/* Store <v, vl> in capture slot <i> of direction <d>, truncated to its length. */
+HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl)
+{
+	const struct hlp_cap *cp;
+	char *slot;
+
+	if (!s->cap || i >= s->fe->ncap[d])
+		return;
+	cp = &s->fe->caps[d][i];
+	slot = s->cap + cp->off;
+	if (vl > cp->len)
+		vl = cp->len;
+	slot[0] = 1;
+	memcpy(slot + 1, v, vl);
+	slot[1 + vl] = 0;
+}
+
+/*
+** Capture the header fields of head <m> (direction <d>) named in the
+** frontend's "capture ... header" slots; the last field of a name wins,
+** as in HAProxy.
+*/
+HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m)
+{
+	unsigned i, k;
+
+	if (!s->cap || !m)
+		return;
+	for (k = 0; k < m->nhdrs; k++) {
+		const struct hlp_h1_hdr *hd = &m->hdrs[k];
+
+		for (i = 0; i < s->fe->ncap[d]; i++) {
+			const struct hlp_cap *cp = &s->fe->caps[d][i];
+
+			if (cp->name && cp->nl == hd->nl && strncasecmp(cp->name, hd->n, hd->nl) == 0)
+				hlp_cap_set(s, d, i, hd->v, hd->vl);
+		}
+	}
+}
+
+/* The value in capture slot <i> of direction <d>, NULL when nothing was captured. */
+HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i)
+{
+	const char *slot;
+
+	if (!s->cap || i >= s->fe->ncap[d])
+		return NULL;
+	slot = s->cap + s->fe->caps[d][i].off;
+	return slot[0] ? slot + 1 : NULL;
+}
+/**** End file capture.c ****/
 
 /**** Begin file sess_log.c ****/
 /*
@@ -6817,7 +7123,7 @@ static void slog_text(struct slog_w *w, const char *p, size_t n, int fl)
 ** characters, bytes >= 127, '"' and '#' become "#XX"; with +E, '\' and ']'
 ** get a '\'. An empty piece prints nothing (but "" when quoted).
 */
-static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+static void slog_enc_map(struct slog_w *w, const char *p, size_t n, int fl, const char *extra)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
@@ -6827,7 +7133,7 @@ static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c < 32 || c >= 127 || c == '"' || c == '#') {
+		if (c < 32 || c >= 127 || c == '"' || c == '#' || (c && extra && strchr(extra, c))) {
 			char e[3] = { '#', hex[c >> 4], hex[c & 15] };
 
 			slog_put(w, e, 3);
@@ -6839,6 +7145,49 @@ static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
 	}
 	if (fl & SLOG_Q)
 		slog_putc(w, '"');
+}
+
+static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+{
+	slog_enc_map(w, p, n, fl, NULL);
+}
+
+/*
+** The captures of direction <d> as HAProxy 2.6 logs them: %hr/%hs a
+** {a|b} block, %hrl/%hsl the values apart ("-" for none unless quoted);
+** '{', '|' and '}' are "#XX" encoded too. Nothing without capture slots
+** or without a request.
+*/
+static int slog_caps(struct slog_w *w, const struct hlp_sess *s, int d, int list, int fl)
+{
+	unsigned i, n = s->fe->ncap[d];
+
+	/* as 2.6, where a connection that never made a request has no stream */
+	if (!n || !s->cap || !s->http.reqline)
+		return 0;
+	if (!list && (fl & SLOG_Q))
+		slog_putc(w, '"');
+	if (!list)
+		slog_putc(w, '{');
+	for (i = 0; i < n; i++) {
+		const char *v = hlp_cap_get(s, d, i);
+
+		if (i)
+			slog_putc(w, list ? ' ' : '|');
+		if (list && (fl & SLOG_Q))
+			slog_putc(w, '"');
+		if (v)
+			slog_enc_map(w, v, strlen(v), fl & ~SLOG_Q, "{|}");
+		else if (list && !(fl & SLOG_Q))
+			slog_putc(w, '-');
+		if (list && (fl & SLOG_Q))
+			slog_putc(w, '"');
+	}
+	if (!list)
+		slog_putc(w, '}');
+	if (!list && (fl & SLOG_Q))
+		slog_putc(w, '"');
+	return 1;
 }
 
 /* An address (%ci, %fi): text, or with +X its bytes in upper-case hex. */
@@ -7148,10 +7497,10 @@ static int slog_var(struct slog_w *w, struct hlp_sess *s, const struct slog_time
 	case SLOG_CC:
 	case SLOG_CS:                                      /* no "capture cookie" */
 	case SLOG_ID: slog_text(w, NULL, 0, fl); break;    /* no "unique-id-format" */
-	case SLOG_HR:
-	case SLOG_HS:
-	case SLOG_HRL:
-	case SLOG_HSL: return 0;                           /* no "capture" */
+	case SLOG_HR: return slog_caps(w, s, 0, 0, fl);
+	case SLOG_HS: return slog_caps(w, s, 1, 0, fl);
+	case SLOG_HRL: return slog_caps(w, s, 0, 1, fl);
+	case SLOG_HSL: return slog_caps(w, s, 1, 1, fl);
 	case SLOG_R:
 		p = tx->reqline ? tx->reqline : "<BADREQ>";
 		slog_enc(w, p, strnlen(p, 1023), fl);
@@ -8353,6 +8702,7 @@ HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s)
 	free(tx->reqline);
 	memset(tx, 0, sizeof(*tx));
 	tx->ntx = ntx;
+	hlp_cap_reset(s);
 	tx->t_idle = s->h->ev.now;
 	s->ana[0] = s->ana[1] = 1;
 	s->out[0] = 0;
@@ -8712,6 +9062,7 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
 	tx->bytes_in += (size_t)rc;
 	http_keep_reqline(s, m);
+	hlp_cap_headers(s, 0, m);
 	/* a chunked body already here is checked before anything is forwarded */
 	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
 		int eom;
@@ -8944,15 +9295,24 @@ static int http_fwdfor_excepted(const struct hlp_proxy *px, const struct sockadd
 	return 1;
 }
 
-/* option forwardfor of proxy <px>: add the client's address. */
-static int http_add_fwdfor(struct hlp_sess *s, const struct hlp_proxy *px)
+/*
+** option forwardfor: one header with the client's address when the
+** frontend or the backend asks for it, as HAProxy does. The name is the
+** backend's when it has the option (its own or from defaults), else the
+** frontend's; a client inside either proxy's "except" network gets none.
+*/
+static int http_add_fwdfor(struct hlp_sess *s)
 {
+	const struct hlp_proxy *fe = s->fe, *be = s->be ? s->be : s->fe;
+	const struct hlp_proxy *named = (be->opts & HLP_OPT_FORWARDFOR) ? be : fe;
+	const char *name = named->fwdfor_hdr ? named->fwdfor_hdr : "x-forwarded-for";
 	char a[INET6_ADDRSTRLEN];
-	const char *name = px->fwdfor_hdr ? px->fwdfor_hdr : "x-forwarded-for";
 
-	if (!(px->opts & HLP_OPT_FORWARDFOR) || http_fwdfor_excepted(px, &s->src))
+	if (!((fe->opts | be->opts) & HLP_OPT_FORWARDFOR))
 		return 0;
 	if (s->src.ss_family != AF_INET && s->src.ss_family != AF_INET6)
+		return 0;
+	if (http_fwdfor_excepted(fe, &s->src) || http_fwdfor_excepted(be, &s->src))
 		return 0;
 	hlp_addr_str(&s->src, a, sizeof(a));
 	return hlp_http_hdr_add(s, 0, name, strlen(name), a, strlen(a)) < 0 ? -1 : 0;
@@ -8979,8 +9339,7 @@ HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s)
 	struct hlp_h1_msg *m;
 	int ka = http_want_srv_ka(s);
 
-	if (http_add_fwdfor(s, s->fe) < 0 || (s->be && s->be != s->fe && http_add_fwdfor(s, s->be) < 0) ||
-	    http_one_clen(s, 0) < 0)
+	if (http_add_fwdfor(s) < 0 || http_one_clen(s, 0) < 0)
 		goto fail;
 	m = hlp_http_head(s, 0);
 	if (!m)
@@ -9335,6 +9694,7 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	}
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
+	hlp_cap_headers(s, 1, m);
 	if (!http_msg_ka(m))
 		tx->flags &= ~HLP_TX_SRV_KA;
 	http_set_conn_hdr(s, 1, m->ver, 0, 0);
@@ -17517,14 +17877,27 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_lis
 	return NULL;
 }
 
+/* The action registered as <name> for rule set <where> (one HLP_ACT_* bit). */
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where)
+{
+	struct hlp_list *e;
+
+	for (e = h->lua.actions.n; e != &h->lua.actions; e = e->n) {
+		struct hlp_lua_action *a = HLP_CONTAINER(e, struct hlp_lua_action, link);
+
+		if ((a->where & where) && strcmp(a->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
 /* core.register_action(name, {"tcp-req", ...}, fn [, nb_args]) */
 static int lcore_register_action(lua_State *L)
 {
 	struct hlp *h = hlp_lua_owner(L);
 	static const char *const kinds[] = { "tcp-req", "tcp-res", "http-req", "http-res", NULL };
 	const char *name = luaL_checkstring(L, 1);
-	struct hlp_lua_action *a;
-	unsigned where = 0;
+	unsigned where = 0, k;
 	lua_Integer nargs = 0;
 	lua_Integer i, n;
 
@@ -17538,18 +17911,19 @@ static int lcore_register_action(lua_State *L)
 	}
 	n = (lua_Integer)lua_rawlen(L, 2);
 	for (i = 1; i <= n; i++) {
-		int k;
+		int kind;
 
 		lua_rawgeti(L, 2, i);
-		k = luaL_checkoption(L, -1, NULL, kinds);
-		where |= 1u << k;
+		kind = luaL_checkoption(L, -1, NULL, kinds);
+		where |= 1u << kind;
 		lua_pop(L, 1);
 	}
 	if (!where)
 		return luaL_argerror(L, 2, "expects a list of 'tcp-req', 'tcp-res', 'http-req' or 'http-res'");
-	a = hlp_lua_register_fn(L, &h->lua.actions, "core.register_action", name, 3);
-	a->where = where;
-	a->nargs = (int)nargs;
+	/* one registry per rule set, as HAProxy: an entry per kind listed */
+	for (k = HLP_ACT_TCP_REQ; k <= HLP_ACT_HTTP_RES; k <<= 1)
+		if (where & k)
+			hlp_lua_register_fn(L, &h->lua.actions, "action", name, k, (int)nargs, 3);
 	return 0;
 }
 
@@ -17741,13 +18115,13 @@ HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref,
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs,
                                    int *ref, char *err, size_t errlen)
 {
-	struct hlp_lua_action *a = hlp_lua_find_fn(h, &h->lua.actions, name);
+	struct hlp_lua_action *a = hlp_lua_find_action(h, name, where);
 
-	if (!a) {
+	if (!a && !hlp_lua_find_fn(h, &h->lua.actions, name)) {
 		snprintf(err, errlen, "Lua action '%s' is not registered (use core.register_action() in a lua-load file)", name);
 		return -1;
 	}
-	if (!(a->where & where)) {
+	if (!a) {
 		snprintf(err, errlen, "Lua action '%s' is not registered for this rule set", name);
 		return -1;
 	}
@@ -18341,17 +18715,23 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 }
 
 /*
-** Record function <fidx> under <name> in <list>, replacing an earlier one
-** of the same name (with a warning, as HAProxy). Raises on no memory.
+** Record function <fidx> under <name> in <list> (of <kind> "action",
+** "service", "sample-fetch" or "converter" for messages). As in HAProxy
+** 2.6, actions have one registry per rule set (<where> is one HLP_ACT_*
+** bit), the others one per list; a second registration in the same
+** registry replaces the function only (it keeps its argument count, a
+** service its mode) and warns. Raises on no memory.
 */
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list,
-                                                      const char *fn, const char *name, int fidx)
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind,
+                                    const char *name, unsigned where, int nargs, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	struct hlp_lua_action *a = hlp_lua_find_fn(h, list, name);
+	struct hlp_lua_action *a = list == &h->lua.actions ? hlp_lua_find_action(h, name, where) :
+	                           hlp_lua_find_fn(h, list, name);
 
 	if (a) {
-		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
+		hlp_warning(h, "Trying to register %s 'lua.%s' more than once. "
+		            "This will become a hard error in version 2.5.", kind, name);
 		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
 	} else {
 		a = calloc(1, sizeof(*a));
@@ -18359,13 +18739,14 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
 			a->name = hlp_strdup(name);
 		if (!a || !a->name) {
 			free(a);
-			luaL_error(L, "%s: out of memory", fn);
+			luaL_error(L, "register %s: out of memory", kind);
 		}
+		a->where = where;
+		a->nargs = nargs;
 		hlp_list_add_tail(list, &a->link);
 	}
 	lua_pushvalue(L, fidx);
 	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	return a;
 }
 
 /*
@@ -18374,25 +18755,25 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
 ** configuration (lua.<name> in samples and use-service rules).
 */
 static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
-                              int fidx, unsigned where)
+                              const char *kind, int fidx, unsigned where)
 {
 	const char *name;
 
 	hlp_lua_check_body(L, fn);
 	name = luaL_checkstring(L, 1);
 	luaL_checktype(L, fidx, LUA_TFUNCTION);
-	hlp_lua_register_fn(L, list, fn, name, fidx)->where = where;
+	hlp_lua_register_fn(L, list, kind, name, where, 0, fidx);
 	return 0;
 }
 
 static int lcore_register_fetches(lua_State *L)
 {
-	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", 2, 0);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", "sample-fetch", 2, 0);
 }
 
 static int lcore_register_converters(lua_State *L)
 {
-	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", 2, 0);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", "converter", 2, 0);
 }
 
 static int lcore_register_service(lua_State *L)
@@ -18402,7 +18783,7 @@ static int lcore_register_service(lua_State *L)
 
 	hlp_lua_check_body(L, "core.register_service");
 	m = luaL_checkoption(L, 2, NULL, modes);
-	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", 3,
+	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", "service", 3,
 	                          (unsigned)m);
 }
 
@@ -21303,6 +21684,7 @@ HLP_PRIVATE void hlp_lua_http_new(lua_State *L, int idx)
 #define LHTTP_BADREQ  0x020u      /* the request body is malformed */
 #define LHTTP_FAILED  0x040u      /* the function failed */
 #define LHTTP_TERM    0x080u      /* the last chunk is written */
+#define LHTTP_HELD    0x100u      /* the head waits in buf[1] for the http-response rules */
 
 /* uservalue slots of the state userdata */
 #define LHTTP_UV_HDRS   1         /* response headers: name1, value1, name2, value2... */
@@ -21317,6 +21699,7 @@ struct lhttp_app {
 	uint64_t clen;           /* with LHTTP_CLEN: body bytes announced */
 	uint64_t sent;           /* body bytes sent */
 	size_t odone;            /* bytes written of the output in progress */
+	struct hlp_lua_run park; /* the service's run while the http-response rules run */
 };
 
 /*
@@ -21402,6 +21785,97 @@ static int lhttp_write_raw(struct hlp_sess *s, struct lhttp_app *app, const char
 	}
 	app->odone += lhttp_out(s, p + app->odone, len - app->odone);
 	return app->odone == len;
+}
+
+/*
+** Put the response head <p, len> out. With http-response rules to run,
+** it is held whole at the start of an empty buf[1] for them, as a
+** server's head would be (HAProxy 2.6 runs them on a service's answer);
+** the stream releases it (hlp_lua_http_applet_release). Returns 1 once
+** the head is out and released, 0 to wait.
+*/
+static int lhttp_head_out(struct hlp_sess *s, struct lhttp_app *app, const char *p, size_t len)
+{
+	const struct hlp_proxy *be = s->be ? s->be : s->fe;
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_buf *b;
+
+	if (app->fl & LHTTP_HELD)
+		return 0;
+	if (app->odone == len)
+		return 1;
+	if ((!s->fe->httpres && !be->httpres) || lhttp_gone(s) || app->odone)
+		return lhttp_write_raw(s, app, p, len);
+	b = hlp_sess_buf(s, 1);
+	if (!b || b->data)
+		return 0;        /* an interim response is still leaving */
+	if (len + s->h->g.maxrewrite > b->size)
+		return lhttp_write_raw(s, app, p, len);   /* no room to rewrite it */
+	hlp_buf_put(b, p, len);
+	tx->msg[1].st = HLP_HM_HELD;
+	tx->msg[1].head_len = len;
+	tx->flags &= ~(HLP_TX_REPLIED | HLP_TX_HDR_SENT);
+	s->ana[1] = 1;
+	s->out[1] = 0;
+	app->fl |= LHTTP_HELD;
+	app->odone = len;
+	hlp_sess_wake(s);
+	return 0;
+}
+
+/* Whether the service of <s> has its head held for the http-response rules. */
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s)
+{
+	const struct lhttp_app *app = s->applet;
+
+	return app && (app->fl & LHTTP_HELD);
+}
+
+/*
+** Park the service's coroutine out of s->run while the http-response
+** rules run theirs (<park> 1), or bring it back (0).
+*/
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park)
+{
+	struct lhttp_app *app = s->applet;
+
+	if (!app)
+		return;
+	if (park) {
+		app->park = s->run;
+		memset(&s->run, 0, sizeof(s->run));
+		s->run.ref = LUA_NOREF;
+	} else {
+		hlp_lua_run_release(s->h, &s->run);
+		s->run = app->park;
+		memset(&app->park, 0, sizeof(app->park));
+		app->park.ref = LUA_NOREF;
+	}
+}
+
+/*
+** The http-response rules are over: the held head (as they left it) goes
+** to the client and the service resumes with its body. Returns 0, or -1
+** when the head no longer parses.
+*/
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s)
+{
+	struct lhttp_app *app = s->applet;
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_h1_msg *m = hlp_http_head(s, 1);
+
+	if (!app || !m)
+		return -1;
+	tx->status = m->status;
+	tx->bytes_out += tx->msg[1].head_len;
+	tx->msg[1].head_len = 0;
+	tx->msg[1].st = HLP_HM_BODY;
+	tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+	s->ana[1] = 0;
+	s->out[1] = 0;
+	app->fl &= ~LHTTP_HELD;
+	hlp_sess_wake(s);
+	return 0;
 }
 
 /*
@@ -21640,7 +22114,7 @@ static int lhttp_start_k(lua_State *L, int status, lua_KContext ctx)
 	const char *head = lua_tolstring(L, 2, &hl);
 
 	(void)status;
-	if (!lhttp_write_raw(s, app, head, hl))
+	if (!lhttp_head_out(s, app, head, hl))
 		return lhttp_wait(L, s, ctx, lhttp_start_k);
 	app->odone = 0;
 	return 0;
@@ -21674,7 +22148,7 @@ static int lhttp_send_k(lua_State *L, int status, lua_KContext ctx)
 	if (ctx == 0 && lua_isstring(L, 3)) {
 		const char *head = lua_tolstring(L, 3, &hl);
 
-		if (!lhttp_write_raw(s, app, head, hl))
+		if (!lhttp_head_out(s, app, head, hl))
 			return lhttp_wait(L, s, 0, lhttp_send_k);
 		app->odone = 0;
 	}
@@ -21964,6 +22438,7 @@ static int lhttp_new_p(lua_State *L)
 	app = lua_newuserdata(L, sizeof(*app));
 	memset(app, 0, sizeof(*app));
 	app->ref = LUA_NOREF;
+	app->park.ref = LUA_NOREF;
 	app->status = 200;
 	lua_createtable(L, 3, 0);
 	lua_newtable(L);
@@ -22042,6 +22517,7 @@ HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s)
 	if (!app)
 		return;
 	s->applet = NULL;
+	hlp_lua_run_release(s->h, &app->park);
 	luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, app->ref);
 }
 
@@ -22154,7 +22630,7 @@ HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s)
 		return 0;
 	if (s->run.co) {
 		rc = hlp_lua_applet_resume(s, "http");
-		if (rc > 0)
+			if (rc > 0)
 			return 1;
 		if (rc < 0)
 			app->fl |= LHTTP_FAILED;
@@ -22709,6 +23185,7 @@ void hlp_free(struct hlp *h)
 	free(h->g.log_tag);
 	free(h->g.log_hostname);
 	free(h->sess_mem);
+	free(h->cap_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
 	free(h->render[0]);
@@ -22807,6 +23284,10 @@ static void main_build_options(struct hlp *h, int loaded)
 	printf("  sessions    : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_sess),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_sess));
+	if (hlp_cap_sess_bytes(h))
+		printf("  captures    : %u x %lu = %llu bytes\n", h->g.maxconn,
+		       (unsigned long)hlp_cap_sess_bytes(h),
+		       (unsigned long long)h->g.maxconn * hlp_cap_sess_bytes(h));
 	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_idle),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));

@@ -36,6 +36,7 @@ HLP_PRIVATE void hlp_proxy_free_http(struct hlp_proxy *p)
 	}
 	free(p->fwdfor_hdr);
 	p->fwdfor_hdr = NULL;
+	hlp_cap_free(p);
 }
 
 /* A proxy starting from defaults <d> gets its own copies of them. */
@@ -550,6 +551,11 @@ static int cfg_forwardfor(struct cfg_ctx *c, struct hlp_proxy *p, char **args, i
 		p->opts &= ~HLP_OPT_FORWARDFOR;
 		return 0;
 	}
+	/* each "option forwardfor" starts over, as in HAProxy */
+	free(p->fwdfor_hdr);
+	p->fwdfor_hdr = NULL;
+	memset(&p->fwdfor_except, 0, sizeof(p->fwdfor_except));
+	p->fwdfor_except_bits = 0;
 	for (i = 2; i < n; i++) {
 		if (strcmp(args[i], "header") == 0 && i + 1 < n && *args[i + 1]) {
 			char *lc = hlp_cfg_dup(c, args[++i]), *q;
@@ -683,7 +689,7 @@ static int cfg_balance(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int 
 /* Proxy keywords HAProxy has that hlproxy does not have yet. */
 static const char *const cfg_proxy_notyet[] = {
 	"http-after-response", "stick-table", "stick",
-	"stick-on", "stick-match", "stick-store-request", "cookie", "capture",
+	"stick-on", "stick-match", "stick-store-request", "cookie",
 	"http-check", "tcp-check", "external-check", "errorloc",
 	"errorloc302", "errorloc303", "errorfiles", "reqadd",
 	"rspadd", "compression", "filter", "unique-id-format",
@@ -692,7 +698,7 @@ static const char *const cfg_proxy_notyet[] = {
 	"hash-type", "hash-balance-factor", "http-send-name-header",
 	"server-template", "server-state-file-name", "source", "stats",
 	"email-alert", "force-persist", "ignore-persist", "rate-limit",
-	"load-server-state-from-file", "declare", "http-error", "dynamic-cookie-key",
+	"load-server-state-from-file", "http-error", "dynamic-cookie-key",
 	"log-tag", "max-keep-alive-queue", "retry-on", "fullconn", NULL
 };
 
@@ -822,6 +828,10 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 			hlp_cfg_err(c, "'%s' not allowed in 'defaults' section.", kw);
 		else
 			hlp_cfg_http_rule(c, p, args, n);
+	} else if (strcmp(kw, "capture") == 0) {
+		hlp_cap_cfg_capture(c, p, args, n);
+	} else if (strcmp(kw, "declare") == 0) {
+		hlp_cap_cfg_declare(c, p, args, n);
 	} else if (strcmp(kw, "errorfile") == 0) {
 		hlp_cfg_errorfile(c, p, args, n);
 	} else if (strcmp(kw, "http-reuse") == 0) {

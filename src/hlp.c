@@ -243,6 +243,7 @@ void hlp_free(struct hlp *h)
 	free(h->g.log_tag);
 	free(h->g.log_hostname);
 	free(h->sess_mem);
+	free(h->cap_mem);
 	free(h->trash[0]);
 	free(h->trash[1]);
 	free(h->render[0]);

@@ -340,6 +340,7 @@ HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s)
 	free(tx->reqline);
 	memset(tx, 0, sizeof(*tx));
 	tx->ntx = ntx;
+	hlp_cap_reset(s);
 	tx->t_idle = s->h->ev.now;
 	s->ana[0] = s->ana[1] = 1;
 	s->out[0] = 0;
@@ -699,6 +700,7 @@ HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s)
 	tx->msg[0].left = m->flags & HLP_H1_F_CLEN ? m->clen : 0;
 	tx->bytes_in += (size_t)rc;
 	http_keep_reqline(s, m);
+	hlp_cap_headers(s, 0, m);
 	/* a chunked body already here is checked before anything is forwarded */
 	if ((m->flags & HLP_H1_F_CHUNKED) && b->data > (size_t)rc) {
 		int eom;
@@ -931,15 +933,24 @@ static int http_fwdfor_excepted(const struct hlp_proxy *px, const struct sockadd
 	return 1;
 }
 
-/* option forwardfor of proxy <px>: add the client's address. */
-static int http_add_fwdfor(struct hlp_sess *s, const struct hlp_proxy *px)
+/*
+** option forwardfor: one header with the client's address when the
+** frontend or the backend asks for it, as HAProxy does. The name is the
+** backend's when it has the option (its own or from defaults), else the
+** frontend's; a client inside either proxy's "except" network gets none.
+*/
+static int http_add_fwdfor(struct hlp_sess *s)
 {
+	const struct hlp_proxy *fe = s->fe, *be = s->be ? s->be : s->fe;
+	const struct hlp_proxy *named = (be->opts & HLP_OPT_FORWARDFOR) ? be : fe;
+	const char *name = named->fwdfor_hdr ? named->fwdfor_hdr : "x-forwarded-for";
 	char a[INET6_ADDRSTRLEN];
-	const char *name = px->fwdfor_hdr ? px->fwdfor_hdr : "x-forwarded-for";
 
-	if (!(px->opts & HLP_OPT_FORWARDFOR) || http_fwdfor_excepted(px, &s->src))
+	if (!((fe->opts | be->opts) & HLP_OPT_FORWARDFOR))
 		return 0;
 	if (s->src.ss_family != AF_INET && s->src.ss_family != AF_INET6)
+		return 0;
+	if (http_fwdfor_excepted(fe, &s->src) || http_fwdfor_excepted(be, &s->src))
 		return 0;
 	hlp_addr_str(&s->src, a, sizeof(a));
 	return hlp_http_hdr_add(s, 0, name, strlen(name), a, strlen(a)) < 0 ? -1 : 0;
@@ -966,8 +977,7 @@ HLP_PRIVATE int hlp_http_req_forward(struct hlp_sess *s)
 	struct hlp_h1_msg *m;
 	int ka = http_want_srv_ka(s);
 
-	if (http_add_fwdfor(s, s->fe) < 0 || (s->be && s->be != s->fe && http_add_fwdfor(s, s->be) < 0) ||
-	    http_one_clen(s, 0) < 0)
+	if (http_add_fwdfor(s) < 0 || http_one_clen(s, 0) < 0)
 		goto fail;
 	m = hlp_http_head(s, 0);
 	if (!m)
@@ -1322,6 +1332,7 @@ HLP_PRIVATE int hlp_http_res_head(struct hlp_sess *s)
 	}
 	tx->status = m->status;
 	tx->t_srv = h->ev.now;
+	hlp_cap_headers(s, 1, m);
 	if (!http_msg_ka(m))
 		tx->flags &= ~HLP_TX_SRV_KA;
 	http_set_conn_hdr(s, 1, m->ver, 0, 0);

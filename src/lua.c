@@ -90,14 +90,27 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_lis
 	return NULL;
 }
 
+/* The action registered as <name> for rule set <where> (one HLP_ACT_* bit). */
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where)
+{
+	struct hlp_list *e;
+
+	for (e = h->lua.actions.n; e != &h->lua.actions; e = e->n) {
+		struct hlp_lua_action *a = HLP_CONTAINER(e, struct hlp_lua_action, link);
+
+		if ((a->where & where) && strcmp(a->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
 /* core.register_action(name, {"tcp-req", ...}, fn [, nb_args]) */
 static int lcore_register_action(lua_State *L)
 {
 	struct hlp *h = hlp_lua_owner(L);
 	static const char *const kinds[] = { "tcp-req", "tcp-res", "http-req", "http-res", NULL };
 	const char *name = luaL_checkstring(L, 1);
-	struct hlp_lua_action *a;
-	unsigned where = 0;
+	unsigned where = 0, k;
 	lua_Integer nargs = 0;
 	lua_Integer i, n;
 
@@ -111,18 +124,19 @@ static int lcore_register_action(lua_State *L)
 	}
 	n = (lua_Integer)lua_rawlen(L, 2);
 	for (i = 1; i <= n; i++) {
-		int k;
+		int kind;
 
 		lua_rawgeti(L, 2, i);
-		k = luaL_checkoption(L, -1, NULL, kinds);
-		where |= 1u << k;
+		kind = luaL_checkoption(L, -1, NULL, kinds);
+		where |= 1u << kind;
 		lua_pop(L, 1);
 	}
 	if (!where)
 		return luaL_argerror(L, 2, "expects a list of 'tcp-req', 'tcp-res', 'http-req' or 'http-res'");
-	a = hlp_lua_register_fn(L, &h->lua.actions, "core.register_action", name, 3);
-	a->where = where;
-	a->nargs = (int)nargs;
+	/* one registry per rule set, as HAProxy: an entry per kind listed */
+	for (k = HLP_ACT_TCP_REQ; k <= HLP_ACT_HTTP_RES; k <<= 1)
+		if (where & k)
+			hlp_lua_register_fn(L, &h->lua.actions, "action", name, k, (int)nargs, 3);
 	return 0;
 }
 
@@ -314,13 +328,13 @@ HLP_PRIVATE int hlp_lua_ref_global(struct hlp *h, const char *name, int *ref,
 HLP_PRIVATE int hlp_lua_ref_action(struct hlp *h, const char *name, unsigned where, int nargs,
                                    int *ref, char *err, size_t errlen)
 {
-	struct hlp_lua_action *a = hlp_lua_find_fn(h, &h->lua.actions, name);
+	struct hlp_lua_action *a = hlp_lua_find_action(h, name, where);
 
-	if (!a) {
+	if (!a && !hlp_lua_find_fn(h, &h->lua.actions, name)) {
 		snprintf(err, errlen, "Lua action '%s' is not registered (use core.register_action() in a lua-load file)", name);
 		return -1;
 	}
-	if (!(a->where & where)) {
+	if (!a) {
 		snprintf(err, errlen, "Lua action '%s' is not registered for this rule set", name);
 		return -1;
 	}

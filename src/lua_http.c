@@ -280,6 +280,7 @@ HLP_PRIVATE void hlp_lua_http_new(lua_State *L, int idx)
 #define LHTTP_BADREQ  0x020u      /* the request body is malformed */
 #define LHTTP_FAILED  0x040u      /* the function failed */
 #define LHTTP_TERM    0x080u      /* the last chunk is written */
+#define LHTTP_HELD    0x100u      /* the head waits in buf[1] for the http-response rules */
 
 /* uservalue slots of the state userdata */
 #define LHTTP_UV_HDRS   1         /* response headers: name1, value1, name2, value2... */
@@ -294,6 +295,7 @@ struct lhttp_app {
 	uint64_t clen;           /* with LHTTP_CLEN: body bytes announced */
 	uint64_t sent;           /* body bytes sent */
 	size_t odone;            /* bytes written of the output in progress */
+	struct hlp_lua_run park; /* the service's run while the http-response rules run */
 };
 
 /*
@@ -379,6 +381,97 @@ static int lhttp_write_raw(struct hlp_sess *s, struct lhttp_app *app, const char
 	}
 	app->odone += lhttp_out(s, p + app->odone, len - app->odone);
 	return app->odone == len;
+}
+
+/*
+** Put the response head <p, len> out. With http-response rules to run,
+** it is held whole at the start of an empty buf[1] for them, as a
+** server's head would be (HAProxy 2.6 runs them on a service's answer);
+** the stream releases it (hlp_lua_http_applet_release). Returns 1 once
+** the head is out and released, 0 to wait.
+*/
+static int lhttp_head_out(struct hlp_sess *s, struct lhttp_app *app, const char *p, size_t len)
+{
+	const struct hlp_proxy *be = s->be ? s->be : s->fe;
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_buf *b;
+
+	if (app->fl & LHTTP_HELD)
+		return 0;
+	if (app->odone == len)
+		return 1;
+	if ((!s->fe->httpres && !be->httpres) || lhttp_gone(s) || app->odone)
+		return lhttp_write_raw(s, app, p, len);
+	b = hlp_sess_buf(s, 1);
+	if (!b || b->data)
+		return 0;        /* an interim response is still leaving */
+	if (len + s->h->g.maxrewrite > b->size)
+		return lhttp_write_raw(s, app, p, len);   /* no room to rewrite it */
+	hlp_buf_put(b, p, len);
+	tx->msg[1].st = HLP_HM_HELD;
+	tx->msg[1].head_len = len;
+	tx->flags &= ~(HLP_TX_REPLIED | HLP_TX_HDR_SENT);
+	s->ana[1] = 1;
+	s->out[1] = 0;
+	app->fl |= LHTTP_HELD;
+	app->odone = len;
+	hlp_sess_wake(s);
+	return 0;
+}
+
+/* Whether the service of <s> has its head held for the http-response rules. */
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s)
+{
+	const struct lhttp_app *app = s->applet;
+
+	return app && (app->fl & LHTTP_HELD);
+}
+
+/*
+** Park the service's coroutine out of s->run while the http-response
+** rules run theirs (<park> 1), or bring it back (0).
+*/
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park)
+{
+	struct lhttp_app *app = s->applet;
+
+	if (!app)
+		return;
+	if (park) {
+		app->park = s->run;
+		memset(&s->run, 0, sizeof(s->run));
+		s->run.ref = LUA_NOREF;
+	} else {
+		hlp_lua_run_release(s->h, &s->run);
+		s->run = app->park;
+		memset(&app->park, 0, sizeof(app->park));
+		app->park.ref = LUA_NOREF;
+	}
+}
+
+/*
+** The http-response rules are over: the held head (as they left it) goes
+** to the client and the service resumes with its body. Returns 0, or -1
+** when the head no longer parses.
+*/
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s)
+{
+	struct lhttp_app *app = s->applet;
+	struct hlp_http_txn *tx = &s->http;
+	struct hlp_h1_msg *m = hlp_http_head(s, 1);
+
+	if (!app || !m)
+		return -1;
+	tx->status = m->status;
+	tx->bytes_out += tx->msg[1].head_len;
+	tx->msg[1].head_len = 0;
+	tx->msg[1].st = HLP_HM_BODY;
+	tx->flags |= HLP_TX_REPLIED | HLP_TX_HDR_SENT;
+	s->ana[1] = 0;
+	s->out[1] = 0;
+	app->fl &= ~LHTTP_HELD;
+	hlp_sess_wake(s);
+	return 0;
 }
 
 /*
@@ -617,7 +710,7 @@ static int lhttp_start_k(lua_State *L, int status, lua_KContext ctx)
 	const char *head = lua_tolstring(L, 2, &hl);
 
 	(void)status;
-	if (!lhttp_write_raw(s, app, head, hl))
+	if (!lhttp_head_out(s, app, head, hl))
 		return lhttp_wait(L, s, ctx, lhttp_start_k);
 	app->odone = 0;
 	return 0;
@@ -651,7 +744,7 @@ static int lhttp_send_k(lua_State *L, int status, lua_KContext ctx)
 	if (ctx == 0 && lua_isstring(L, 3)) {
 		const char *head = lua_tolstring(L, 3, &hl);
 
-		if (!lhttp_write_raw(s, app, head, hl))
+		if (!lhttp_head_out(s, app, head, hl))
 			return lhttp_wait(L, s, 0, lhttp_send_k);
 		app->odone = 0;
 	}
@@ -941,6 +1034,7 @@ static int lhttp_new_p(lua_State *L)
 	app = lua_newuserdata(L, sizeof(*app));
 	memset(app, 0, sizeof(*app));
 	app->ref = LUA_NOREF;
+	app->park.ref = LUA_NOREF;
 	app->status = 200;
 	lua_createtable(L, 3, 0);
 	lua_newtable(L);
@@ -1019,6 +1113,7 @@ HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s)
 	if (!app)
 		return;
 	s->applet = NULL;
+	hlp_lua_run_release(s->h, &app->park);
 	luaL_unref(s->h->lua.L, LUA_REGISTRYINDEX, app->ref);
 }
 
@@ -1131,7 +1226,7 @@ HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s)
 		return 0;
 	if (s->run.co) {
 		rc = hlp_lua_applet_resume(s, "http");
-		if (rc > 0)
+			if (rc > 0)
 			return 1;
 		if (rc < 0)
 			app->fl |= LHTTP_FAILED;

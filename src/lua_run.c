@@ -488,17 +488,23 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 }
 
 /*
-** Record function <fidx> under <name> in <list>, replacing an earlier one
-** of the same name (with a warning, as HAProxy). Raises on no memory.
+** Record function <fidx> under <name> in <list> (of <kind> "action",
+** "service", "sample-fetch" or "converter" for messages). As in HAProxy
+** 2.6, actions have one registry per rule set (<where> is one HLP_ACT_*
+** bit), the others one per list; a second registration in the same
+** registry replaces the function only (it keeps its argument count, a
+** service its mode) and warns. Raises on no memory.
 */
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list,
-                                                      const char *fn, const char *name, int fidx)
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind,
+                                    const char *name, unsigned where, int nargs, int fidx)
 {
 	struct hlp *h = hlp_lua_owner(L);
-	struct hlp_lua_action *a = hlp_lua_find_fn(h, list, name);
+	struct hlp_lua_action *a = list == &h->lua.actions ? hlp_lua_find_action(h, name, where) :
+	                           hlp_lua_find_fn(h, list, name);
 
 	if (a) {
-		hlp_warning(h, "%s: '%s' is already registered, overriding it.", fn, name);
+		hlp_warning(h, "Trying to register %s 'lua.%s' more than once. "
+		            "This will become a hard error in version 2.5.", kind, name);
 		luaL_unref(L, LUA_REGISTRYINDEX, a->ref);
 	} else {
 		a = calloc(1, sizeof(*a));
@@ -506,13 +512,14 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
 			a->name = hlp_strdup(name);
 		if (!a || !a->name) {
 			free(a);
-			luaL_error(L, "%s: out of memory", fn);
+			luaL_error(L, "register %s: out of memory", kind);
 		}
+		a->where = where;
+		a->nargs = nargs;
 		hlp_list_add_tail(list, &a->link);
 	}
 	lua_pushvalue(L, fidx);
 	a->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	return a;
 }
 
 /*
@@ -521,25 +528,25 @@ HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_
 ** configuration (lua.<name> in samples and use-service rules).
 */
 static int run_register_named(lua_State *L, struct hlp_list *list, const char *fn,
-                              int fidx, unsigned where)
+                              const char *kind, int fidx, unsigned where)
 {
 	const char *name;
 
 	hlp_lua_check_body(L, fn);
 	name = luaL_checkstring(L, 1);
 	luaL_checktype(L, fidx, LUA_TFUNCTION);
-	hlp_lua_register_fn(L, list, fn, name, fidx)->where = where;
+	hlp_lua_register_fn(L, list, kind, name, where, 0, fidx);
 	return 0;
 }
 
 static int lcore_register_fetches(lua_State *L)
 {
-	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", 2, 0);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.fetches, "core.register_fetches", "sample-fetch", 2, 0);
 }
 
 static int lcore_register_converters(lua_State *L)
 {
-	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", 2, 0);
+	return run_register_named(L, &hlp_lua_owner(L)->lua.convs, "core.register_converters", "converter", 2, 0);
 }
 
 static int lcore_register_service(lua_State *L)
@@ -549,7 +556,7 @@ static int lcore_register_service(lua_State *L)
 
 	hlp_lua_check_body(L, "core.register_service");
 	m = luaL_checkoption(L, 2, NULL, modes);
-	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", 3,
+	return run_register_named(L, &hlp_lua_owner(L)->lua.services, "core.register_service", "service", 3,
 	                          (unsigned)m);
 }
 

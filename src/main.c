@@ -86,6 +86,10 @@ static void main_build_options(struct hlp *h, int loaded)
 	printf("  sessions    : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_sess),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_sess));
+	if (hlp_cap_sess_bytes(h))
+		printf("  captures    : %u x %lu = %llu bytes\n", h->g.maxconn,
+		       (unsigned long)hlp_cap_sess_bytes(h),
+		       (unsigned long long)h->g.maxconn * hlp_cap_sess_bytes(h));
 	printf("  idle server connections : %u x %lu = %llu bytes\n", h->g.maxconn,
 	       (unsigned long)sizeof(struct hlp_idle),
 	       (unsigned long long)h->g.maxconn * sizeof(struct hlp_idle));

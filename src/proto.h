@@ -102,6 +102,7 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L);
 HLP_PRIVATE void hlp_lua_sendlog(struct hlp *h, struct hlp_logsrv **logs, int n, int level, const char *msg);
 HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_fn(struct hlp *h, struct hlp_list *list, const char *name);
+HLP_PRIVATE struct hlp_lua_action *hlp_lua_find_action(struct hlp *h, const char *name, unsigned where);
 HLP_PRIVATE int hlp_lua_init(struct hlp *h);
 HLP_PRIVATE void hlp_lua_close(struct hlp *h);
 HLP_PRIVATE int hlp_lua_load(struct hlp *h, const char *cfgfile, const char *path, char **args, int nargs, char *err, size_t errlen);
@@ -232,7 +233,7 @@ HLP_PRIVATE void hlp_lua_task_free(struct hlp *h, struct hlp_lua_task *k);
 HLP_PRIVATE void hlp_lua_start_tasks(struct hlp *h);
 HLP_PRIVATE void hlp_lua_check_body(lua_State *L, const char *fn);
 HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen);
-HLP_PRIVATE struct hlp_lua_action *hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *fn, const char *name, int fidx);
+HLP_PRIVATE void hlp_lua_register_fn(lua_State *L, struct hlp_list *list, const char *kind, const char *name, unsigned where, int nargs, int fidx);
 HLP_PRIVATE void hlp_lua_run_register(lua_State *L);
 
 /* lua_map.c */
@@ -272,6 +273,9 @@ HLP_PRIVATE void hlp_lua_http_register(lua_State *L);
 HLP_PRIVATE int hlp_lua_http_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_http_applet_step(struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_http_applet_free(struct hlp_sess *s);
+HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s);
+HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park);
+HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s);
 
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
@@ -284,5 +288,15 @@ HLP_PRIVATE struct hlp *hlp_alloc(void);
 HLP_PRIVATE unsigned hlp_arena_count(const struct hlp *h);
 HLP_PRIVATE int hlp_prepare(struct hlp *h);
 HLP_PRIVATE int hlp_run_inits(struct hlp *h);
+
+/* capture.c */
+HLP_PRIVATE void hlp_cap_cfg_capture(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
+HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p);
+HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h);
+HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s);
+HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl);
+HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m);
+HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i);
 
 #endif

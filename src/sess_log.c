@@ -313,7 +313,7 @@ static void slog_text(struct slog_w *w, const char *p, size_t n, int fl)
 ** characters, bytes >= 127, '"' and '#' become "#XX"; with +E, '\' and ']'
 ** get a '\'. An empty piece prints nothing (but "" when quoted).
 */
-static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+static void slog_enc_map(struct slog_w *w, const char *p, size_t n, int fl, const char *extra)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
@@ -323,7 +323,7 @@ static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c < 32 || c >= 127 || c == '"' || c == '#') {
+		if (c < 32 || c >= 127 || c == '"' || c == '#' || (c && extra && strchr(extra, c))) {
 			char e[3] = { '#', hex[c >> 4], hex[c & 15] };
 
 			slog_put(w, e, 3);
@@ -335,6 +335,49 @@ static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
 	}
 	if (fl & SLOG_Q)
 		slog_putc(w, '"');
+}
+
+static void slog_enc(struct slog_w *w, const char *p, size_t n, int fl)
+{
+	slog_enc_map(w, p, n, fl, NULL);
+}
+
+/*
+** The captures of direction <d> as HAProxy 2.6 logs them: %hr/%hs a
+** {a|b} block, %hrl/%hsl the values apart ("-" for none unless quoted);
+** '{', '|' and '}' are "#XX" encoded too. Nothing without capture slots
+** or without a request.
+*/
+static int slog_caps(struct slog_w *w, const struct hlp_sess *s, int d, int list, int fl)
+{
+	unsigned i, n = s->fe->ncap[d];
+
+	/* as 2.6, where a connection that never made a request has no stream */
+	if (!n || !s->cap || !s->http.reqline)
+		return 0;
+	if (!list && (fl & SLOG_Q))
+		slog_putc(w, '"');
+	if (!list)
+		slog_putc(w, '{');
+	for (i = 0; i < n; i++) {
+		const char *v = hlp_cap_get(s, d, i);
+
+		if (i)
+			slog_putc(w, list ? ' ' : '|');
+		if (list && (fl & SLOG_Q))
+			slog_putc(w, '"');
+		if (v)
+			slog_enc_map(w, v, strlen(v), fl & ~SLOG_Q, "{|}");
+		else if (list && !(fl & SLOG_Q))
+			slog_putc(w, '-');
+		if (list && (fl & SLOG_Q))
+			slog_putc(w, '"');
+	}
+	if (!list)
+		slog_putc(w, '}');
+	if (!list && (fl & SLOG_Q))
+		slog_putc(w, '"');
+	return 1;
 }
 
 /* An address (%ci, %fi): text, or with +X its bytes in upper-case hex. */
@@ -644,10 +687,10 @@ static int slog_var(struct slog_w *w, struct hlp_sess *s, const struct slog_time
 	case SLOG_CC:
 	case SLOG_CS:                                      /* no "capture cookie" */
 	case SLOG_ID: slog_text(w, NULL, 0, fl); break;    /* no "unique-id-format" */
-	case SLOG_HR:
-	case SLOG_HS:
-	case SLOG_HRL:
-	case SLOG_HSL: return 0;                           /* no "capture" */
+	case SLOG_HR: return slog_caps(w, s, 0, 0, fl);
+	case SLOG_HS: return slog_caps(w, s, 1, 0, fl);
+	case SLOG_HRL: return slog_caps(w, s, 0, 1, fl);
+	case SLOG_HSL: return slog_caps(w, s, 1, 1, fl);
 	case SLOG_R:
 		p = tx->reqline ? tx->reqline : "<BADREQ>";
 		slog_enc(w, p, strnlen(p, 1023), fl);

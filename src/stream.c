@@ -48,6 +48,9 @@ HLP_PRIVATE int hlp_sess_init(struct hlp *h)
 	h->sess_mem = calloc(h->g.maxconn, sizeof(*h->sess_mem));
 	if (!h->sess_mem)
 		return -1;
+	h->cap_sess = hlp_cap_sess_bytes(h);
+	if (h->cap_sess && !(h->cap_mem = calloc(h->g.maxconn, h->cap_sess)))
+		return -1;
 	for (i = 0; i < h->g.maxconn; i++)
 		hlp_list_add_tail(&h->sess_free, &h->sess_mem[i].link);
 	return hlp_http_idle_init(h);
@@ -72,6 +75,8 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->h = h;
 	s->fe = fe;
 	s->li = l;
+	if (fe->cap_bytes)
+		s->cap = h->cap_mem + (size_t)(s - h->sess_mem) * h->cap_sess;
 	s->src = *src;
 	dlen = sizeof(s->dst);
 	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)
@@ -1142,6 +1147,42 @@ static int sess_http_est(struct hlp_sess *s)
 }
 
 /*
+** HTTP service: its response head is held in buf[1]; run the
+** http-response rules on it, the backend's then the frontend's as on a
+** server's answer (HAProxy 2.6 does so for a service, not for its own
+** replies), with the service's coroutine parked meanwhile. Returns as
+** sess_http_est().
+*/
+static int sess_svc_res_rules(struct hlp_sess *s)
+{
+	struct hlp_proxy *be = s->be ? s->be : s->fe;
+	int rc;
+
+	if (s->hphase < 6) {
+		hlp_lua_http_applet_park(s, 1);
+		s->hphase = 6;
+		hlp_rules_start_http(s, 1, be);
+	}
+	for (;;) {
+		rc = sess_http_verdict(s, hlp_rules_run(s), 'H');
+		if (rc != 1)
+			return rc < 0 ? -1 : rc ? 1 : 0;
+		if (s->hphase == 6 && s->fe != be && s->fe->httpres) {
+			s->hphase = 7;
+			hlp_rules_start_http(s, 1, s->fe);
+			continue;
+		}
+		break;
+	}
+	hlp_lua_http_applet_park(s, 0);
+	if (hlp_lua_http_applet_release(s) < 0) {
+		hlp_sess_set_term(s, 'P', 'H');
+		return -1;
+	}
+	return 1;
+}
+
+/*
 ** The heart of a session: run whatever the current state allows, loop
 ** while progress is made, then poll for what is missing.
 */
@@ -1210,7 +1251,12 @@ static void sess_process(struct hlp_sess *s)
 			progress |= rc;
 			break;
 		case HLP_SS_APPLET:
-			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
+			if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				rc = sess_svc_res_rules(s);
+				if (rc < 0)
+					goto fail;
+				progress |= rc;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				struct hlp_http_txn *tx = &s->http;
 
 				/* an unfinished answer or an unread body: the connection closes */
@@ -1221,6 +1267,8 @@ static void sess_process(struct hlp_sess *s)
 				hlp_sess_set_term(s, 'L', 'R');
 				sess_http_txn_end(s);
 				progress = 1;
+			} else if (s->fe->mode == HLP_MODE_HTTP && hlp_lua_http_applet_held(s)) {
+				progress = 1;   /* its head now waits for the http-response rules */
 			} else if (s->fe->mode != HLP_MODE_HTTP && hlp_lua_applet_step(s) == 0) {
 				s->state = HLP_SS_FLUSH;
 				s->side[0].fl |= HLP_SD_SHUTR;

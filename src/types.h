@@ -413,6 +413,14 @@ struct hlp_lf_node {
 	struct hlp_lf_node *next;
 };
 
+/* A capture slot of a frontend (capture.c) */
+struct hlp_cap {
+	char *name;              /* header name, NULL for "declare capture" */
+	size_t nl;
+	unsigned long len;       /* bytes kept at most */
+	size_t off;              /* offset of the slot in a session's capture area */
+};
+
 struct hlp_proxy {
 	char *name;
 	unsigned cap;
@@ -461,6 +469,9 @@ struct hlp_proxy {
 	struct hlp_list queue;   /* sessions waiting for a server slot */
 	unsigned nqueue;
 	struct hlp_proxy *next;
+	struct hlp_cap *caps[2]; /* request and response capture slots */
+	unsigned ncap[2];
+	size_t cap_bytes;        /* capture bytes per session */
 };
 
 /* Lua class names (metatables in the registry) */
@@ -590,6 +601,7 @@ struct hlp_sess {
 	int loglevel;            /* txn:set_loglevel(), -1 = the default, HLP_LOGLEVEL_SILENT */
 	struct hlp_http_txn http; /* HTTP mode: the transaction */
 	void *applet;            /* HTTP service state (lua_http.c), NULL */
+	char *cap;               /* HTTP: capture slots (capture.c), NULL without any */
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
@@ -665,6 +677,8 @@ struct hlp {
 	struct hlp_proxy *defproxy;      /* current "defaults" section */
 	struct hlp_logsrv *logsrvs;      /* every target, for freeing */
 	struct hlp_sess *sess_mem;
+	char *cap_mem;           /* the sessions' capture areas */
+	size_t cap_sess;         /* bytes of one */
 	char *trash[2];                  /* scratch buffers for samples */
 	struct hlp_list exprs;           /* every configured sample expression */
 	struct hlp_var *proc_vars;       /* variables of the proc scope */

@@ -2,11 +2,14 @@
 # address in X-Forwarded-For (or NAME) as the last header line, a new line
 # after one the client sent (HAProxy appends, it does not merge), none when
 # the client is in NET, and the header is added to every request of a
-# kept-alive connection.
+# kept-alive connection. When the frontend and the backend both ask for it
+# (the usual "option forwardfor" in defaults), the header is added once,
+# under the backend's name, and no client inside either "except" network
+# gets it (HAProxy 2.6 http_process_request).
 . "$TOP/tests/lib.sh"
 
 og=$(free_port)
-for v in f1 f2 f3 f4 f5 f6; do eval "$v=\$(free_port)"; done
+for v in f1 f2 f3 f4 f5 f6 d1 d2 d3 d4 d5; do eval "$v=\$(free_port)"; done
 cat >"$T/hlp.conf" <<CONF
 defaults
     mode http
@@ -42,11 +45,52 @@ listen except_host
 listen none
     bind 127.0.0.1:$f6
     server s1 127.0.0.1:$og
+
+defaults
+    mode http
+    option forwardfor
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+
+frontend both
+    bind 127.0.0.1:$d1
+    default_backend b_plain
+
+frontend fe_named
+    bind 127.0.0.1:$d2
+    option forwardfor header X-Fe
+    default_backend b_named
+
+frontend fe_named_be_default
+    bind 127.0.0.1:$d3
+    option forwardfor header X-Fe
+    default_backend b_plain
+
+frontend fe_except
+    bind 127.0.0.1:$d4
+    option forwardfor except 127.0.0.1
+    default_backend b_plain
+
+frontend be_except
+    bind 127.0.0.1:$d5
+    default_backend b_except
+
+backend b_plain
+    server s1 127.0.0.1:$og
+
+backend b_named
+    option forwardfor header X-Be
+    server s1 127.0.0.1:$og
+
+backend b_except
+    option forwardfor except 127.0.0.0/8
+    server s1 127.0.0.1:$og
 CONF
 
 start_origin "$og" "$T/origin.log"
 start_hlp "$T/hlp.conf" "$f1"
-for p in $f2 $f3 $f4 $f5 $f6; do wait_port "$p" || fail "listener on $p"; done
+for p in $f2 $f3 $f4 $f5 $f6 $d1 $d2 $d3 $d4 $d5; do wait_port "$p" || fail "listener on $p"; done
 
 # hdrs PORT [curl args]: the request's header lines as the origin got them
 # (from /echo), names lower-cased, CR removed
@@ -66,6 +110,15 @@ expect_eq "$(hdrs "$f3" | grep -c '^x-forwarded-for:')" 0 "forwardfor except 127
 expect_eq "$(hdrs "$f4" | last)" "x-real-ip: 127.0.0.1" "forwardfor except 10.0.0.0/8 header X-Real-IP"
 expect_eq "$(hdrs "$f5" | grep -c '^x-forwarded-for:')" 0 "forwardfor except 127.0.0.1: no header"
 expect_eq "$(hdrs "$f6" | grep -c '^x-forwarded-for:')" 0 "no forwardfor: no header"
+
+# option forwardfor in defaults: frontend and backend both ask, one header
+expect_eq "$(hdrs "$d1" | grep -c '^x-forwarded-for:')" 1 "forwardfor in defaults: one X-Forwarded-For"
+got=$(hdrs "$d2" | grep -E '^x-(fe|be|forwarded-for):' | tr '\n' '|')
+expect_eq "$got" "x-be: 127.0.0.1|" "both named: the backend's name wins"
+got=$(hdrs "$d3" | grep -E '^x-(fe|be|forwarded-for):' | tr '\n' '|')
+expect_eq "$got" "x-forwarded-for: 127.0.0.1|" "frontend named, backend from defaults: the backend's default name"
+expect_eq "$(hdrs "$d4" | grep -c '^x-forwarded-for:')" 0 "the frontend's except applies to the backend's forwardfor"
+expect_eq "$(hdrs "$d5" | grep -c '^x-forwarded-for:')" 0 "the backend's except applies to the frontend's forwardfor"
 
 # the client's own X-Forwarded-For stays, ours follows on a line of its own
 got=$(hdrs "$f1" -H 'X-Forwarded-For: 1.2.3.4' -H 'X-After: 1' | grep -E '^(x-forwarded-for|x-after):' | tr '\n' '|')
