@@ -1015,6 +1015,7 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s);
 /* http_rules.c */
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
+HLP_PRIVATE int hlp_http_rules_check(struct hlp *h, struct hlp_proxy *p);
 
 /* sess_log.c */
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);
@@ -1149,6 +1150,7 @@ HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, cha
 HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p);
 HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h);
 HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s);
+HLP_PRIVATE int hlp_cap_declare(struct cfg_ctx *c, struct hlp_proxy *p, int d, unsigned long len);
 HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl);
 HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m);
 HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i);
@@ -4759,6 +4761,7 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			p->redirs = NULL;
 		}
 		hlp_switch_resolve(h, p);
+		hlp_http_rules_check(h, p);
 		if (p->mode != HLP_MODE_HTTP && p->httpreq)
 			hlp_warning(h, "config : 'http-request' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->mode != HLP_MODE_HTTP && p->httpres)
@@ -6622,6 +6625,15 @@ static int cap_add(struct cfg_ctx *c, struct hlp_proxy *p, int d, const char *na
 	p->cap_bytes += len + 2;
 	p->ncap[d]++;
 	return 0;
+}
+
+/*
+** A new unnamed slot of <len> bytes for direction <d> of frontend <p>
+** ("http-request capture ... len N"). Returns its index, or -1 (reported).
+*/
+HLP_PRIVATE int hlp_cap_declare(struct cfg_ctx *c, struct hlp_proxy *p, int d, unsigned long len)
+{
+	return cap_add(c, p, d, NULL, len) < 0 ? -1 : (int)p->ncap[d] - 1;
 }
 
 /* A capture length as HAProxy's atol()/strtol() reads it: -1 when not a number. */
@@ -10217,7 +10229,8 @@ HLP_PRIVATE int hlp_rules_run(struct hlp_sess *s)
 enum hrule_act {
 	HRULE_SET_HDR, HRULE_ADD_HDR, HRULE_DEL_HDR, HRULE_REP_HDR, HRULE_REP_VAL,
 	HRULE_SET_METHOD, HRULE_SET_PATH, HRULE_SET_QUERY, HRULE_SET_URI,
-	HRULE_SET_VAR_FMT, HRULE_REDIRECT, HRULE_REPLY, HRULE_LOG_LEVEL, HRULE_SET_STATUS
+	HRULE_SET_VAR_FMT, HRULE_REDIRECT, HRULE_REPLY, HRULE_LOG_LEVEL, HRULE_SET_STATUS,
+	HRULE_CAPTURE
 };
 
 /* del-header -m */
@@ -10890,11 +10903,101 @@ static int hrule_parse_status(struct cfg_ctx *c, struct hlp_proxy *p, char **arg
 	return 3;
 }
 
+/*
+** "capture <expr> len <n>" (http-request: a new slot of the frontend) or
+** "capture <expr> id <n>" (an existing slot, checked once every line is
+** read by hlp_http_rules_check()), with HAProxy 2.6's messages. The
+** sample goes as a string into slot h->code of the request's (dir 0) or
+** the response's (dir 1) captures. Returns the next index or -1.
+*/
+static int hrule_parse_capture(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r,
+                               char **args, int n, int dir)
+{
+	struct hrule *h = calloc(1, sizeof(*h));
+	const char *e;
+	char err[512];
+	long v;
+	char *end;
+
+	if (!h) {
+		hlp_cfg_err(c, "out of memory");
+		return -1;
+	}
+	r->kind = HLP_RULE_HTTP;
+	r->act = HRULE_CAPTURE;
+	r->priv = h;
+	r->priv_free = hrule_free;
+	h->type = dir;
+	if (n < 5 || hrule_is_cond(args[2])) {
+		hrule_err(c, p, args, dir ? "expects <expression> id <idx>" : "expects <expression> [ 'len' <length> | id <idx> ]");
+		return -1;
+	}
+	e = args[2];
+	r->expr = hlp_expr_parse(c->h, &e, 0, err, sizeof(err));
+	if (!r->expr) {
+		hrule_err(c, p, args, "%s", err);
+		return -1;
+	}
+	if (strcmp(args[3], "len") == 0 && !dir) {
+		if (!(p->cap & HLP_CAP_FE)) {
+			hrule_err(c, p, args, "proxy '%s' has no frontend capability", p->name);
+			return -1;
+		}
+		v = atol(args[4]);
+		if (v <= 0) {
+			hrule_err(c, p, args, "length must be > 0");
+			return -1;
+		}
+		h->code = hlp_cap_declare(c, p, 0, (unsigned long)v);
+		return h->code < 0 ? -1 : 5;
+	}
+	if (strcmp(args[3], "id") != 0) {
+		if (dir)
+			hrule_err(c, p, args, "expects 'id', found '%s'", args[3]);
+		else
+			hrule_err(c, p, args, "expects 'len' or 'id', found '%s'", args[3]);
+		return -1;
+	}
+	v = strtol(args[4], &end, 10);
+	if (*end || !*args[4] || v < 0) {
+		hrule_err(c, p, args, "cannot parse id '%s'", args[4]);
+		return -1;
+	}
+	h->code = (int)v;
+	h->flags = 1;   /* by id: checked later */
+	return 5;
+}
+
+/*
+** After parsing: the capture ids that <p>'s rules name must exist in a
+** frontend (a backend's are known only at run time, as in HAProxy).
+** Returns the number of errors (reported).
+*/
+HLP_PRIVATE int hlp_http_rules_check(struct hlp *h, struct hlp_proxy *p)
+{
+	const struct hlp_rule *r;
+	int d, nerr = 0;
+
+	for (d = 0; d < 2 && (p->cap & HLP_CAP_FE); d++)
+		for (r = d ? p->httpres : p->httpreq; r; r = r->next) {
+			const struct hrule *hr = r->priv;
+
+			if (r->kind == HLP_RULE_HTTP && r->act == HRULE_CAPTURE && hr->flags &&
+			    (unsigned)hr->code >= p->ncap[d]) {
+				hlp_alert(h, "Proxy '%s': unable to find capture id '%d' referenced by http-%s capture rule.",
+				          p->name, hr->code, d ? "response" : "request");
+				nerr++;
+			}
+		}
+	h->nerr += nerr;
+	return nerr;
+}
+
 /* The actions HAProxy has that hlproxy does not have yet. */
 static const char *const hrule_notyet[] = {
 	"wait-for-handshake", "ot-group", "set-nice", "sc-inc-gpc", "sc-inc-gpc0", "sc-inc-gpc1",
 	"sc-set-gpt", "sc-set-gpt0", "send-spoe-group", "do-resolve", "cache-use", "cache-store",
-	"add-acl", "auth", "capture", "del-acl", "del-map", "disable-l7-retry", "early-hint",
+	"add-acl", "auth", "del-acl", "del-map", "disable-l7-retry", "early-hint",
 	"normalize-uri", "replace-path", "replace-pathq", "replace-uri", "set-map", "set-pathq",
 	"strict-mode", "tarpit", "track-sc", "track-sc0", "track-sc1", "track-sc2", "set-timeout",
 	"wait-for-body", "set-dst", "set-dst-port", "set-mark", "set-src", "set-src-port",
@@ -10935,6 +11038,8 @@ static int hrule_parse_action(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp
 		return hrule_parse_lua(c, r, args, n, dir);
 	if (strcmp(kw, "use-service") == 0 && !dir)
 		return hrule_parse_service(c, p, r, args, n);
+	if (strcmp(kw, "capture") == 0)
+		return hrule_parse_capture(c, p, r, args, n, dir);
 	for (k = 0; k < HLP_COUNTOF(kws); k++)
 		if (strcmp(kws[k].kw, kw) == 0 && (kws[k].dirs & (dir ? 2 : 1)))
 			break;
@@ -11409,6 +11514,14 @@ HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r)
 		return hrule_redirect(s, h);
 	case HRULE_REPLY:
 		return hrule_reply(s, h);
+	case HRULE_CAPTURE: {
+		struct hlp_smp smp;
+
+		/* a sample that fails, or is no string, captures nothing */
+		if (hlp_expr_eval(s, r->expr, &smp) == 0 && hlp_smp_cast(s->h, &smp, HLP_SMP_STR) == 0)
+			hlp_cap_set(s, h->type, (unsigned)h->code, smp.u.str.p, smp.u.str.n);
+		return -1;
+	}
 	default:
 		return hrule_edit(s, r, s->rdir);
 	}

@@ -34,6 +34,15 @@ static int cap_add(struct cfg_ctx *c, struct hlp_proxy *p, int d, const char *na
 	return 0;
 }
 
+/*
+** A new unnamed slot of <len> bytes for direction <d> of frontend <p>
+** ("http-request capture ... len N"). Returns its index, or -1 (reported).
+*/
+HLP_PRIVATE int hlp_cap_declare(struct cfg_ctx *c, struct hlp_proxy *p, int d, unsigned long len)
+{
+	return cap_add(c, p, d, NULL, len) < 0 ? -1 : (int)p->ncap[d] - 1;
+}
+
 /* A capture length as HAProxy's atol()/strtol() reads it: -1 when not a number. */
 static long cap_len(const char *a)
 {

@@ -933,6 +933,7 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			p->redirs = NULL;
 		}
 		hlp_switch_resolve(h, p);
+		hlp_http_rules_check(h, p);
 		if (p->mode != HLP_MODE_HTTP && p->httpreq)
 			hlp_warning(h, "config : 'http-request' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->mode != HLP_MODE_HTTP && p->httpres)

@@ -161,6 +161,7 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s);
 /* http_rules.c */
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
+HLP_PRIVATE int hlp_http_rules_check(struct hlp *h, struct hlp_proxy *p);
 
 /* sess_log.c */
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);
@@ -295,6 +296,7 @@ HLP_PRIVATE void hlp_cap_cfg_declare(struct cfg_ctx *c, struct hlp_proxy *p, cha
 HLP_PRIVATE void hlp_cap_free(struct hlp_proxy *p);
 HLP_PRIVATE size_t hlp_cap_sess_bytes(const struct hlp *h);
 HLP_PRIVATE void hlp_cap_reset(struct hlp_sess *s);
+HLP_PRIVATE int hlp_cap_declare(struct cfg_ctx *c, struct hlp_proxy *p, int d, unsigned long len);
 HLP_PRIVATE void hlp_cap_set(struct hlp_sess *s, int d, unsigned i, const char *v, size_t vl);
 HLP_PRIVATE void hlp_cap_headers(struct hlp_sess *s, int d, const struct hlp_h1_msg *m);
 HLP_PRIVATE const char *hlp_cap_get(const struct hlp_sess *s, int d, unsigned i);
