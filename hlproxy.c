@@ -16398,6 +16398,13 @@ static const struct {
 	{ "WAIT_END", { "wait_end" } },
 };
 
+/* Fetches giving every value of a header or cookie in turn to an ACL (h->acl_occ). */
+static const char *const acl_multi[] = {
+	"hdr", "req.hdr", "res.hdr", "shdr", "fhdr", "req.fhdr", "res.fhdr", "hdr_ip", "req.hdr_ip",
+	"res.hdr_ip", "shdr_ip", "hdr_val", "req.hdr_val", "res.hdr_val", "shdr_val", "cook", "req.cook",
+	"res.cook", "scook", "cook_val", "req.cook_val", "res.cook_val", "scook_val", NULL
+};
+
 /*
 ** Where a fetch can give anything, as HAProxy's SMP_VAL_* of its source:
 ** the connection anywhere, the request's content and HTTP values until a
@@ -16609,15 +16616,15 @@ static struct hlp_acl_expr *acl_expr_parse(struct cfg_ctx *c, char **args, int n
 	}
 	p = text;
 	x->smp = hlp_expr_parse(h, &p, 0, err, errlen);
-	if (!x->smp || !x->kw) {
-		if (x->smp) 
-			snprintf(err, errlen, "out of memory");
-		else {
-			char why[400];
+	if (!x->smp) {
+		char why[400];
 
-			snprintf(why, sizeof(why), "%s", err);
-			snprintf(err, errlen, "%s in ACL expression '%s'", why, word);
-		}
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s in ACL expression '%s'", why, word);
+		goto fail;
+	}
+	if (!x->kw) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	type = x->smp->nconv ? x->smp->convs[x->smp->nconv - 1].kw->out : x->smp->fetch.kw->out;
@@ -16628,13 +16635,7 @@ static struct hlp_acl_expr *acl_expr_parse(struct cfg_ctx *c, char **args, int n
 	else
 		m = acl_default_match(type);
 	x->val = acl_fetch_val(x->smp->fetch.kw->name);
-	x->iter = strcmp(x->smp->fetch.kw->name, "req.hdr") == 0 || strcmp(x->smp->fetch.kw->name, "hdr") == 0 ||
-	          strcmp(x->smp->fetch.kw->name, "res.hdr") == 0 || strcmp(x->smp->fetch.kw->name, "fhdr") == 0 ||
-	          strcmp(x->smp->fetch.kw->name, "req.fhdr") == 0 || strcmp(x->smp->fetch.kw->name, "res.fhdr") == 0 ||
-	          strcmp(x->smp->fetch.kw->name, "req.cook") == 0 || strcmp(x->smp->fetch.kw->name, "cook") == 0 ||
-	          strcmp(x->smp->fetch.kw->name, "res.cook") == 0 || strcmp(x->smp->fetch.kw->name, "hdr_ip") == 0 ||
-	          strcmp(x->smp->fetch.kw->name, "req.hdr_ip") == 0 || strcmp(x->smp->fetch.kw->name, "hdr_val") == 0 ||
-	          strcmp(x->smp->fetch.kw->name, "req.hdr_val") == 0;
+	x->iter = hlp_cfg_in(acl_multi, x->smp->fetch.kw->name);
 	if (m >= 0 && type != HLP_SMP_BOOL && n == 1)
 		hlp_cfg_warn(c, "parsing acl keyword '%s' : no pattern to match against were provided, so this ACL will never match. "
 		             "If this is what you intended, please add '--' to get rid of this warning. "
@@ -16649,9 +16650,12 @@ static struct hlp_acl_expr *acl_expr_parse(struct cfg_ctx *c, char **args, int n
 		else if (strcmp(f, "-n") == 0)
 			;   /* host names in ip patterns are not resolved anyway */
 		else if (strcmp(f, "-u") == 0) {
-			char *end;
+			/* a unique id for the runtime API: only checked for now */
+			char *end = NULL;
 
-			if (i + 1 >= n || (strtol(args[i + 1], &end, 10), *end)) {
+			if (i + 1 < n)
+				(void)strtol(args[i + 1], &end, 10);
+			if (!end || *end || !*args[i + 1]) {
 				snprintf(err, errlen, "the argument of -u must be an integer");
 				goto fail;
 			}
