@@ -164,7 +164,6 @@ frontend o
     http-request return status 200 hdr x-o 1 hdr x-o 2 if { path /res/h }
     http-request return status 200
 CONF
-if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then :; fi
 bg "$HLP" -f origin.conf
 wait_port "$og" 10 || fail "origin did not start"
 start_hlp hlp.conf "$p"
