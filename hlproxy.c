@@ -1024,6 +1024,7 @@ HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *
 
 /* rules.c */
 HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p);
+HLP_PRIVATE int hlp_rules_lua_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, const char *pfx, unsigned where);
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
@@ -9857,6 +9858,38 @@ static int rules_parse_cond(struct cfg_ctx *c, struct hlp_rule *r, char **args, 
 }
 
 /*
+** "lua.NAME [args]" at args[i], in a rule set where an action registered
+** for <where> (HLP_ACT_*) may run: its arguments go up to the end or the
+** condition. <pfx> names the rule in messages. Returns the index after
+** the arguments, or -1 (reported).
+*/
+HLP_PRIVATE int hlp_rules_lua_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i,
+                                     const char *pfx, unsigned where)
+{
+	char err[512];
+	int end = i + 1, k;
+
+	while (end < n && strcmp(args[end], "if") != 0 && strcmp(args[end], "unless") != 0)
+		end++;
+	r->kind = HLP_RULE_LUA_ACT;
+	r->name = hlp_cfg_dup(c, args[i] + 4);
+	if (hlp_lua_ref_action(c->h, args[i] + 4, where, end - i - 1, &r->ref, err, sizeof(err)) < 0) {
+		hlp_cfg_err(c, "'%s %s': %s", pfx, args[i], err);
+		return -1;
+	}
+	if (end - i - 1 > 0) {
+		r->args = calloc((size_t)(end - i - 1), sizeof(char *));
+		if (!r->args) {
+			hlp_cfg_err(c, "out of memory");
+			return -1;
+		}
+		for (k = i + 1; k < end; k++)
+			r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
+	}
+	return end;
+}
+
+/*
 ** Parse the action of a tcp-request/tcp-response content rule, args[i]
 ** onwards, into <r>. <dir> is 0 for requests, 1 for responses. Returns 0
 ** or -1 (reported).
@@ -9864,7 +9897,6 @@ static int rules_parse_cond(struct cfg_ctx *c, struct hlp_rule *r, char **args, 
 static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, int dir)
 {
 	char pfx[32], err[512];
-	int k;
 
 	snprintf(pfx, sizeof(pfx), "%s %s", args[0], args[1]);
 	if (strcmp(args[i], "accept") == 0 || strcmp(args[i], "reject") == 0) {
@@ -9934,28 +9966,9 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		}
 		i += 2;
 	} else if (strncmp(args[i], "lua.", 4) == 0) {
-		int end = i + 1;
-
-		/* the action's arguments go up to the condition */
-		while (end < n && strcmp(args[end], "if") != 0 && strcmp(args[end], "unless") != 0)
-			end++;
-		r->kind = HLP_RULE_LUA_ACT;
-		r->name = hlp_cfg_dup(c, args[i] + 4);
-		if (hlp_lua_ref_action(c->h, args[i] + 4, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ, end - i - 1,
-		                       &r->ref, err, sizeof(err)) < 0) {
-			hlp_cfg_err(c, "'%s %s': %s", pfx, args[i], err);
+		i = hlp_rules_lua_action(c, r, args, n, i, pfx, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ);
+		if (i < 0)
 			return -1;
-		}
-		if (end - i - 1 > 0) {
-			r->args = calloc((size_t)(end - i - 1), sizeof(char *));
-			if (!r->args) {
-				hlp_cfg_err(c, "out of memory");
-				return -1;
-			}
-			for (k = i + 1; k < end; k++)
-				r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
-		}
-		i = end;
 	} else {
 		static const char *const notyet[] = {
 			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
@@ -10417,7 +10430,6 @@ static int hrule_parse_var(struct cfg_ctx *c, struct hlp_rule *r, char **args, i
 static int hrule_parse_lua(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int dir)
 {
 	char err[512];
-	int k, na;
 
 	if (strcmp(args[1], "lua") == 0) {
 		if (n < 3) {
@@ -10432,24 +10444,7 @@ static int hrule_parse_lua(struct cfg_ctx *c, struct hlp_rule *r, char **args, i
 		}
 		return 3;
 	}
-	na = hrule_nwords(args, n, 2);
-	r->kind = HLP_RULE_LUA_ACT;
-	r->name = hlp_cfg_dup(c, args[1] + 4);
-	if (hlp_lua_ref_action(c->h, args[1] + 4, dir ? HLP_ACT_HTTP_RES : HLP_ACT_HTTP_REQ, na,
-	                       &r->ref, err, sizeof(err)) < 0) {
-		hlp_cfg_err(c, "'%s %s': %s", args[0], args[1], err);
-		return -1;
-	}
-	if (na > 0) {
-		r->args = calloc((size_t)na, sizeof(char *));
-		if (!r->args) {
-			hlp_cfg_err(c, "out of memory");
-			return -1;
-		}
-		for (k = 2; k < 2 + na; k++)
-			r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
-	}
-	return 2 + na;
+	return hlp_rules_lua_action(c, r, args, n, 1, args[0], dir ? HLP_ACT_HTTP_RES : HLP_ACT_HTTP_REQ);
 }
 
 /* "use-service lua.NAME": an HTTP service (core.register_service(name, "http", fn)). */

@@ -203,7 +203,6 @@ static int hrule_parse_var(struct cfg_ctx *c, struct hlp_rule *r, char **args, i
 static int hrule_parse_lua(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int dir)
 {
 	char err[512];
-	int k, na;
 
 	if (strcmp(args[1], "lua") == 0) {
 		if (n < 3) {
@@ -218,24 +217,7 @@ static int hrule_parse_lua(struct cfg_ctx *c, struct hlp_rule *r, char **args, i
 		}
 		return 3;
 	}
-	na = hrule_nwords(args, n, 2);
-	r->kind = HLP_RULE_LUA_ACT;
-	r->name = hlp_cfg_dup(c, args[1] + 4);
-	if (hlp_lua_ref_action(c->h, args[1] + 4, dir ? HLP_ACT_HTTP_RES : HLP_ACT_HTTP_REQ, na,
-	                       &r->ref, err, sizeof(err)) < 0) {
-		hlp_cfg_err(c, "'%s %s': %s", args[0], args[1], err);
-		return -1;
-	}
-	if (na > 0) {
-		r->args = calloc((size_t)na, sizeof(char *));
-		if (!r->args) {
-			hlp_cfg_err(c, "out of memory");
-			return -1;
-		}
-		for (k = 2; k < 2 + na; k++)
-			r->args[r->nargs++] = hlp_cfg_dup(c, args[k]);
-	}
-	return 2 + na;
+	return hlp_rules_lua_action(c, r, args, n, 1, args[0], dir ? HLP_ACT_HTTP_RES : HLP_ACT_HTTP_REQ);
 }
 
 /* "use-service lua.NAME": an HTTP service (core.register_service(name, "http", fn)). */

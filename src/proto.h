@@ -170,6 +170,7 @@ HLP_PRIVATE int hlp_lf_check_http(const struct hlp_lf_node *lf, int http, char *
 
 /* rules.c */
 HLP_PRIVATE const char *hlp_proxy_type(const struct hlp_proxy *p);
+HLP_PRIVATE int hlp_rules_lua_action(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int i, const char *pfx, unsigned where);
 HLP_PRIVATE void hlp_rules_free(struct hlp_rule *r);
 HLP_PRIVATE char *hlp_rules_var_name(struct cfg_ctx *c, const char *what, const char *word);
 HLP_PRIVATE int hlp_cfg_tcp_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
