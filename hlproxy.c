@@ -109,6 +109,8 @@ struct hlp_pat_ref;
 struct hlp_cond;
 struct hlp_acl;
 struct hlp_swrule;
+struct hlp_dns;
+struct hlp_tls_cfg;
 
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
@@ -787,6 +789,8 @@ struct hlp {
 	struct hlp_varname *varnames;    /* variable names the configuration uses */
 	struct hlp_pat_ref *pat_refs;    /* pat.c: every pattern list (files, inline values) */
 	unsigned acl_occ;                /* acl.c: occurrence a multi-valued fetch must give, 0 = its own */
+	struct hlp_dns *dns;             /* dns.c: the resolver, NULL until first used */
+	struct hlp_tls_cfg *tls;         /* tls.c: global TLS settings and counters, NULL */
 	struct cfg_ctx *cfgc;            /* the parser's position, while parsing */
 	int trash_idx;
 	struct hlp_list sess_free, sess_active;

@@ -1,0 +1,46 @@
+/*
+** tls.h: TLS client connections through mbedTLS 2.28 or 3.x (tls.c),
+** for Lua's Socket:connect_ssl() and "server ... ssl". Non-blocking: the
+** caller owns the socket and waits on it as a call says.
+*/
+#ifndef HLP_TLS_H
+#define HLP_TLS_H
+
+struct hlp_tls;
+
+/* what a call waits for before it can go on */
+#define HLP_TLS_WANT_READ  1
+#define HLP_TLS_WANT_WRITE 2
+
+/*
+** A client session on connected non-blocking socket <fd> (not owned).
+** <sni>: the host name to send and to verify (NULL: none). <cafile>: the
+** CA file to verify with (NULL: the global one); <verify> 1 requires a
+** valid certificate, 0 does not check it. NULL with <err> on failure
+** (also when hlproxy is built without TLS).
+*/
+HLP_PRIVATE struct hlp_tls *hlp_tls_client(struct hlp *h, int fd, const char *sni, const char *cafile, int verify,
+                                           char *err, size_t errlen);
+
+/*
+** Drive the handshake: 0 when done, HLP_TLS_WANT_READ or WANT_WRITE to be
+** called again once the socket is ready, -1 with the reason in <err>
+** (for a failed verification: expired, wrong name, unknown CA...).
+*/
+HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen);
+
+/*
+** Read or write like recv()/send(): the byte count; 0 from recv when the
+** peer closed; -1 with *want set to what to wait for, or *want 0 on an
+** error (errno set, EPIPE/ECONNRESET when the peer broke the session).
+*/
+HLP_PRIVATE ssize_t hlp_tls_recv(struct hlp_tls *t, char *buf, size_t n, int *want);
+HLP_PRIVATE ssize_t hlp_tls_send(struct hlp_tls *t, const char *buf, size_t n, int *want);
+
+/* Decrypted bytes waiting in <t> (poll() does not see them). */
+HLP_PRIVATE size_t hlp_tls_pending(const struct hlp_tls *t);
+
+/* Send close_notify (best effort) and free <t>; the socket stays open. */
+HLP_PRIVATE void hlp_tls_free(struct hlp_tls *t);
+
+#endif
