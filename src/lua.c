@@ -160,6 +160,7 @@ static void lua_core_register(lua_State *L)
 	luaL_setfuncs(L, fns, 0);
 	hlp_lua_run_register(L);
 	hlp_lua_core_utils(L);
+	hlp_lua_hc_register(L);
 	for (i = 0; i < 8; i++) {
 		lua_pushinteger(L, i);
 		lua_setfield(L, -2, levels[i]);

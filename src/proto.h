@@ -279,6 +279,9 @@ HLP_PRIVATE int hlp_lua_http_applet_held(const struct hlp_sess *s);
 HLP_PRIVATE void hlp_lua_http_applet_park(struct hlp_sess *s, int park);
 HLP_PRIVATE int hlp_lua_http_applet_release(struct hlp_sess *s);
 
+/* lua_hc.c */
+HLP_PRIVATE void hlp_lua_hc_register(lua_State *L);
+
 /* lua_applet.c */
 HLP_PRIVATE int hlp_lua_applet_start(struct hlp_sess *s, const struct hlp_lua_action *a);
 HLP_PRIVATE int hlp_lua_applet_step(struct hlp_sess *s);
