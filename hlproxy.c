@@ -1020,6 +1020,7 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s);
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
 HLP_PRIVATE int hlp_http_rules_check(struct hlp *h, struct hlp_proxy *p);
+HLP_PRIVATE int hlp_http_capture_rule(struct hlp_rule *r, int d, int slot);
 
 /* sess_log.c */
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);
@@ -5216,8 +5217,10 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->h = h;
 	s->fe = fe;
 	s->li = l;
-	if (fe->cap_bytes)
+	if (fe->cap_bytes) {
 		s->cap = h->cap_mem + (size_t)(s - h->sess_mem) * h->cap_sess;
+		hlp_cap_reset(s);
+	}
 	s->src = *src;
 	dlen = sizeof(s->dst);
 	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)
@@ -7182,8 +7185,8 @@ static int slog_caps(struct slog_w *w, const struct hlp_sess *s, int d, int list
 {
 	unsigned i, n = s->fe->ncap[d];
 
-	/* as 2.6, where a connection that never made a request has no stream */
-	if (!n || !s->cap || !s->http.reqline)
+	/* as 2.6, where an HTTP connection that never made a request has no stream */
+	if (!n || !s->cap || (s->fe->mode == HLP_MODE_HTTP && !s->http.reqline))
 		return 0;
 	if (!list && (fl & SLOG_Q))
 		slog_putc(w, '"');
@@ -9897,6 +9900,49 @@ HLP_PRIVATE int hlp_rules_lua_action(struct cfg_ctx *c, struct hlp_rule *r, char
 }
 
 /*
+** "tcp-request content capture <expr> len <n>" at args[*i]: a new request
+** capture slot of the frontend, filled with the sample as a string, as
+** HAProxy 2.6 does (and with its messages). Advances *i; 0 or -1 (reported).
+*/
+static int rules_parse_capture(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int *i)
+{
+	struct hlp_proxy *p = c->cur;
+	const char *e;
+	char err[512];
+	long len;
+	int slot;
+
+	if (!(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_err(c, "'%s %s %s' : proxy '%s' has no frontend capability.", args[0], args[1], args[*i], p->name);
+		return -1;
+	}
+	if (*i + 1 >= n) {
+		hlp_cfg_err(c, "'%s %s %s' : missing fetch method.", args[0], args[1], args[*i]);
+		return -1;
+	}
+	e = args[*i + 1];
+	r->expr = hlp_expr_parse(c->h, &e, 0, err, sizeof(err));
+	if (!r->expr) {
+		hlp_cfg_err(c, "'%s %s %s' : %s.", args[0], args[1], args[*i], err);
+		return -1;
+	}
+	if (*i + 3 >= n || strcmp(args[*i + 2], "len") != 0) {
+		hlp_cfg_err(c, "'%s %s %s' : a positive 'len' argument is mandatory.", args[0], args[1], args[*i]);
+		return -1;
+	}
+	len = atol(args[*i + 3]);
+	if (len <= 0) {
+		hlp_cfg_err(c, "'%s %s %s' : length must be > 0.", args[0], args[1], args[*i]);
+		return -1;
+	}
+	slot = hlp_cap_declare(c, p, 0, (unsigned long)len);
+	if (slot < 0 || hlp_http_capture_rule(r, 0, slot) < 0)
+		return -1;
+	*i += 4;
+	return 0;
+}
+
+/*
 ** Parse the action of a tcp-request/tcp-response content rule, args[i]
 ** onwards, into <r>. <dir> is 0 for requests, 1 for responses. Returns 0
 ** or -1 (reported).
@@ -9976,9 +10022,12 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		i = hlp_rules_lua_action(c, r, args, n, i, pfx, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ);
 		if (i < 0)
 			return -1;
+	} else if (strcmp(args[i], "capture") == 0 && !dir) {
+		if (rules_parse_capture(c, r, args, n, &i) < 0)
+			return -1;
 	} else {
 		static const char *const notyet[] = {
-			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
+			"track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
 			"set-src", "set-src-port", "silent-drop", "do-resolve", "send-spoe-group",
 			"sc-inc-gpc0", "sc-set-gpt0", "set-priority-class", "set-priority-offset",
 			"switch-mode", "close", "set-log-level", "set-tos", "set-mark", "set-nice",
@@ -10906,6 +10955,25 @@ static int hrule_parse_status(struct cfg_ctx *c, struct hlp_proxy *p, char **arg
 }
 
 /*
+** Make <r> a capture of its r->expr into slot <slot> of direction <d>
+** (also "tcp-request content capture"). Returns 0, or -1 on no memory.
+*/
+HLP_PRIVATE int hlp_http_capture_rule(struct hlp_rule *r, int d, int slot)
+{
+	struct hrule *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -1;
+	r->kind = HLP_RULE_HTTP;
+	r->act = HRULE_CAPTURE;
+	r->priv = h;
+	r->priv_free = hrule_free;
+	h->type = d;
+	h->code = slot;
+	return 0;
+}
+
+/*
 ** "capture <expr> len <n>" (http-request: a new slot of the frontend) or
 ** "capture <expr> id <n>" (an existing slot, checked once every line is
 ** read by hlp_http_rules_check()), with HAProxy 2.6's messages. The
@@ -10915,21 +10983,17 @@ static int hrule_parse_status(struct cfg_ctx *c, struct hlp_proxy *p, char **arg
 static int hrule_parse_capture(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r,
                                char **args, int n, int dir)
 {
-	struct hrule *h = calloc(1, sizeof(*h));
+	struct hrule *h;
 	const char *e;
 	char err[512];
 	long v;
 	char *end;
 
-	if (!h) {
+	if (hlp_http_capture_rule(r, dir, 0) < 0) {
 		hlp_cfg_err(c, "out of memory");
 		return -1;
 	}
-	r->kind = HLP_RULE_HTTP;
-	r->act = HRULE_CAPTURE;
-	r->priv = h;
-	r->priv_free = hrule_free;
-	h->type = dir;
+	h = r->priv;
 	if (n < 5 || hrule_is_cond(args[2])) {
 		hrule_err(c, p, args, dir ? "expects <expression> id <idx>" : "expects <expression> [ 'len' <length> | id <idx> ]");
 		return -1;

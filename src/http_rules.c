@@ -672,6 +672,25 @@ static int hrule_parse_status(struct cfg_ctx *c, struct hlp_proxy *p, char **arg
 }
 
 /*
+** Make <r> a capture of its r->expr into slot <slot> of direction <d>
+** (also "tcp-request content capture"). Returns 0, or -1 on no memory.
+*/
+HLP_PRIVATE int hlp_http_capture_rule(struct hlp_rule *r, int d, int slot)
+{
+	struct hrule *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -1;
+	r->kind = HLP_RULE_HTTP;
+	r->act = HRULE_CAPTURE;
+	r->priv = h;
+	r->priv_free = hrule_free;
+	h->type = d;
+	h->code = slot;
+	return 0;
+}
+
+/*
 ** "capture <expr> len <n>" (http-request: a new slot of the frontend) or
 ** "capture <expr> id <n>" (an existing slot, checked once every line is
 ** read by hlp_http_rules_check()), with HAProxy 2.6's messages. The
@@ -681,21 +700,17 @@ static int hrule_parse_status(struct cfg_ctx *c, struct hlp_proxy *p, char **arg
 static int hrule_parse_capture(struct cfg_ctx *c, struct hlp_proxy *p, struct hlp_rule *r,
                                char **args, int n, int dir)
 {
-	struct hrule *h = calloc(1, sizeof(*h));
+	struct hrule *h;
 	const char *e;
 	char err[512];
 	long v;
 	char *end;
 
-	if (!h) {
+	if (hlp_http_capture_rule(r, dir, 0) < 0) {
 		hlp_cfg_err(c, "out of memory");
 		return -1;
 	}
-	r->kind = HLP_RULE_HTTP;
-	r->act = HRULE_CAPTURE;
-	r->priv = h;
-	r->priv_free = hrule_free;
-	h->type = dir;
+	h = r->priv;
 	if (n < 5 || hrule_is_cond(args[2])) {
 		hrule_err(c, p, args, dir ? "expects <expression> id <idx>" : "expects <expression> [ 'len' <length> | id <idx> ]");
 		return -1;

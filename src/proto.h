@@ -162,6 +162,7 @@ HLP_PRIVATE int hlp_http_res_forward(struct hlp_sess *s);
 HLP_PRIVATE int hlp_cfg_http_rule(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n);
 HLP_PRIVATE int hlp_http_act_run(struct hlp_sess *s, struct hlp_rule *r);
 HLP_PRIVATE int hlp_http_rules_check(struct hlp *h, struct hlp_proxy *p);
+HLP_PRIVATE int hlp_http_capture_rule(struct hlp_rule *r, int d, int slot);
 
 /* sess_log.c */
 HLP_PRIVATE void hlp_sess_log(struct hlp_sess *s);

@@ -120,6 +120,49 @@ HLP_PRIVATE int hlp_rules_lua_action(struct cfg_ctx *c, struct hlp_rule *r, char
 }
 
 /*
+** "tcp-request content capture <expr> len <n>" at args[*i]: a new request
+** capture slot of the frontend, filled with the sample as a string, as
+** HAProxy 2.6 does (and with its messages). Advances *i; 0 or -1 (reported).
+*/
+static int rules_parse_capture(struct cfg_ctx *c, struct hlp_rule *r, char **args, int n, int *i)
+{
+	struct hlp_proxy *p = c->cur;
+	const char *e;
+	char err[512];
+	long len;
+	int slot;
+
+	if (!(p->cap & HLP_CAP_FE)) {
+		hlp_cfg_err(c, "'%s %s %s' : proxy '%s' has no frontend capability.", args[0], args[1], args[*i], p->name);
+		return -1;
+	}
+	if (*i + 1 >= n) {
+		hlp_cfg_err(c, "'%s %s %s' : missing fetch method.", args[0], args[1], args[*i]);
+		return -1;
+	}
+	e = args[*i + 1];
+	r->expr = hlp_expr_parse(c->h, &e, 0, err, sizeof(err));
+	if (!r->expr) {
+		hlp_cfg_err(c, "'%s %s %s' : %s.", args[0], args[1], args[*i], err);
+		return -1;
+	}
+	if (*i + 3 >= n || strcmp(args[*i + 2], "len") != 0) {
+		hlp_cfg_err(c, "'%s %s %s' : a positive 'len' argument is mandatory.", args[0], args[1], args[*i]);
+		return -1;
+	}
+	len = atol(args[*i + 3]);
+	if (len <= 0) {
+		hlp_cfg_err(c, "'%s %s %s' : length must be > 0.", args[0], args[1], args[*i]);
+		return -1;
+	}
+	slot = hlp_cap_declare(c, p, 0, (unsigned long)len);
+	if (slot < 0 || hlp_http_capture_rule(r, 0, slot) < 0)
+		return -1;
+	*i += 4;
+	return 0;
+}
+
+/*
 ** Parse the action of a tcp-request/tcp-response content rule, args[i]
 ** onwards, into <r>. <dir> is 0 for requests, 1 for responses. Returns 0
 ** or -1 (reported).
@@ -199,9 +242,12 @@ static int rules_parse_action(struct cfg_ctx *c, struct hlp_rule *r, char **args
 		i = hlp_rules_lua_action(c, r, args, n, i, pfx, dir ? HLP_ACT_TCP_RES : HLP_ACT_TCP_REQ);
 		if (i < 0)
 			return -1;
+	} else if (strcmp(args[i], "capture") == 0 && !dir) {
+		if (rules_parse_capture(c, r, args, n, &i) < 0)
+			return -1;
 	} else {
 		static const char *const notyet[] = {
-			"capture", "track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
+			"track-sc0", "track-sc1", "track-sc2", "set-dst", "set-dst-port",
 			"set-src", "set-src-port", "silent-drop", "do-resolve", "send-spoe-group",
 			"sc-inc-gpc0", "sc-set-gpt0", "set-priority-class", "set-priority-offset",
 			"switch-mode", "close", "set-log-level", "set-tos", "set-mark", "set-nice",

@@ -352,8 +352,8 @@ static int slog_caps(struct slog_w *w, const struct hlp_sess *s, int d, int list
 {
 	unsigned i, n = s->fe->ncap[d];
 
-	/* as 2.6, where a connection that never made a request has no stream */
-	if (!n || !s->cap || !s->http.reqline)
+	/* as 2.6, where an HTTP connection that never made a request has no stream */
+	if (!n || !s->cap || (s->fe->mode == HLP_MODE_HTTP && !s->http.reqline))
 		return 0;
 	if (!list && (fl & SLOG_Q))
 		slog_putc(w, '"');

@@ -75,8 +75,10 @@ HLP_PRIVATE int hlp_sess_new(struct hlp *h, struct hlp_listener *l, int fd,
 	s->h = h;
 	s->fe = fe;
 	s->li = l;
-	if (fe->cap_bytes)
+	if (fe->cap_bytes) {
 		s->cap = h->cap_mem + (size_t)(s - h->sess_mem) * h->cap_sess;
+		hlp_cap_reset(s);
+	}
 	s->src = *src;
 	dlen = sizeof(s->dst);
 	if (getsockname(fd, (struct sockaddr *)&s->dst, &dlen) < 0)

@@ -2,7 +2,8 @@
 # frontend, numbered after the ones declared before it), "http-request
 # capture <expr> id N" and "http-response capture <expr> id N" (a declared
 # slot), with conditions; what they capture shows in %hr/%hs, truncated to
-# the slot's length. A capture id no frontend slot has is refused once the
+# the slot's length; "tcp-request content capture <expr> len N" in TCP
+# mode. A capture id no frontend slot has is refused once the
 # configuration is read, "len" in http-response is refused; HAProxy 2.6's
 # messages. The expected lines were written by haproxy 2.6.12.
 . "$TOP/tests/lib.sh"
@@ -52,6 +53,38 @@ curl -s -o /dev/null "http://127.0.0.1:$p/d?q=x" || fail "request 2"
 wait_grep 2 '^{' "$T/hlp.log" || fail "no log lines: $(cat "$T/hlp.log")"
 expect_eq "$(grep '^{' "$T/hlp.log" | sed -n 1p)" '{/cat|abcdef|12345}|{resp-val}' "captured by rules"
 expect_eq "$(grep '^{' "$T/hlp.log" | sed -n 2p)" '{/d||}|{resp-val}' "a condition that does not hold"
+is_haproxy || stop_hlp
+
+# tcp-request content capture: a new request slot, shown by %hr in TCP mode too
+pt=$(free_port); st=$(free_port)
+cat >t.cfg <<CONF
+global
+    log stderr format raw local0
+defaults
+    mode tcp
+    log global
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+listen ft
+    bind 127.0.0.1:$pt
+    log-format "tcp %hr|%hrl"
+    option dontlognull
+    tcp-request inspect-delay 1s
+    tcp-request content capture req.payload(0,5) len 3 if { req.len gt 2 }
+    tcp-request content capture src len 20
+    tcp-request content accept if { req.len gt 2 }
+    server s 127.0.0.1:$st
+CONF
+echo_server "$st"
+: >"$T/hlp.log"
+start_hlp t.cfg "$pt"
+printf 'hello\n' | timeout 3 nc -q1 127.0.0.1 "$pt" >/dev/null
+printf 'h' | timeout 3 nc -q1 127.0.0.1 "$pt" >/dev/null
+# (the port probe of start_hlp may log a line too, without the payload)
+wait_grep 1 '^tcp \{hel' "$T/hlp.log" || fail "no TCP log line: $(cat "$T/hlp.log")"
+expect_eq "$(grep -c '^tcp {hel|127.0.0.1}|hel 127.0.0.1$' "$T/hlp.log")" 1 "tcp-request content capture"
+wait_grep 1 '^tcp \{\|127\.0\.0\.1\}\|- 127\.0\.0\.1$' "$T/hlp.log" || fail "tcp-request content capture, a condition that does not hold: $(cat "$T/hlp.log")"
 is_haproxy || stop_hlp
 
 # mistakes
