@@ -23430,8 +23430,9 @@ static struct dns_ent *dns_cache_find(struct hlp_dns *d, const char *name, int f
 }
 
 /*
-** Remember the outcome for <name>/<family> for <hold> ms: an address, or
-** the negative answer <err>. A negative answer keeps a stale address.
+** Remember the outcome for <name>/<family> for <hold> ms: an address
+** (kept 'hold timeout' longer for use after a timeout), or the negative
+** answer <err>.
 */
 static void dns_cache_put(struct hlp *h, struct hlp_dns *d, const char *name, int family,
                           const struct sockaddr_storage *addr, const char *err, uint64_t hold)
@@ -23461,9 +23462,10 @@ static void dns_cache_put(struct hlp *h, struct hlp_dns *d, const char *name, in
 		e->expire = now + hold;
 		e->stale = e->expire + (uint64_t)d->hold_timeout;
 	} else {
-		/* a failure hides a stale address only while it is held */
+		/* the name is gone: no stale address to fall back on */
 		e->err = err;
 		e->expire = now + hold;
+		e->stale = 0;
 	}
 }
 
@@ -23877,6 +23879,10 @@ HLP_PRIVATE HLP_UNUSED int hlp_dns_resolve(struct hlp *h, const char *name, int 
 	}
 	if (d->nns == 0) {
 		snprintf(err, errlen, "no nameserver to resolve '%.200s'", name);
+		return -1;
+	}
+	if (!h->ev.heap) {
+		snprintf(err, errlen, "cannot query DNS before the reactor runs");
 		return -1;
 	}
 	for (l = d->res.n; l != &d->res; l = l->n)

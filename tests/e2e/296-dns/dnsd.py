@@ -11,6 +11,7 @@
 #   ttl1.test     A 10.0.0.4 with a TTL of 1 s
 #   tc.test       an empty answer with the TC bit
 #   slow.test     A 10.0.0.5, 150 ms late
+#   flaky.test    A 10.0.0.8 (TTL 300) to the first query, silent afterwards
 #   spoof.test    first an answer with a wrong id (10.6.6.6), then the right one (10.0.0.7)
 import socket, struct, sys, threading, time
 
@@ -21,6 +22,7 @@ with open(sys.argv[1] + ".tmp", "w") as f:
 import os
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 log = open(sys.argv[2], "a", buffering=1)
+flaky = []
 
 
 def qname(m, off):
@@ -50,10 +52,17 @@ def answer(m, peer):
     rcode, tc, ans = 0, 0, []
     if name == "silent.test":
         return
+    if name == "flaky.test":
+        flaky.append(1)
+        if len(flaky) > 1:
+            return
+        ans = [rr(name, 1, 300, socket.inet_aton("10.0.0.8"))]
     if name == "nx.test":
         rcode = 3
     elif name == "tc.test":
         tc = 1
+    elif name == "flaky.test":
+        pass
     elif name == "a.test" and qtype == 1:
         ans = [rr(name, 1, 300, socket.inet_aton("10.0.0.1"))]
     elif name == "v6.test" and qtype == 28:

@@ -74,11 +74,16 @@ queries slow.test 1 1          # two callers, one query
 [ "$(grep -c '^A:ttl1.test 10.0.0.4 queried' out.txt)" = 2 ] || fail "ttl1.test not asked again after its TTL"
 [ "$(grep -c '^A:ttl1.test 10.0.0.4 at-once' out.txt)" = 1 ] || fail "ttl1.test not cached"
 
-# 'hold valid' replaces the TTL, as HAProxy (which ignores TTLs)
-printf '    hold valid 100ms\n' >>res.cfg
-"$T/dnsdrv" drive res.cfg A:a.test A:a.test sleep:300 A:a.test sent >out.txt 2>&1 || { cat out.txt; fail "driver failed"; }
+# 'hold valid' replaces the TTL, as HAProxy (which ignores TTLs); after a
+# timeout, the expired address is used for 'hold timeout'
+printf '    hold valid 100ms\n    hold timeout 10s\n' >>res.cfg
+"$T/dnsdrv" drive res.cfg A:a.test A:a.test sleep:300 A:a.test sent A:flaky.test sleep:300 A:flaky.test >out.txt 2>&1 ||
+	{ cat out.txt; fail "driver failed"; }
+cat out.txt
 expect '^A:a.test 10.0.0.1 at-once'
 expect '^sent 2$'
+[ "$(grep -c '^A:flaky.test 10.0.0.8 queried' out.txt)" = 2 ] || fail "no stale address after a timeout"
+queries flaky.test 1 3
 
 # the hosts file comes before DNS: no query
 HLP_HOSTS_FILE="$T/hosts" "$T/dnsdrv" drive res.cfg ANY:nx.test A:HOSTS-ONLY.test sent >out.txt 2>&1 || { cat out.txt; fail "driver failed"; }
