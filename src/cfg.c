@@ -7,6 +7,7 @@
 */
 
 #include "int.h"
+#include "dns.h"
 
 #define CFG_MAXARGS 64
 #define CFG_LINE_MAX 65536
@@ -470,7 +471,7 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 
 /* Sections of HAProxy that hlproxy does not have yet. */
 static const char *const cfg_sections_notyet[] = {
-	"userlist", "peers", "resolvers", "mailers", "program", "cache",
+	"userlist", "peers", "mailers", "program", "cache",
 	"http-errors", "ring", "crt-store", "traces", "log-forward", "fcgi-app",
 	"acme", NULL
 };
@@ -490,6 +491,10 @@ static void cfg_line(struct cfg_ctx *c, char **args, int n)
 		hlp_cfg_section_proxy(c, args, n);
 		return;
 	}
+	if (strcmp(kw, "resolvers") == 0) {
+		hlp_dns_cfg_section(c, args, n);
+		return;
+	}
 	if (hlp_cfg_in(cfg_sections_notyet, kw)) {
 		hlp_cfg_err(c, "section '%s' is not implemented yet in hlproxy.", kw);
 		c->section = HLP_SEC_SKIP;
@@ -503,6 +508,9 @@ static void cfg_line(struct cfg_ctx *c, char **args, int n)
 		break;
 	case HLP_SEC_GLOBAL:
 		cfg_global(c, args, n);
+		break;
+	case HLP_SEC_RESOLVERS:
+		hlp_dns_cfg_kw(c, args, n);
 		break;
 	default:
 		hlp_cfg_proxy_kw(c, args, n);

@@ -420,8 +420,12 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 	hlp_list_init(&s->idle);
 	s->weight = p->defsrv_weight;
 	s->maxconn = p->defsrv_maxconn;
+	/* host names are resolved now, blocking, by libc (HAProxy's init-addr libc) */
 	if (hlp_addr_parse(args[2], -1, &s->addr, &s->alen, err, sizeof(err)) < 0) {
-		hlp_cfg_err(c, "'server %s' : %s", args[1], err);
+		if (strncmp(err, "could not resolve", 17) == 0)
+			hlp_cfg_err(c, "'server %s/%s' : %s.", p->name, args[1], err);
+		else
+			hlp_cfg_err(c, "'server %s' : %s", args[1], err);
 		goto fail;
 	}
 	if (cfg_srv_params(c, args, n, 3, &s->weight, &s->maxconn, &s->backup, &s->disabled, what) < 0)

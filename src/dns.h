@@ -29,4 +29,14 @@ HLP_PRIVATE int hlp_dns_resolve(struct hlp *h, const char *name, int family, str
 /* Forget pending query <q>: its callback will not run. */
 HLP_PRIVATE void hlp_dns_cancel(struct hlp *h, struct hlp_dns_q *q);
 
+/* Queries sent so far (tests, statistics). */
+HLP_PRIVATE unsigned long hlp_dns_sent(const struct hlp *h);
+
+/* Free the resolver (hlp_free(), before the reactor): no callback runs. */
+HLP_PRIVATE void hlp_dns_free(struct hlp *h);
+
+/* The "resolvers" section: its opening line, then each of its lines. */
+HLP_PRIVATE void hlp_dns_cfg_section(struct cfg_ctx *c, char **args, int n);
+HLP_PRIVATE void hlp_dns_cfg_kw(struct cfg_ctx *c, char **args, int n);
+
 #endif

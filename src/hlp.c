@@ -5,6 +5,7 @@
 
 #include "int.h"
 #include "pat.h"
+#include "dns.h"
 
 /* A proxy object with HAProxy's global defaults and a fresh Lua state. */
 HLP_PRIVATE struct hlp *hlp_alloc(void)
@@ -249,6 +250,7 @@ void hlp_free(struct hlp *h)
 	free(h->render[0]);
 	free(h->render[1]);
 	free(h->rewrite);
+	hlp_dns_free(h);
 	hlp_pool_destroy(&h->pool);
 	hlp_ev_destroy(&h->ev);
 	free(h);

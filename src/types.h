@@ -658,7 +658,7 @@ struct hlp_global {
 
 enum hlp_section {
 	HLP_SEC_NONE, HLP_SEC_SKIP, HLP_SEC_GLOBAL, HLP_SEC_DEFAULTS,
-	HLP_SEC_FRONTEND, HLP_SEC_BACKEND, HLP_SEC_LISTEN
+	HLP_SEC_FRONTEND, HLP_SEC_BACKEND, HLP_SEC_LISTEN, HLP_SEC_RESOLVERS
 };
 
 /* Where the configuration parser is. */
