@@ -23161,7 +23161,7 @@ static void lsock_set_waiter(struct hlp_lsock *k, struct hlp_lua_run *r)
 {
 	if (k->waiter == r)
 		return;
-	if (k->waiter)
+	if (k->waiter && k->waiter->nsock)
 		k->waiter->nsock--;
 	k->waiter = r;
 	if (r)
@@ -23186,7 +23186,9 @@ static void lsock_close_fd(struct hlp_lsock *k)
 		lsock_set_waiter(k, NULL);
 	}
 	if (k->owner_run) {
-		k->owner_run->nsock--;
+		/* never below 0, even if an HTTP service's run was parked (lua_http.c) */
+		if (k->owner_run->nsock)
+			k->owner_run->nsock--;
 		k->owner_run = NULL;
 	}
 }

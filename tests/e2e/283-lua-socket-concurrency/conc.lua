@@ -44,3 +44,17 @@ core.register_fetches("tcpf", function(txn)
    local ok, e = pcall(core.tcp)
    return tostring(ok) .. ": " .. tostring(e)
 end)
+
+-- a tcp-request action: a round trip to the slow server before the
+-- service answers
+core.register_action("tcpact", { "tcp-req" }, function(txn)
+   local s = core.tcp()
+   s:settimeout(5)
+   s:connect("127.0.0.1", SLOW)
+   s:send("tcp\n")
+   txn:set_var("sess.r", s:receive() or "none")
+end)
+
+core.register_service("say", "tcp", function(applet)
+   applet:send("action said " .. tostring(applet:get_var("sess.r")) .. "\n")
+end)

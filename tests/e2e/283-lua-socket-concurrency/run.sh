@@ -5,7 +5,8 @@
 # tune.lua.maxsockets 5: the sixth connect gives nil, "too many sockets
 # (tune.lua.maxsockets)"; sockets an action leaves open are closed when it
 # ends, dropped ones when collected (the next request may open 5 again).
-# core.tcp() in a sample fetch is a Lua error.
+# core.tcp() in a sample fetch is a Lua error. A tcp-request content
+# action waits on a socket before a TCP service answers.
 #
 # HAProxy 2.6.12 answers the 200 requests too; it has no socket limit
 # (the keyword is hlproxy's: that part is skipped there).
@@ -15,6 +16,7 @@ cp "$CASE/conc.lua" .
 
 p=$(free_port)
 p2=$(free_port)
+pt=$(free_port)
 export SLOW=$(free_port) ECHO=$(free_port)
 cat >slow.sh <<'SH'
 #!/bin/sh
@@ -47,13 +49,19 @@ frontend fe
    http-request set-var(txn.r) lua.tcpf if { path /fetch }
    http-request return status 200 content-type text/plain lf-string "%[var(txn.r)]" if { path /slow } || { path /leak } || { path /gc } || { path /close } || { path /fetch }
    http-request return status 200 content-type text/plain string "fast"
+frontend tcpfe
+   mode tcp
+   bind 127.0.0.1:$pt
+   tcp-request inspect-delay 10s
+   tcp-request content lua.tcpact
+   tcp-request content use-service lua.say
 CFG
 start_hlp t.cfg "$p"
 
 # 200 at once: the limit of 5 only counts when it is set, so this part
 # runs in an instance of its own without it
 if ! is_haproxy; then
-	sed 's/tune.lua.maxsockets 5//; s/'"$p"'/'"$p2"'/' t.cfg >t2.cfg
+	sed 's/tune.lua.maxsockets 5//; s/'"$p"'/'"$p2"'/; s/'"$pt"'/'"$(free_port)"'/' t.cfg >t2.cfg
 	start_hlp t2.cfg "$p2"
 	pc=$p2
 else
@@ -86,6 +94,14 @@ if ! is_haproxy; then
 	expect_eq "$out" "opened=5 err=too many sockets (tune.lua.maxsockets)" "close()"
 	out=$(curl -s --max-time 5 "http://127.0.0.1:$p/fetch")
 	expect_eq "$out" "false: core.tcp: not available in the sample-fetch context (only in init, task, action and service)" "in a fetch"
-	stop_hlp "$HLP_PID"
+	# clients that leave while their action waits: their sockets are
+	# released once those sessions end (the limit of 5 is free again)
+	for i in 1 2 3 4 5; do curl -s --max-time 0.3 "http://127.0.0.1:$p/slow" >/dev/null; done
+	sleep 1.5
+	out=$(curl -s --max-time 5 "http://127.0.0.1:$p/close")
+	expect_eq "$out" "opened=5 err=too many sockets (tune.lua.maxsockets)" "sockets of clients that left"
 fi
+out=$(echo | timeout 10 nc 127.0.0.1 "$pt")
+expect_eq "$out" "action said tcp" "a tcp-request action"
+is_haproxy || stop_hlp "$HLP_PID"
 exit 0
