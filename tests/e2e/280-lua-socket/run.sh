@@ -113,6 +113,9 @@ six
 expect_eq "$out" "true
 1
 one$v6
+v6 literal,true
+v6 literal,true
+v6 literal,true
 nil,connection refused
 nil,not connected
 nil,closed,0

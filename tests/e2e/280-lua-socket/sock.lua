@@ -61,6 +61,13 @@ function T.forms()
       r[#r + 1] = fmt(s:connect("::1", P("ECHO6")))
       s:close()
    end
+   -- IPv6 literals are parsed even where ::1 is not configured
+   for _, a in ipairs({ { "[::1]:" .. P("ECHO6") }, { "::1", P("ECHO6") }, { "[::1]", P("ECHO6") } }) do
+      s = core.tcp()
+      local ok, e = s:connect(a[1], a[2])
+      r[#r + 1] = fmt("v6 literal", ok == 1 or (e ~= "invalid address or port" and e ~= "no resolver"))
+      s:close()
+   end
    s = core.tcp()
    r[#r + 1] = fmt(s:connect("127.0.0.1", P("REFUSED")))
    r[#r + 1] = fmt(s:getpeername())
