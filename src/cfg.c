@@ -437,6 +437,15 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			return -1;
 		}
 		h->lua.forced_yield = (int)v;
+	} else if (strcmp(kw, "tune.lua.maxsockets") == 0) {
+		/* hlproxy only: Lua sockets holding a descriptor at once */
+		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
+			return -1;
+		if (v == 0) {
+			hlp_cfg_err(c, "'tune.lua.maxsockets' must be greater than 0.");
+			return -1;
+		}
+		h->lua.maxsocks = (unsigned)v;
 	} else if (strcmp(kw, "tune.lua.maxmem") == 0) {
 		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
 			return -1;

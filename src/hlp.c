@@ -45,6 +45,9 @@ static unsigned hlp_fd_need(const struct hlp *h)
 	const struct hlp_logsrv *ls;
 	unsigned n = h->g.maxconn * 2 + 16;
 
+	/* Lua sockets: tune.lua.maxsockets, maxconn by default */
+	n += h->lua.maxsocks ? h->lua.maxsocks : h->g.maxconn;
+
 	for (p = h->proxies; p; p = p->next)
 		for (l = p->listeners; l; l = l->next)
 			n++;

@@ -8,6 +8,7 @@
 */
 
 #include "int.h"
+#include "lua_sock.h"
 
 
 HLP_PRIVATE struct hlp *hlp_lua_owner(lua_State *L)
@@ -187,6 +188,7 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 	hlp_list_init(&h->lua.convs);
 	hlp_list_init(&h->lua.services);
 	hlp_list_init(&h->lua.tasks);
+	hlp_list_init(&h->lua.socks);
 	h->lua.forced_yield = 10000;
 	h->lua.tmo_session = 4000;
 	h->lua.tmo_service = 4000;
@@ -205,6 +207,7 @@ HLP_PRIVATE int hlp_lua_init(struct hlp *h)
 	hlp_lua_applet_register(L);
 	hlp_lua_smp_register(L);
 	hlp_lua_map_register(L);
+	hlp_lua_sock_register(L);
 	return 0;
 }
 

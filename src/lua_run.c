@@ -12,6 +12,7 @@
 */
 
 #include "int.h"
+#include "lua_sock.h"
 
 static const char *const run_ctx_names[] = {
 	"body", "init", "task", "action", "sample-fetch", "converter", "service"
@@ -96,6 +97,7 @@ HLP_PRIVATE int hlp_lua_resume(struct hlp *h, struct hlp_lua_run *r, int nargs)
 /* Drop the coroutine of <r>; it is collected with what it holds. */
 HLP_PRIVATE void hlp_lua_run_release(struct hlp *h, struct hlp_lua_run *r)
 {
+	hlp_lua_sock_run_end(h, r);
 	if (r->co) {
 		lua_settop(r->co, 0);
 		luaL_unref(h->lua.L, LUA_REGISTRYINDEX, r->ref);
@@ -229,20 +231,6 @@ static int lcore_yield(lua_State *L)
 	return lua_yield(L, 0);
 }
 
-/*
-** core.tcp(): a socket, only in the task, action and service contexts.
-** Sockets come with a later issue; until then the call says so.
-*/
-static int lcore_tcp(lua_State *L)
-{
-	struct hlp_lua_run *r = hlp_lua_owner(L)->lua.cur;
-
-	if (!r || (r->ctx != HLP_CTX_TASK && r->ctx != HLP_CTX_ACTION && r->ctx != HLP_CTX_SERVICE))
-		return luaL_error(L, "core.tcp: not available in the %s context (only in task, action and service)",
-		                  hlp_lua_ctx_name(r ? r->ctx : HLP_CTX_BODY));
-	return luaL_error(L, "core.tcp: sockets are not yet supported in hlproxy");
-}
-
 /* Raised to end a body or init function through core.done(). */
 static char run_done_sentinel;
 
@@ -351,14 +339,18 @@ static void run_task_cb(struct hlp *h, struct hlp_timer *t)
 			lua_rawgeti(r->co, 2, i);
 		lua_remove(r->co, 2);
 		nargs = k->nargs;
-	} else if (r->wake > hlp_ev_clock()) {
+	} else if (r->wake > hlp_ev_clock() && !(r->flags & HLP_RUN_EVWAIT)) {
 		hlp_timer_at(&h->ev, &k->tmr, r->wake);
 		return;
 	}
 	rc = hlp_lua_resume(h, r, nargs);
 	if (rc == LUA_YIELD && !(r->flags & HLP_RUN_DONE)) {
 		lua_settop(r->co, 0);
-		hlp_timer_at(&h->ev, &k->tmr, r->wake ? r->wake : h->ev.now);
+		/* waiting for I/O without a deadline: only an event wakes it */
+		if (r->flags & HLP_RUN_EVWAIT && !r->wake)
+			hlp_timer_del(&h->ev, &k->tmr);
+		else
+			hlp_timer_at(&h->ev, &k->tmr, r->wake ? r->wake : h->ev.now);
 		return;
 	}
 	if (rc != LUA_OK && rc != LUA_YIELD && !hlp_lua_is_done(r->co)) {
@@ -473,6 +465,8 @@ HLP_PRIVATE int hlp_lua_run_inits(struct hlp *h, char *err, size_t errlen)
 		lua_rawgeti(L, LUA_REGISTRYINDEX, a->ref);
 		rc = lua_pcall(L, 0, 0, 0);
 		h->lua.cur = NULL;
+		/* its sockets close with it */
+		hlp_lua_sock_run_end(h, &h->lua.main);
 		if (rc != LUA_OK) {
 			if (hlp_lua_is_done(L)) {
 				lua_pop(L, 1);
@@ -567,7 +561,7 @@ HLP_PRIVATE void hlp_lua_run_register(lua_State *L)
 		{ "msleep", lcore_msleep },
 		{ "yield", lcore_yield },
 		{ "done", lcore_done },
-		{ "tcp", lcore_tcp },
+		{ "tcp", hlp_lua_sock_new },
 		{ "register_task", lcore_register_task },
 		{ "register_init", lcore_register_init },
 		{ "register_fetches", lcore_register_fetches },

@@ -504,6 +504,7 @@ struct hlp_lua_run {
 	uint64_t spent;          /* execution time so far (ms) */
 	uint64_t start;          /* start of the current resume (ms) */
 	const char *name;        /* the function, for messages */
+	unsigned nsock;          /* lua_sock.c: sockets it created or waits on */
 };
 
 /* core.register_task() */
@@ -624,6 +625,9 @@ struct hlp_lua {
 	int forced_yield;        /* instructions between forced yields */
 	int bool_as_int;         /* booleans reach Lua as integers (HAProxy < 3.1) */
 	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
+	struct hlp_list socks;   /* lua_sock.c: every Socket object alive */
+	unsigned nsocks;         /* sockets holding a descriptor */
+	unsigned maxsocks;       /* tune.lua.maxsockets, 0 = maxconn */
 };
 
 /* A registered function: action, init... */

@@ -4,11 +4,13 @@
 # next to HAProxy (Debian's haproxy package, if installed) with the same
 # configuration, Lua TCP services and actions (connections/s), and HTTP
 # requests/s (keep-alive GET forwarded, after 10 ACL rules, through an
-# http-request lua action, and answered by a Lua HTTP service).
+# http-request lua action, and answered by a Lua HTTP service), and an
+# http-request Lua action doing one Redis GET per request through
+# core.tcp() and lua-redis (redis-server started on a free port).
 # Loopback only; everything started is stopped by PID.
 #   tools/bench.sh [MB per stream, default 2000] [parallel streams, default 4]
 # Environment:
-#   ONLY=size,tcp,lua,http   the sections to run (default: all)
+#   ONLY=size,tcp,lua,http,redis   the sections to run (default: all)
 #   HLP_BIN=path             the hlproxy binary to measure (default: build
 #                            ./hlproxy with make)
 #   HAPROXY=path             the HAProxy to compare with
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/.."
 MB=${1:-2000}
 PAR=${2:-4}
 HAPROXY=${HAPROXY:-$(command -v haproxy || echo /usr/sbin/haproxy)}
-ONLY=${ONLY:-size,tcp,lua,http}
+ONLY=${ONLY:-size,tcp,lua,http,redis}
 T=$(mktemp -d)
 PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
@@ -348,4 +350,58 @@ PY
 	read -r r e < <(rps $ORIG); echo "origin alone: $r requests/s"
 	http_measure hlproxy "$HLP"
 	[ -x "$HAPROXY" ] && http_measure "$HA_NAME (nbthread 1)" "$HAPROXY"
+fi
+
+if want redis; then
+	HTTP_SECS=${HTTP_SECS:-5} HTTP_CONNS=${HTTP_CONNS:-16}
+	RP=$(port); RF=$((RP + 1))
+	if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || [ ! -f /usr/share/lua/5.3/redis.lua ]; then
+		echo "== Redis GET per request: needs redis-server, redis-cli and lua-redis"
+	elif ! type rps >/dev/null 2>&1; then
+		echo "== Redis GET per request: needs the http section's client (ONLY=http,redis)"
+	else
+		redis-server --port $RP --bind 127.0.0.1 --save "" --appendonly no --dir "$T" >/dev/null 2>&1 &
+		PIDS="$PIDS $!"
+		waitp $RP
+		cat >"$T/redis.lua" <<LUA
+local redis = require("redis")
+core.register_action("rget", { "http-req" }, function(txn)
+   local tcp = core.tcp()
+   tcp:settimeout(1)
+   tcp:connect("127.0.0.1", $RP)
+   local client = redis.connect({ socket = tcp })
+   txn:set_var("txn.v", client:get("bench:k"))
+   tcp:close()
+end)
+
+LUA
+		cat >"$T/redis.conf" <<CONF
+global
+    maxconn 1024
+    nbthread 1
+    lua-load $T/redis.lua
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+listen redis
+    bind 127.0.0.1:$RF
+    http-request lua.rget
+    http-request return status 200 content-type text/plain lf-string "%[var(txn.v)]"
+CONF
+		redis-cli -p $RP set bench:k "hello from redis" >/dev/null
+		echo "== HTTP keep-alive GET, one Redis GET per request through core.tcp() (lua-redis, a new connection each)"
+		redis_measure() {   # name binary
+			local p r e
+			"$2" -db -f "$T/redis.conf" >"$T/redis.log" 2>&1 &
+			p=$!; PIDS="$PIDS $p"
+			if ! waitp $RF; then echo "$1: did not start: $(head -3 "$T/redis.log")"; kill $p 2>/dev/null; return; fi
+			read -r r e < <(rps $RF)
+			echo "$1: $r requests/s$( [ "${e:-0}" = 0 ] || echo " ($e errors)")"
+			kill $p; wait $p 2>/dev/null
+		}
+		redis_measure hlproxy "$HLP"
+		[ -x "$HAPROXY" ] && redis_measure "$HA_NAME (nbthread 1)" "$HAPROXY"
+	fi
 fi

@@ -33,9 +33,9 @@ core.register_task(function()
 end)
 
 core.register_action("misc", { "tcp-req" }, function(txn)
-   local _, e = pcall(core.tcp)
+   local ok, sk = pcall(core.tcp)           -- a Socket object here
    txn.res:send(string.format("args=%s mod=%s tcp_body=%s tcp_action=%s\n", phase.args,
-      tostring(phase.mod), tostring(phase.tcp_body), tostring(e:match("not yet supported") ~= nil)))
+      tostring(phase.mod), tostring(phase.tcp_body), tostring(ok and type(sk) == "userdata")))
    core.done()
    txn.res:send("not reached\n")
 end)

@@ -15,7 +15,8 @@ expect_eq "$(echo "$readme" | tr '\n' ' ')" "$(echo "$ci" | tr '\n' ' ')" "packa
 
 # tool called by the cases -> the package that provides it on Debian
 for pair in ss:iproute2 nm:binutils socat:socat nc:netcat-openbsd curl:curl \
-	python3:python3 valgrind:valgrind clang:clang ps:procps; do
+	python3:python3 valgrind:valgrind clang:clang ps:procps \
+	redis-server:redis-server; do
 	tool=${pair%%:*} pkg=${pair#*:}
 	grep -qE "(^|[ |;(\`])$tool( |$)" "$TOP"/tests/e2e/*/run.sh "$TOP/tests/lib.sh" "$TOP/test.sh" || continue
 	echo "$readme" | grep -qx "$pkg" || fail "the cases call $tool but $pkg is not installed by the set-up command"
