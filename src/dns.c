@@ -714,7 +714,7 @@ static int dns_load(struct hlp_dns *d)
 ** See dns.h. A cached negative answer is returned as -1 with its <err>
 ** ("NXDOMAIN"): it is answered at once, unsuccessfully.
 */
-HLP_PRIVATE HLP_UNUSED int hlp_dns_resolve(struct hlp *h, const char *name, int family, struct sockaddr_storage *out,
+HLP_PRIVATE int hlp_dns_resolve(struct hlp *h, const char *name, int family, struct sockaddr_storage *out,
                                            hlp_dns_cb cb, void *arg, struct hlp_dns_q **q, char *err, size_t errlen)
 {
 	struct hlp_dns *d;
@@ -752,6 +752,12 @@ HLP_PRIVATE HLP_UNUSED int hlp_dns_resolve(struct hlp *h, const char *name, int 
 	if (hs) {
 		*out = *hs;
 		return 1;
+	}
+	/* RFC 6761 6.4: "invalid" names never exist, no query is sent for them */
+	if (strcmp(key, "invalid") == 0 ||
+	    (strlen(key) > 8 && strcmp(key + strlen(key) - 8, ".invalid") == 0)) {
+		snprintf(err, errlen, "NXDOMAIN");
+		return -1;
 	}
 	e = dns_cache_find(d, key, family);
 	if (e && e->expire > h->ev.now) {
@@ -820,7 +826,7 @@ HLP_PRIVATE HLP_UNUSED int hlp_dns_resolve(struct hlp *h, const char *name, int 
 ** See dns.h. The resolution goes on without waiters, to fill the cache.
 ** (HLP_UNUSED: until sockets call the resolver, only tests do.)
 */
-HLP_PRIVATE HLP_UNUSED void hlp_dns_cancel(struct hlp *h, struct hlp_dns_q *q)
+HLP_PRIVATE void hlp_dns_cancel(struct hlp *h, struct hlp_dns_q *q)
 {
 	(void)h;
 	if (!q)

@@ -58,7 +58,7 @@ static int hc_parse_head(lua_State *L)
 	else
 		lua_pushliteral(L, "close");
 	lua_pushinteger(L, (lua_Integer)m.clen);
-	return 6;
+	return 5;
 }
 
 /*

@@ -19,11 +19,12 @@
 */
 
 #include "int.h"
+#include "dns.h"
 #include "lua_sock.h"
 
 #define HLP_LUA_SOCKET "Socket"
 
-enum lsock_state { LSOCK_NEW, LSOCK_CONNECTING, LSOCK_CONNECTED, LSOCK_CLOSED };
+enum lsock_state { LSOCK_NEW, LSOCK_RESOLVING, LSOCK_CONNECTING, LSOCK_CONNECTED, LSOCK_CLOSED };
 
 /* a method waiting for the descriptor: what it waits for */
 #define LSOCK_WANT_READ  1
@@ -43,6 +44,10 @@ struct hlp_lsock {
 	size_t rxoff, rxlen, rxcap;
 	size_t sent;             /* send(): bytes of the current call done */
 	void *tls;               /* struct hlp_tls once tls.c exists */
+	struct hlp_dns_q *dnsq;  /* LSOCK_RESOLVING: the query, NULL once answered */
+	struct sockaddr_storage dst; /* where connect() goes once resolved */
+	int dns_done;            /* the query answered: <dst> is set, or <dns_err> */
+	char dns_err[64];
 };
 
 /*
@@ -81,6 +86,10 @@ static void lsock_close_fd(struct hlp_lsock *k)
 {
 	struct hlp *h = k->h;
 
+	if (k->dnsq) {
+		hlp_dns_cancel(h, k->dnsq);
+		k->dnsq = NULL;
+	}
 	if (k->fdh.fd >= 0) {
 		if (h->ev.pfd)
 			hlp_ev_del(&h->ev, &k->fdh);
@@ -183,38 +192,49 @@ static ssize_t sock_io_send(struct hlp_lsock *k, const char *buf, size_t n, int 
 	return r;
 }
 
-/*
-** Where host names become addresses: fill <ss> for <host> and <port>.
-** Today only address literals are known (v4, v6 with or without
-** brackets); names need the runtime resolver of dns.h, not yet built in.
-** Returns 0, or -1 with <err>.
-*/
-static int sock_resolve(struct hlp *h, const char *host, int port, struct sockaddr_storage *ss, const char **err)
+/* The resolver answered for <arg>: keep the address or the error, wake the waiter. */
+static void lsock_dns_cb(struct hlp *h, void *arg, const struct sockaddr_storage *addr, const char *err)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct hlp_lsock *k = arg;
+
+	k->dnsq = NULL;
+	k->dns_done = 1;
+	if (addr) {
+		int port = hlp_addr_port(&k->dst);
+
+		k->dst = *addr;
+		hlp_addr_set_port(&k->dst, port);
+	} else
+		snprintf(k->dns_err, sizeof(k->dns_err), "%s", err ? err : "cannot resolve");
+	if (k->waiter)
+		lsock_kick(h, k->waiter);
+}
+
+/*
+** Where host names become addresses (dns.h): k->dst for <host> and
+** <port>. Returns 1 when it is known now (a literal, /etc/hosts, the
+** cache), 0 when a query runs (lsock_dns_cb() comes later), or -1 with
+** <err> (the resolver's reason: a bad name, NXDOMAIN from the cache...).
+*/
+static int sock_resolve(struct hlp_lsock *k, const char *host, int port, char *err, size_t errlen)
+{
 	char tmp[INET6_ADDRSTRLEN + 2];
 	size_t l = strlen(host);
+	int rc;
 
-	(void)h;
-	memset(ss, 0, sizeof(*ss));
 	if (l >= 2 && host[0] == '[' && host[l - 1] == ']' && l - 2 < sizeof(tmp)) {
 		memcpy(tmp, host + 1, l - 2);
 		tmp[l - 2] = 0;
 		host = tmp;
 	}
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		return 0;
-	}
-	*err = "no resolver";
-	return -1;
+	memset(&k->dst, 0, sizeof(k->dst));
+	k->dst.ss_family = AF_INET;
+	hlp_addr_set_port(&k->dst, port);   /* kept for the callback */
+	k->dns_done = 0;
+	rc = hlp_dns_resolve(k->h, host, AF_UNSPEC, &k->dst, lsock_dns_cb, k, &k->dnsq, err, errlen);
+	if (rc == 1)
+		hlp_addr_set_port(&k->dst, port);
+	return rc;
 }
 
 /* The deadline of a call starting now. */
@@ -271,7 +291,7 @@ static int lsock_run(lua_State *L, int op)
 		}
 		if (L != r->co || !lua_isyieldable(L))
 			return luaL_error(L, "Socket: cannot wait from a coroutine created by the script");
-		if (hlp_ev_set(&h->ev, &k->fdh, want == LSOCK_WANT_WRITE ? POLLOUT : POLLIN) < 0)
+		if (want && hlp_ev_set(&h->ev, &k->fdh, want == LSOCK_WANT_WRITE ? POLLOUT : POLLIN) < 0)
 			return luaL_error(L, "Socket: out of memory");
 		lsock_set_waiter(k, r);
 		r->wake = k->deadline;
@@ -294,6 +314,33 @@ static int lsock_fail(lua_State *L, const char *err)
 	return 2;
 }
 
+/*
+** A descriptor for <k> and a non-blocking connect() to k->dst. Returns 0
+** (connected or in progress), or the errno; the limit is checked before.
+*/
+static int lsock_start(struct hlp_lsock *k)
+{
+	struct hlp *h = k->h;
+	int fd = socket(k->dst.ss_family, SOCK_STREAM, 0), e;
+
+	if (fd < 0)
+		return errno;
+	if (hlp_fd_nonblock(fd) < 0) {
+		e = errno;
+		close(fd);
+		return e;
+	}
+	k->fdh.fd = fd;
+	k->fdh.idx = -1;
+	h->lua.nsocks++;
+	k->st = LSOCK_CONNECTING;
+	if (connect(fd, (struct sockaddr *)&k->dst, k->dst.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+	                                                          sizeof(struct sockaddr_in6)) < 0 &&
+	    errno != EINPROGRESS)
+		return errno;
+	return 0;
+}
+
 /* Connect step: 1 result pushed when done, -1 to wait. */
 static int lsock_connect_step(lua_State *L, struct hlp_lsock *k, int *want)
 {
@@ -302,6 +349,25 @@ static int lsock_connect_step(lua_State *L, struct hlp_lsock *k, int *want)
 
 	if (k->st == LSOCK_CLOSED)
 		return lsock_fail(L, "closed");
+	if (k->st == LSOCK_RESOLVING) {
+		if (!k->dns_done) {
+			if (!lsock_expired(k)) {
+				*want = 0;   /* no descriptor yet: the resolver wakes us */
+				return -1;
+			}
+			lsock_close_fd(k);
+			return lsock_fail(L, "timeout");
+		}
+		if (k->dns_err[0]) {
+			lsock_close_fd(k);
+			return lsock_fail(L, k->dns_err);
+		}
+		e = lsock_start(k);
+		if (e) {
+			lsock_close_fd(k);
+			return lsock_fail(L, lsock_strerror(e));
+		}
+	}
 	if (getsockopt(k->fdh.fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
 		e = errno;
 	if (e == 0) {
@@ -598,41 +664,25 @@ static int lsock_connect(lua_State *L)
 {
 	struct hlp_lsock *k = lsock_check(L, 1);
 	struct hlp *h = k->h;
-	struct sockaddr_storage ss;
-	const char *err = NULL;
-	char host[256];
-	int port, fd;
+	char host[256], err[256];
+	int port, rc, e;
 
 	if (lsock_split(L, host, sizeof(host), &port) < 0)
 		return lsock_fail(L, "invalid address or port");
 	if (k->st != LSOCK_NEW)
 		return lsock_fail(L, k->st == LSOCK_CLOSED ? "closed" : "already connected");
-	if (sock_resolve(h, host, port, &ss, &err) < 0)
-		return lsock_fail(L, err);
 	if (h->lua.nsocks >= lsock_limit(h))
 		return lsock_fail(L, "too many sockets (tune.lua.maxsockets)");
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
-	if (fd < 0)
-		return lsock_fail(L, lsock_strerror(errno));
-	if (hlp_fd_nonblock(fd) < 0) {
-		int e = errno;
-
-		close(fd);
-		return lsock_fail(L, lsock_strerror(e));
-	}
-	k->fdh.fd = fd;
-	k->fdh.idx = -1;
-	h->lua.nsocks++;
-	k->st = LSOCK_CONNECTING;
-	if (connect(fd, (struct sockaddr *)&ss, ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
-	                                                      sizeof(struct sockaddr_in6)) < 0 &&
-	    errno != EINPROGRESS) {
-		int e = errno;
-
+	rc = sock_resolve(k, host, port, err, sizeof(err));
+	if (rc < 0)
+		return lsock_fail(L, err);
+	lsock_arm(k);
+	if (rc == 0) {
+		k->st = LSOCK_RESOLVING;
+	} else if ((e = lsock_start(k)) != 0) {
 		lsock_close_fd(k);
 		return lsock_fail(L, lsock_strerror(e));
 	}
-	lsock_arm(k);
 	lua_settop(L, 1);
 	return lsock_run(L, LSOCK_OP_CONNECT);
 }

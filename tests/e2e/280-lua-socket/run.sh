@@ -7,8 +7,8 @@
 # with and without a prefix, send(data, i, j), getpeername/getsockname
 # (LuaSocket's ip, port, family), setoption, close, and use after close;
 # 1 MB by count from a peer that stays open and 5 MB by *a (each returns
-# as soon as its pattern is met); a host name without the resolver (nil,
-# "no resolver") and connect_ssl without TLS (nil, "TLS is not
+# as soon as its pattern is met); a name under .invalid (nil, "NXDOMAIN"
+# at once, no query) and connect_ssl without TLS (nil, "TLS is not
 # available") until dns.c and tls.c are built in; core.tcp() in a fetch
 # (a Lua error).
 #
@@ -149,8 +149,8 @@ expect_eq "$out" "true
 
 out=$(run noname)
 expect_eq "$out" "true
-nil,no resolver
-nil,TLS is not available" "no resolver, no TLS (yet)"
+nil,NXDOMAIN
+nil,TLS is not available" "an invalid name, no TLS (yet)"
 
 is_haproxy || stop_hlp
 exit 0

@@ -13,6 +13,7 @@
 #   slow.test     A 10.0.0.5, 150 ms late
 #   flaky.test    A 10.0.0.8 (TTL 300) to the first query, silent afterwards
 #   spoof.test    first an answer with a wrong id (10.6.6.6), then the right one (10.0.0.7)
+#   loop.test     A 127.0.0.1 (TTL 300): for sockets that connect (test 285)
 import socket, struct, sys, threading, time
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -77,6 +78,8 @@ def answer(m, peer):
                rr("real.test", 1, 300, socket.inet_aton("10.0.0.3")),
                rr("alias.test", 5, 300, dname("mid.test")),
                rr("mid.test", 5, 300, dname("real.test"))]
+    elif name == "loop.test" and qtype == 1:
+        ans = [rr(name, 1, 300, socket.inet_aton("127.0.0.1"))]
     elif name == "ttl1.test" and qtype == 1:
         ans = [rr(name, 1, 1, socket.inet_aton("10.0.0.4"))]
     elif name == "slow.test" and qtype == 1:
