@@ -23528,8 +23528,7 @@ HLP_PRIVATE void hlp_lua_map_register(lua_State *L)
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
-#if defined(MBEDTLS_PLATFORM_MEMORY) && !defined(MBEDTLS_PLATFORM_CALLOC_MACRO) && \
-    !defined(MBEDTLS_PLATFORM_STD_CALLOC)
+#if defined(MBEDTLS_PLATFORM_MEMORY) && !defined(MBEDTLS_PLATFORM_CALLOC_MACRO)
 #define HLP_TLS_COUNTED 1
 #else
 #define HLP_TLS_COUNTED 0

@@ -55,3 +55,43 @@ s_server() {
 		"$@" >"$T/s_server-$port.log" 2>&1
 	wait_port "$port" 10 || fail "s_server did not listen on $port"
 }
+
+# tls_origin PORT CERT: an HTTP/1.1 keep-alive origin over TLS (Python's
+# ssl, threads). Each answer says which connection carried it and the SNI
+# the client sent: "conn=N sni=NAME path=/x".
+tls_origin() {
+	bg python3 -c '
+import http.server, socketserver, ssl, sys, threading
+port, crt, key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+lock = threading.Lock()
+state = {"conns": 0}
+snis = {}
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def setup(self):
+        with lock:
+            state["conns"] += 1
+            self.conn_no = state["conns"]
+        super().setup()
+    def do_GET(self):
+        body = ("conn=%d sni=%s path=%s\n" % (self.conn_no, snis.get(id(self.connection), "-"), self.path)).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(crt, key)
+def sni_cb(sock, name, c):
+    snis[id(sock)] = name
+ctx.sni_callback = sni_cb
+class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+srv = S(("127.0.0.1", port), H)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()
+' "$1" "$T/certs/$2.pem" "$T/certs/$2.key" >"$T/origin-$1.log" 2>&1
+	wait_port "$1" 10 || fail "TLS origin did not listen on $1"
+}
