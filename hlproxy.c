@@ -713,6 +713,8 @@ struct hlp_sess {
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
+	char *tls_sni;           /* HTTP: an "sni" evaluated before the request left (stream_tls.c), NULL */
+	const char *tls_sni_src; /* ... the expression's text */
 };
 
 struct hlp_lua {
@@ -1525,6 +1527,7 @@ struct hlp_srv_tls {
 	char *ca_file;           /* "ca-file" with ca-base, NULL: the global one */
 	char *crt;               /* "crt" with crt-base, NULL */
 	struct hlp_expr *sni;    /* "sni", NULL: no SNI, no name check */
+	char *sni_src;           /* its text */
 };
 
 /*
@@ -1546,6 +1549,14 @@ HLP_PRIVATE int hlp_stls_on(const struct hlp_server *sv);
 ** 0 waiting (side[1].tls_want says for what), -1 failed (logged).
 */
 HLP_PRIVATE int hlp_stls_handshake(struct hlp_sess *s);
+
+/*
+** HTTP: the request head is about to leave (req.hdr() and the like stop
+** seeing it): evaluate the backend's "sni" expression now, for the
+** handshake. Released by hlp_stls_txn_end() at the end of the transaction.
+*/
+HLP_PRIVATE void hlp_stls_req_sni(struct hlp_sess *s);
+HLP_PRIVATE void hlp_stls_txn_end(struct hlp_sess *s);
 
 /* poll() events the handshake of side <sd> waits for. */
 HLP_PRIVATE short hlp_stls_events(const struct hlp_side *sd);
@@ -5597,6 +5608,7 @@ static void sess_end(struct hlp_sess *s)
 	if (s->fe->mode != HLP_MODE_HTTP || (!s->logged && s->http.msg[0].st != HLP_HM_IDLE))
 		hlp_sess_log(s);
 	hlp_http_txn_free(s);
+	hlp_stls_txn_end(s);
 	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
@@ -6203,6 +6215,7 @@ static void sess_http_txn_end(struct hlp_sess *s)
 	s->be = NULL;
 	hlp_vars_txn_end(s);
 	hlp_lua_sess_end(s);
+	hlp_stls_txn_end(s);
 	s->term[0] = s->term[1] = '-';
 	s->retries = s->redispatched = 0;
 	s->t_queue = s->t_queued = s->t_conn = s->t_est = 0;
@@ -6310,6 +6323,7 @@ static int sess_http_req_done(struct hlp_sess *s)
 	}
 	/* use-server looks at the request head before it leaves */
 	s->use_srv = s->be && s->be->srvrules ? hlp_switch_server(s) : NULL;
+	hlp_stls_req_sni(s);
 	if (hlp_http_req_forward(s) < 0) {
 		sess_http_txn_end(s);
 		return 1;
@@ -6917,6 +6931,8 @@ HLP_PRIVATE int hlp_stls_srv_kw(struct cfg_ctx *c, struct hlp_server *sv, char *
 		}
 		p = args[*i + 1];
 		hlp_expr_free(st->sni);
+		free(st->sni_src);
+		st->sni_src = hlp_cfg_dup(c, args[*i + 1]);
 		st->sni = hlp_expr_parse(c->h, &p, 0, err, sizeof(err));
 		if (!st->sni) {
 			hlp_cfg_err(c, "'sni' : failed to parse sni expression: %s", err);
@@ -6960,6 +6976,7 @@ HLP_PRIVATE void hlp_stls_srv_free(struct hlp_server *sv)
 	free(st->ca_file);
 	free(st->crt);
 	hlp_expr_free(st->sni);
+	free(st->sni_src);
 	free(st);
 	sv->tls = NULL;
 }
@@ -6976,11 +6993,40 @@ static void stls_sni(struct hlp_sess *s, const struct hlp_srv_tls *st, char *out
 	size_t n;
 
 	out[0] = 0;
+	if (st->sni && s->tls_sni && s->tls_sni_src && strcmp(s->tls_sni_src, st->sni_src) == 0) {
+		snprintf(out, outlen, "%s", s->tls_sni);
+		return;
+	}
 	if (!st->sni || hlp_expr_eval(s, st->sni, &smp) < 0 || hlp_smp_cast(s->h, &smp, HLP_SMP_STR) < 0)
 		return;
 	n = HLP_MIN(smp.u.str.n, outlen - 1);
 	memcpy(out, smp.u.str.p, n);
 	out[n] = 0;
+}
+
+HLP_PRIVATE void hlp_stls_req_sni(struct hlp_sess *s)
+{
+	const struct hlp_srv_tls *st = NULL;
+	char sni[256];
+	unsigned i;
+
+	hlp_stls_txn_end(s);
+	/* servers of a backend usually share one expression: the first one's */
+	for (i = 0; s->be && i < s->be->nsrv && !st; i++)
+		if (hlp_stls_on(s->be->srv[i]) && s->be->srv[i]->tls->sni)
+			st = s->be->srv[i]->tls;
+	if (!st)
+		return;
+	stls_sni(s, st, sni, sizeof(sni));
+	if (sni[0] && (s->tls_sni = strdup(sni)))
+		s->tls_sni_src = st->sni_src;
+}
+
+HLP_PRIVATE void hlp_stls_txn_end(struct hlp_sess *s)
+{
+	free(s->tls_sni);
+	s->tls_sni = NULL;
+	s->tls_sni_src = NULL;
 }
 
 HLP_PRIVATE int hlp_stls_handshake(struct hlp_sess *s)
@@ -7026,7 +7072,7 @@ HLP_PRIVATE void hlp_stls_close(struct hlp_side *sd)
 	if (sd->tls) {
 		size_t peak, now = hlp_tls_mem(sd->tls, &peak);
 
-		if (sd->s->h->g.debug)
+		if (sd->s->h->g.debug && peak)   /* 0: mbedTLS without MBEDTLS_PLATFORM_MEMORY */
 			fprintf(stderr, "[debug] TLS connection closed: %lu bytes of mbedTLS memory held, %lu at most\n",
 			        (unsigned long)now, (unsigned long)peak);
 		hlp_tls_free(sd->tls);
@@ -23570,6 +23616,7 @@ struct hlp_tls {
 	int done;                /* handshake over */
 	int eof;                 /* the server closed: recv gives 0 from now on */
 	int closed;              /* close_notify sent */
+	int verify;              /* the certificate is checked */
 	int sys_errno;           /* errno of the last failed send/recv */
 	size_t wpend;            /* length of a write mbedTLS must see again */
 	size_t mem, mem_peak;    /* mbedTLS bytes allocated for this session */
@@ -23922,6 +23969,7 @@ HLP_PRIVATE struct hlp_tls *hlp_tls_client(struct hlp *h, int fd, const char *sn
 	}
 	t->h = h;
 	t->fd = fd;
+	t->verify = verify;
 	tls_mem.cur = t;
 	mbedtls_ssl_config_init(&t->conf);
 	mbedtls_ssl_init(&t->ssl);
@@ -24010,6 +24058,7 @@ static void tls_verify_reason(struct hlp_tls *t, char *err, size_t errlen)
 HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen)
 {
 	struct hlp_tls_cfg *tc = t->h->tls;
+	uint32_t fl;
 	int rc;
 
 	if (t->done)
@@ -24027,7 +24076,8 @@ HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen)
 	if (rc == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return HLP_TLS_WANT_WRITE;
 	tc->failures++;
-	if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || mbedtls_ssl_get_verify_result(&t->ssl) != 0)
+	fl = mbedtls_ssl_get_verify_result(&t->ssl);   /* (uint32_t)-1: nothing checked */
+	if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (t->verify && fl != 0 && fl != (uint32_t)-1))
 		tls_verify_reason(t, err, errlen);
 	else if (rc == MBEDTLS_ERR_SSL_ALLOC_FAILED && tls_mem.refused)
 		snprintf(err, errlen, "TLS: handshake failed: memory cap reached (tune.tls.maxmem)");

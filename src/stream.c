@@ -241,6 +241,7 @@ static void sess_end(struct hlp_sess *s)
 	if (s->fe->mode != HLP_MODE_HTTP || (!s->logged && s->http.msg[0].st != HLP_HM_IDLE))
 		hlp_sess_log(s);
 	hlp_http_txn_free(s);
+	hlp_stls_txn_end(s);
 	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
@@ -847,6 +848,7 @@ static void sess_http_txn_end(struct hlp_sess *s)
 	s->be = NULL;
 	hlp_vars_txn_end(s);
 	hlp_lua_sess_end(s);
+	hlp_stls_txn_end(s);
 	s->term[0] = s->term[1] = '-';
 	s->retries = s->redispatched = 0;
 	s->t_queue = s->t_queued = s->t_conn = s->t_est = 0;
@@ -954,6 +956,7 @@ static int sess_http_req_done(struct hlp_sess *s)
 	}
 	/* use-server looks at the request head before it leaves */
 	s->use_srv = s->be && s->be->srvrules ? hlp_switch_server(s) : NULL;
+	hlp_stls_req_sni(s);
 	if (hlp_http_req_forward(s) < 0) {
 		sess_http_txn_end(s);
 		return 1;

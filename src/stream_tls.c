@@ -87,6 +87,8 @@ HLP_PRIVATE int hlp_stls_srv_kw(struct cfg_ctx *c, struct hlp_server *sv, char *
 		}
 		p = args[*i + 1];
 		hlp_expr_free(st->sni);
+		free(st->sni_src);
+		st->sni_src = hlp_cfg_dup(c, args[*i + 1]);
 		st->sni = hlp_expr_parse(c->h, &p, 0, err, sizeof(err));
 		if (!st->sni) {
 			hlp_cfg_err(c, "'sni' : failed to parse sni expression: %s", err);
@@ -130,6 +132,7 @@ HLP_PRIVATE void hlp_stls_srv_free(struct hlp_server *sv)
 	free(st->ca_file);
 	free(st->crt);
 	hlp_expr_free(st->sni);
+	free(st->sni_src);
 	free(st);
 	sv->tls = NULL;
 }
@@ -146,11 +149,40 @@ static void stls_sni(struct hlp_sess *s, const struct hlp_srv_tls *st, char *out
 	size_t n;
 
 	out[0] = 0;
+	if (st->sni && s->tls_sni && s->tls_sni_src && strcmp(s->tls_sni_src, st->sni_src) == 0) {
+		snprintf(out, outlen, "%s", s->tls_sni);
+		return;
+	}
 	if (!st->sni || hlp_expr_eval(s, st->sni, &smp) < 0 || hlp_smp_cast(s->h, &smp, HLP_SMP_STR) < 0)
 		return;
 	n = HLP_MIN(smp.u.str.n, outlen - 1);
 	memcpy(out, smp.u.str.p, n);
 	out[n] = 0;
+}
+
+HLP_PRIVATE void hlp_stls_req_sni(struct hlp_sess *s)
+{
+	const struct hlp_srv_tls *st = NULL;
+	char sni[256];
+	unsigned i;
+
+	hlp_stls_txn_end(s);
+	/* servers of a backend usually share one expression: the first one's */
+	for (i = 0; s->be && i < s->be->nsrv && !st; i++)
+		if (hlp_stls_on(s->be->srv[i]) && s->be->srv[i]->tls->sni)
+			st = s->be->srv[i]->tls;
+	if (!st)
+		return;
+	stls_sni(s, st, sni, sizeof(sni));
+	if (sni[0] && (s->tls_sni = strdup(sni)))
+		s->tls_sni_src = st->sni_src;
+}
+
+HLP_PRIVATE void hlp_stls_txn_end(struct hlp_sess *s)
+{
+	free(s->tls_sni);
+	s->tls_sni = NULL;
+	s->tls_sni_src = NULL;
 }
 
 HLP_PRIVATE int hlp_stls_handshake(struct hlp_sess *s)
@@ -196,7 +228,7 @@ HLP_PRIVATE void hlp_stls_close(struct hlp_side *sd)
 	if (sd->tls) {
 		size_t peak, now = hlp_tls_mem(sd->tls, &peak);
 
-		if (sd->s->h->g.debug)
+		if (sd->s->h->g.debug && peak)   /* 0: mbedTLS without MBEDTLS_PLATFORM_MEMORY */
 			fprintf(stderr, "[debug] TLS connection closed: %lu bytes of mbedTLS memory held, %lu at most\n",
 			        (unsigned long)now, (unsigned long)peak);
 		hlp_tls_free(sd->tls);

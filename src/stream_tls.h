@@ -13,6 +13,7 @@ struct hlp_srv_tls {
 	char *ca_file;           /* "ca-file" with ca-base, NULL: the global one */
 	char *crt;               /* "crt" with crt-base, NULL */
 	struct hlp_expr *sni;    /* "sni", NULL: no SNI, no name check */
+	char *sni_src;           /* its text */
 };
 
 /*
@@ -34,6 +35,14 @@ HLP_PRIVATE int hlp_stls_on(const struct hlp_server *sv);
 ** 0 waiting (side[1].tls_want says for what), -1 failed (logged).
 */
 HLP_PRIVATE int hlp_stls_handshake(struct hlp_sess *s);
+
+/*
+** HTTP: the request head is about to leave (req.hdr() and the like stop
+** seeing it): evaluate the backend's "sni" expression now, for the
+** handshake. Released by hlp_stls_txn_end() at the end of the transaction.
+*/
+HLP_PRIVATE void hlp_stls_req_sni(struct hlp_sess *s);
+HLP_PRIVATE void hlp_stls_txn_end(struct hlp_sess *s);
 
 /* poll() events the handshake of side <sd> waits for. */
 HLP_PRIVATE short hlp_stls_events(const struct hlp_side *sd);

@@ -64,6 +64,7 @@ struct hlp_tls {
 	int done;                /* handshake over */
 	int eof;                 /* the server closed: recv gives 0 from now on */
 	int closed;              /* close_notify sent */
+	int verify;              /* the certificate is checked */
 	int sys_errno;           /* errno of the last failed send/recv */
 	size_t wpend;            /* length of a write mbedTLS must see again */
 	size_t mem, mem_peak;    /* mbedTLS bytes allocated for this session */
@@ -416,6 +417,7 @@ HLP_PRIVATE struct hlp_tls *hlp_tls_client(struct hlp *h, int fd, const char *sn
 	}
 	t->h = h;
 	t->fd = fd;
+	t->verify = verify;
 	tls_mem.cur = t;
 	mbedtls_ssl_config_init(&t->conf);
 	mbedtls_ssl_init(&t->ssl);
@@ -504,6 +506,7 @@ static void tls_verify_reason(struct hlp_tls *t, char *err, size_t errlen)
 HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen)
 {
 	struct hlp_tls_cfg *tc = t->h->tls;
+	uint32_t fl;
 	int rc;
 
 	if (t->done)
@@ -521,7 +524,8 @@ HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen)
 	if (rc == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return HLP_TLS_WANT_WRITE;
 	tc->failures++;
-	if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || mbedtls_ssl_get_verify_result(&t->ssl) != 0)
+	fl = mbedtls_ssl_get_verify_result(&t->ssl);   /* (uint32_t)-1: nothing checked */
+	if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (t->verify && fl != 0 && fl != (uint32_t)-1))
 		tls_verify_reason(t, err, errlen);
 	else if (rc == MBEDTLS_ERR_SSL_ALLOC_FAILED && tls_mem.refused)
 		snprintf(err, errlen, "TLS: handshake failed: memory cap reached (tune.tls.maxmem)");

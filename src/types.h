@@ -614,6 +614,8 @@ struct hlp_sess {
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
+	char *tls_sni;           /* HTTP: an "sni" evaluated before the request left (stream_tls.c), NULL */
+	const char *tls_sni_src; /* ... the expression's text */
 };
 
 struct hlp_lua {
