@@ -31,9 +31,9 @@ SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 SRC     = $(wildcard src/*.c src/*.h)
 
 # the pinned mbedTLS 3.6 built with mbedtls/hlp_config.h (see mbedtls/README.md)
-MBEDTLS3 ?= build/host/mbedtls
-MBEDTLS3_CFLAGS = -isystem $(MBEDTLS3)/include -DMBEDTLS_CONFIG_FILE='"hlp_config.h"'
-MBEDTLS3_LIBS = $(MBEDTLS3)/lib/libmbedtls.a $(MBEDTLS3)/lib/libmbedx509.a $(MBEDTLS3)/lib/libmbedcrypto.a
+MBEDTLS3_DIR ?= build/host/mbedtls
+MBEDTLS3_CFLAGS = -isystem $(MBEDTLS3_DIR)/include -DMBEDTLS_CONFIG_FILE='"hlp_config.h"'
+MBEDTLS3_LIBS = $(MBEDTLS3_DIR)/lib/libmbedtls.a $(MBEDTLS3_DIR)/lib/libmbedx509.a $(MBEDTLS3_DIR)/lib/libmbedcrypto.a
 
 .PHONY: all asan amalgamate check-amalgamation size clean test unit embed hlproxy-clang-check
 
@@ -54,10 +54,10 @@ hlproxy-size: hlproxy.c hlproxy.h
 size: hlproxy-size
 	@ls -l hlproxy-size | awk '{print "stripped size: " $$5 " bytes"}'
 
-$(MBEDTLS3)/lib/libmbedtls.a: mbedtls/hlp_config.h mbedtls/VERSIONS
-	src=$$(mbedtls/fetch.sh) && mbedtls/build.sh "$$src" $(MBEDTLS3)
+$(MBEDTLS3_DIR)/lib/libmbedtls.a: mbedtls/hlp_config.h mbedtls/VERSIONS
+	src=$$(mbedtls/fetch.sh) && mbedtls/build.sh "$$src" $(MBEDTLS3_DIR)
 
-hlproxy-mbedtls3: hlproxy.c hlproxy.h $(MBEDTLS3)/lib/libmbedtls.a
+hlproxy-mbedtls3: hlproxy.c hlproxy.h $(MBEDTLS3_DIR)/lib/libmbedtls.a
 	$(CC) $(ALL_CFLAGS) $(MBEDTLS3_CFLAGS) -o $@ hlproxy.c $(LDFLAGS) $(LUA_LIBS) $(MBEDTLS3_LIBS) -lm
 
 # compile only, to check that clang accepts the code without warnings
