@@ -5,6 +5,8 @@
 #   make amalgamate      regenerate hlproxy.c and hlproxy.h from src/
 #   make check-amalgamation   fail if the committed files differ from src/
 #   make size            ./hlproxy-size built for size, stripped
+#   make hlproxy-mbedtls3   ./hlproxy-mbedtls3 against the pinned mbedTLS 3.6
+#                        (mbedtls/fetch.sh + build.sh into build/host/mbedtls)
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 LUA_PC  := $(shell for p in lua5.3 lua-5.3 lua53; do $(PKG_CONFIG) --exists $$p 2>/dev/null && { echo $$p; break; }; done)
@@ -28,6 +30,11 @@ SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 
 SRC     = $(wildcard src/*.c src/*.h)
 
+# the pinned mbedTLS 3.6 built with mbedtls/hlp_config.h (see mbedtls/README.md)
+MBEDTLS3_DIR ?= build/host/mbedtls
+MBEDTLS3_CFLAGS = -isystem $(MBEDTLS3_DIR)/include -DMBEDTLS_CONFIG_FILE='"hlp_config.h"'
+MBEDTLS3_LIBS = $(MBEDTLS3_DIR)/lib/libmbedtls.a $(MBEDTLS3_DIR)/lib/libmbedx509.a $(MBEDTLS3_DIR)/lib/libmbedcrypto.a
+
 .PHONY: all asan amalgamate check-amalgamation size clean test unit embed hlproxy-clang-check
 
 all: hlproxy
@@ -46,6 +53,12 @@ hlproxy-size: hlproxy.c hlproxy.h
 
 size: hlproxy-size
 	@ls -l hlproxy-size | awk '{print "stripped size: " $$5 " bytes"}'
+
+$(MBEDTLS3_DIR)/lib/libmbedtls.a: mbedtls/hlp_config.h mbedtls/VERSIONS
+	src=$$(mbedtls/fetch.sh) && mbedtls/build.sh "$$src" $(MBEDTLS3_DIR)
+
+hlproxy-mbedtls3: hlproxy.c hlproxy.h $(MBEDTLS3_DIR)/lib/libmbedtls.a
+	$(CC) $(ALL_CFLAGS) $(MBEDTLS3_CFLAGS) -o $@ hlproxy.c $(LDFLAGS) $(LUA_LIBS) $(MBEDTLS3_LIBS) -lm
 
 # compile only, to check that clang accepts the code without warnings
 hlproxy-clang-check: hlproxy.c hlproxy.h
@@ -85,5 +98,5 @@ test:
 	./test.sh
 
 clean:
-	rm -f hlproxy hlproxy-asan hlproxy-size *.o examples/embed/embed
+	rm -f hlproxy hlproxy-asan hlproxy-size hlproxy-mbedtls3 *.o examples/embed/embed
 	rm -rf build

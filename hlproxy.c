@@ -111,6 +111,8 @@ struct hlp_acl;
 struct hlp_swrule;
 struct hlp_dns;
 struct hlp_tls_cfg;
+struct hlp_tls;
+struct hlp_srv_tls;
 
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
@@ -247,6 +249,7 @@ struct hlp_idle {
 	struct hlp_sess *owner;  /* the session that made it, NULL once it left */
 	struct hlp_timer tmr;    /* purge */
 	struct hlp *h;
+	struct hlp_tls *tls;     /* its TLS session, kept with it, NULL */
 };
 
 struct hlp_server {
@@ -264,6 +267,7 @@ struct hlp_server {
 	struct hlp_proxy *be;
 	struct hlp_list idle;    /* struct hlp_idle: connections kept for reuse */
 	unsigned nidle;
+	struct hlp_srv_tls *tls; /* stream_tls.h: "ssl" and its settings, NULL */
 };
 
 struct hlp_listener {
@@ -632,6 +636,7 @@ struct hlp_lua_task {
 #define HLP_SD_WBLK  0x08u        /* last write hit EAGAIN */
 #define HLP_SD_CONN  0x10u        /* connected */
 #define HLP_SD_CEVT  0x20u        /* poll() reported on a pending connect */
+#define HLP_SD_TLSHS 0x40u        /* connected, TLS handshake not done: no data yet */
 
 /* One end of a session: 0 is the client, 1 the server. */
 struct hlp_side {
@@ -639,6 +644,8 @@ struct hlp_side {
 	unsigned fl;
 	uint64_t t_act;          /* last I/O on this side (monotonic ms) */
 	struct hlp_sess *s;
+	struct hlp_tls *tls;     /* server side through TLS (stream_tls.c), NULL */
+	int tls_want;            /* HLP_TLS_WANT_* the handshake waits for, 0 */
 };
 
 enum hlp_sstate {
@@ -707,6 +714,8 @@ struct hlp_sess {
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
+	char *tls_sni;           /* HTTP: an "sni" evaluated before the request left (stream_tls.c), NULL */
+	const char *tls_sni_src; /* ... the expression's text */
 };
 
 struct hlp_lua {
@@ -882,6 +891,9 @@ HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
 HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
 HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd, size_t max);
 HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max);
+struct hlp_tls;
+HLP_PRIVATE ssize_t hlp_buf_recv_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want);
+HLP_PRIVATE ssize_t hlp_buf_send_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want);
 HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b);
 HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len);
 
@@ -1008,9 +1020,9 @@ HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char *
 HLP_PRIVATE int hlp_http_load_file(struct cfg_ctx *c, const char *path, char **out, size_t *len);
 HLP_PRIVATE int hlp_http_idle_init(struct hlp *h);
 HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h);
-HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd);
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd, struct hlp_tls *tls);
 HLP_PRIVATE void hlp_http_idle_release(struct hlp_sess *s);
-HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv);
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv, struct hlp_tls **tls);
 HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s);
 HLP_PRIVATE void hlp_http_txn_free(struct hlp_sess *s);
 HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s);
@@ -1457,6 +1469,156 @@ HLP_PRIVATE void hlp_dns_cfg_kw(struct cfg_ctx *c, char **args, int n);
 
 #endif
 /**** End file dns.h ****/
+
+/**** Begin file tls.h ****/
+/*
+** tls.h: TLS client connections through mbedTLS 2.28 or 3.x (tls.c),
+** for Lua's Socket:connect_ssl() and "server ... ssl". Non-blocking: the
+** caller owns the socket and waits on it as a call says.
+*/
+#ifndef HLP_TLS_H
+#define HLP_TLS_H
+
+struct hlp_tls;
+
+/* what a call waits for before it can go on */
+#define HLP_TLS_WANT_READ  1
+#define HLP_TLS_WANT_WRITE 2
+
+/*
+** A client session on connected non-blocking socket <fd> (not owned).
+** <sni>: the host name to send and to verify (NULL: none). <cafile>: the
+** CA file to verify with (NULL: the global one); <verify> 1 requires a
+** valid certificate, 0 does not check it. NULL with <err> on failure
+** (also when hlproxy is built without TLS).
+*/
+HLP_PRIVATE struct hlp_tls *hlp_tls_client(struct hlp *h, int fd, const char *sni, const char *cafile, int verify,
+                                           char *err, size_t errlen);
+
+/*
+** Drive the handshake: 0 when done, HLP_TLS_WANT_READ or WANT_WRITE to be
+** called again once the socket is ready, -1 with the reason in <err>
+** (for a failed verification: expired, wrong name, unknown CA...).
+*/
+HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen);
+
+/*
+** Read or write like recv()/send(): the byte count; 0 from recv when the
+** peer closed; -1 with *want set to what to wait for, or *want 0 on an
+** error (errno set, EPIPE/ECONNRESET when the peer broke the session).
+*/
+HLP_PRIVATE ssize_t hlp_tls_recv(struct hlp_tls *t, char *buf, size_t n, int *want);
+HLP_PRIVATE ssize_t hlp_tls_send(struct hlp_tls *t, const char *buf, size_t n, int *want);
+
+/* Decrypted bytes waiting in <t> (poll() does not see them). */
+HLP_PRIVATE size_t hlp_tls_pending(const struct hlp_tls *t);
+
+/* Send close_notify (best effort) and free <t>; the socket stays open. */
+HLP_PRIVATE void hlp_tls_free(struct hlp_tls *t);
+
+/* ---- additions: configuration and accounting (tls.c) ---- */
+
+/*
+** A global keyword of TLS ("ca-base", "crt-base", "ssl-server-verify",
+** "ssl-default-server-ca-file", "tune.tls.maxmem"): 1 when taken, 0 when
+** <args>[0] is none of them, -1 with <err> when its value is wrong.
+*/
+HLP_PRIVATE int hlp_tls_global_kw(struct hlp *h, char **args, int n, char *err, size_t errlen);
+
+/*
+** <name> with "ca-base" (<crt> 0) or "crt-base" (<crt> 1) in front when it
+** is relative, into <out>. 0, or -1 when it does not fit.
+*/
+HLP_PRIVATE int hlp_tls_path(struct hlp *h, int crt, const char *name, char *out, size_t outlen);
+
+/*
+** Load (once, then shared) the CA file <cafile> or the certificate and key
+** file <crt>, both full paths; NULL skips one. 0, or -1 with <err>.
+*/
+HLP_PRIVATE int hlp_tls_load(struct hlp *h, const char *cafile, const char *crt, char *err, size_t errlen);
+
+/* The global CA file (resolved), NULL when none is configured. */
+HLP_PRIVATE const char *hlp_tls_default_ca(const struct hlp *h);
+
+/* "ssl-server-verify": 1 required, 0 none, -1 not set. */
+HLP_PRIVATE int hlp_tls_default_verify(const struct hlp *h);
+
+/* Present the certificate and key of <crt> (loaded) on <t>. 0 or -1 with <err>. */
+HLP_PRIVATE int hlp_tls_use_crt(struct hlp_tls *t, const char *crt, char *err, size_t errlen);
+
+/* 1 once the server closed the session (recv gives 0): poll() may not see it again. */
+HLP_PRIVATE int hlp_tls_eof(const struct hlp_tls *t);
+
+/* Send close_notify (best effort, non-blocking): the TLS half of shutdown(SHUT_WR). */
+HLP_PRIVATE void hlp_tls_shutdown(struct hlp_tls *t);
+
+/* Bytes of mbedTLS memory <t> holds now, and the most it held. */
+HLP_PRIVATE size_t hlp_tls_mem(const struct hlp_tls *t, size_t *peak);
+
+/* -vv: what TLS costs (allocator, cap, CA chains, a connection's setup). */
+HLP_PRIVATE void hlp_tls_report(struct hlp *h, FILE *out);
+
+/* Free the global TLS state of <h> (the sessions are gone). */
+HLP_PRIVATE void hlp_tls_cfg_free(struct hlp *h);
+
+#endif
+/**** End file tls.h ****/
+
+/**** Begin file stream_tls.h ****/
+/*
+** stream_tls.h: "server ... ssl": the server side of a session through
+** TLS (stream_tls.c over tls.c). stream.c calls these few hooks.
+*/
+#ifndef HLP_STREAM_TLS_H
+#define HLP_STREAM_TLS_H
+
+/* The TLS settings of one server line. */
+struct hlp_srv_tls {
+	int on;                  /* "ssl" */
+	int verify;              /* "verify": 1 required, 0 none, -1 unset; after the postcheck: in force */
+	int verify_set;          /* "verify" was written on the line */
+	char *ca_file;           /* "ca-file" with ca-base, NULL: the global one */
+	char *crt;               /* "crt" with crt-base, NULL */
+	struct hlp_expr *sni;    /* "sni", NULL: no SNI, no name check */
+	char *sni_src;           /* its text */
+};
+
+/*
+** A TLS keyword of a "server" line at args[*i]: 1 when taken (*i on its
+** last argument), 0 when it is not one, -1 after a configuration error.
+*/
+HLP_PRIVATE int hlp_stls_srv_kw(struct cfg_ctx *c, struct hlp_server *sv, char **args, int n, int *i);
+
+/* After parsing: the verify mode in force, errors and warnings. 0 or -1. */
+HLP_PRIVATE int hlp_stls_postcheck(struct hlp *h, struct hlp_server *sv);
+
+HLP_PRIVATE void hlp_stls_srv_free(struct hlp_server *sv);
+
+/* 1 when new connections to <sv> start with a TLS handshake. */
+HLP_PRIVATE int hlp_stls_on(const struct hlp_server *sv);
+
+/*
+** Drive the server side's handshake once connected: 1 done (or no TLS),
+** 0 waiting (side[1].tls_want says for what), -1 failed (logged).
+*/
+HLP_PRIVATE int hlp_stls_handshake(struct hlp_sess *s);
+
+/*
+** HTTP: the request head is about to leave (req.hdr() and the like stop
+** seeing it): evaluate the backend's "sni" expression now, for the
+** handshake. Released by hlp_stls_txn_end() at the end of the transaction.
+*/
+HLP_PRIVATE void hlp_stls_req_sni(struct hlp_sess *s);
+HLP_PRIVATE void hlp_stls_txn_end(struct hlp_sess *s);
+
+/* poll() events the handshake of side <sd> waits for. */
+HLP_PRIVATE short hlp_stls_events(const struct hlp_side *sd);
+
+/* Free the TLS session of <sd>, before its socket closes (-d: tell its memory). */
+HLP_PRIVATE void hlp_stls_close(struct hlp_side *sd);
+
+#endif
+/**** End file stream_tls.h ****/
 
 /**** Begin file lua_sock.h ****/
 /*
@@ -2539,6 +2701,57 @@ HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max)
 	}
 	return r;
 }
+
+/*
+** hlp_buf_recv() through the TLS session <t>: decrypted bytes, 0 once the
+** server closed, -1 with errno (EAGAIN and *want when it must wait). It
+** reads until <max> or until mbedTLS has nothing left, so that no
+** decrypted byte stays hidden from poll() when it returns less than <max>.
+*/
+HLP_PRIVATE ssize_t hlp_buf_recv_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want)
+{
+	size_t done = 0;
+	ssize_t r = 0;
+
+	*want = 0;
+	if (max == 0 || b->data == b->size) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	while (done < max && b->data < b->size) {
+		size_t tail = (b->head + b->data) % b->size;
+		size_t k = HLP_MIN(HLP_MIN(b->size - b->data, b->size - tail), max - done);
+
+		r = hlp_tls_recv(t, b->area + tail, k, want);
+		if (r <= 0)
+			break;
+		b->data += (size_t)r;
+		done += (size_t)r;
+	}
+	return done ? (ssize_t)done : r;
+}
+
+/* hlp_buf_send() through the TLS session <t> (see hlp_tls_send()). */
+HLP_PRIVATE ssize_t hlp_buf_send_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want)
+{
+	size_t done = 0;
+	ssize_t r = 0;
+
+	*want = 0;
+	while (done < max && b->data) {
+		size_t k = HLP_MIN(HLP_MIN(b->data, b->size - b->head), max - done);
+
+		r = hlp_tls_send(t, b->area + b->head, k, want);
+		if (r <= 0)
+			break;
+		b->head = (b->head + (size_t)r) % b->size;
+		b->data -= (size_t)r;
+		if (b->data == 0)
+			b->head = 0;
+		done += (size_t)r;
+	}
+	return done ? (ssize_t)done : r;
+}
 /**** End file buf.c ****/
 
 /**** Begin file pool.c ****/
@@ -3596,9 +3809,9 @@ static const char *const cfg_global_noop[] = {
 /* Keywords that would change behaviour and are not implemented yet. */
 static const char *const cfg_global_notyet[] = {
 	"stats", "chroot", "user", "group", "uid", "gid", "hard-stop-after",
-	"ca-base", "crt-base", "ssl-default-bind-ciphers",
+	"ssl-default-bind-ciphers",
 	"ssl-default-bind-options", "ssl-default-server-ciphers",
-	"ssl-default-server-options", "ssl-server-verify", "tune.ssl.default-dh-param",
+	"ssl-default-server-options", "tune.ssl.default-dh-param",
 	"lua-load-per-thread", "tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
 	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
 	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
@@ -3620,6 +3833,8 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 	struct hlp *h = c->h;
 	unsigned long v;
 	const char *kw = args[0];
+	char terr[PATH_MAX + 256];
+	int rc;
 
 	if (strcmp(kw, "maxconn") == 0) {
 		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
@@ -3767,6 +3982,11 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			return -1;
 		}
 		h->lua.bool_as_int = args[1][0] == 'p';
+	} else if ((rc = hlp_tls_global_kw(h, args, n, terr, sizeof(terr))) != 0) {
+		if (rc < 0) {
+			hlp_cfg_err(c, "%s", terr);
+			return -1;
+		}
 	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
 		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
 	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||
@@ -3999,6 +4219,7 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 		free(l);
 	}
 	for (i = 0; i < p->nsrv; i++) {
+		hlp_stls_srv_free(p->srv[i]);
 		free(p->srv[i]->name);
 		free(p->srv[i]->file);
 		free(p->srv[i]);
@@ -4282,12 +4503,16 @@ static const char *const cfg_srv_checkonly[] = {
 
 static int cfg_srv_params(struct cfg_ctx *c, char **args, int n, int i,
                           unsigned *weight, unsigned *maxconn, int *backup,
-                          int *disabled, const char *what)
+                          int *disabled, const char *what, struct hlp_server *srv)
 {
 	unsigned long v;
+	int rc;
 
 	for (; i < n; i++) {
-		if (strcmp(args[i], "weight") == 0) {
+		if (srv && (rc = hlp_stls_srv_kw(c, srv, args, n, &i)) != 0) {
+			if (rc < 0)
+				return -1;
+		} else if (strcmp(args[i], "weight") == 0) {
 			if (i + 1 >= n || hlp_parse_uint(args[i + 1], 256, &v) < 0) {
 				hlp_cfg_err(c, "'%s' : weight of server %s must be between 0 and 256.", what,
 				            args[0][0] == 'd' ? "default-server" : args[1]);
@@ -4356,7 +4581,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 			hlp_cfg_err(c, "'server %s' : %s", args[1], err);
 		goto fail;
 	}
-	if (cfg_srv_params(c, args, n, 3, &s->weight, &s->maxconn, &s->backup, &s->disabled, what) < 0)
+	if (cfg_srv_params(c, args, n, 3, &s->weight, &s->maxconn, &s->backup, &s->disabled, what, s) < 0)
 		goto fail;
 	ns = realloc(p->srv, (p->nsrv + 1) * sizeof(*ns));
 	if (!ns) {
@@ -4372,6 +4597,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 	p->srv[p->nsrv++] = s;
 	return 0;
 fail:
+	hlp_stls_srv_free(s);
 	free(s);
 	return -1;
 }
@@ -4692,7 +4918,7 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 		unsigned w = p->defsrv_weight, m = p->defsrv_maxconn;
 
 		if (cfg_needcap(c, p, kw, HLP_CAP_BE) == 0 &&
-		    cfg_srv_params(c, args, n, 1, &w, &m, NULL, NULL, "default-server") == 0) {
+		    cfg_srv_params(c, args, n, 1, &w, &m, NULL, NULL, "default-server", NULL) == 0) {
 			p->defsrv_weight = w;
 			p->defsrv_maxconn = m;
 		}
@@ -4872,6 +5098,11 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			hlp_warning(h, "config : 'http-response' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
+			unsigned i;
+
+			for (i = 0; i < p->nsrv; i++)
+				if (hlp_stls_postcheck(h, p->srv[i]) < 0)
+					h->nerr++;
 
 			if (p->lb == HLP_LB_SOURCE && hlp_lb_build_map(p) < 0) {
 				hlp_alert(h, "out of memory");
@@ -5442,6 +5673,7 @@ static void sess_close_side(struct hlp_sess *s, int i)
 	if (sd->fdh.fd < 0)
 		return;
 	hlp_ev_del(&s->h->ev, &sd->fdh);
+	hlp_stls_close(sd);
 	close(sd->fdh.fd);
 	sd->fdh.fd = -1;
 }
@@ -5477,6 +5709,7 @@ static void sess_end(struct hlp_sess *s)
 	if (s->fe->mode != HLP_MODE_HTTP || (!s->logged && s->http.msg[0].st != HLP_HM_IDLE))
 		hlp_sess_log(s);
 	hlp_http_txn_free(s);
+	hlp_stls_txn_end(s);
 	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
@@ -5530,7 +5763,7 @@ static size_t sess_room(const struct hlp_sess *s, int d)
 
 static int sess_side_ready(const struct hlp_sess *s, int i)
 {
-	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & HLP_SD_CONN);
+	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & (HLP_SD_CONN | HLP_SD_TLSHS)) == HLP_SD_CONN;
 }
 
 /*
@@ -5545,7 +5778,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	struct hlp_side *from = &s->side[d], *to = &s->side[1 - d];
 	struct hlp *h = s->h;
 	struct hlp_buf *b;
-	int progress = 0;
+	int progress = 0, want;
 	ssize_t r;
 
 	if (sess_side_ready(s, d) && !(from->fl & HLP_SD_SHUTR) && (from->fl & HLP_SD_RDY) &&
@@ -5554,12 +5787,13 @@ static int sess_xfer(struct hlp_sess *s, int d)
 		if (b && sess_room(s, d) > 0) {
 			size_t room = sess_room(s, d);
 
-			r = hlp_buf_recv(b, from->fdh.fd, room);
+			r = from->tls ? hlp_buf_recv_tls(b, from->tls, room, &want) : hlp_buf_recv(b, from->fdh.fd, room);
 			if (r > 0) {
 				s->bytes[d] += (uint64_t)r;
 				from->t_act = h->ev.now;
 				progress = 1;
-				if ((size_t)r < room)
+				/* a TLS close read with the last bytes: poll() will not tell */
+				if ((size_t)r < room && !(from->tls && hlp_tls_eof(from->tls)))
 					from->fl &= ~HLP_SD_RDY;
 			} else if (r == 0) {
 				from->fl |= HLP_SD_SHUTR;
@@ -5582,7 +5816,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	    !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
 		size_t max = s->ana[d] ? s->out[d] : SIZE_MAX;
 
-		r = hlp_buf_send(b, to->fdh.fd, max);
+		r = to->tls ? hlp_buf_send_tls(b, to->tls, max, &want) : hlp_buf_send(b, to->fdh.fd, max);
 		if (r > 0) {
 			to->t_act = h->ev.now;
 			progress = 1;
@@ -5601,6 +5835,8 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	}
 	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && !s->ana[d] && sess_side_ready(s, 1 - d) &&
 	    !(to->fl & HLP_SD_SHUTW)) {
+		if (to->tls)
+			hlp_tls_shutdown(to->tls);
 		shutdown(to->fdh.fd, SHUT_WR);
 		to->fl |= HLP_SD_SHUTW;
 		progress = 1;
@@ -5673,7 +5909,7 @@ static int sess_connect(struct hlp_sess *s)
 		hlp_addr_set_port(&addr, hlp_addr_port(&s->dst));
 	if (!s->t_conn)
 		s->t_conn = s->h->ev.now;
-	if (s->fe->mode == HLP_MODE_HTTP && (fd = hlp_http_idle_take(s, sv)) >= 0) {
+	if (s->fe->mode == HLP_MODE_HTTP && (fd = hlp_http_idle_take(s, sv, &sd->tls)) >= 0) {
 		/* a kept connection to this server: no connect */
 		sd->fdh.fd = fd;
 		sd->fl = HLP_SD_CONN;
@@ -5700,7 +5936,7 @@ static int sess_connect(struct hlp_sess *s)
 	if (s->be->opts & (HLP_OPT_SRVKA | HLP_OPT_TCPKA))
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	sd->fdh.fd = fd;
-	sd->fl = 0;
+	sd->fl = hlp_stls_on(sv) ? HLP_SD_TLSHS : 0;
 	sd->t_act = s->h->ev.now;
 	if (hlp_ev_set(&s->h->ev, &sd->fdh, POLLOUT) < 0) {
 		sess_close_side(s, 1);
@@ -5945,6 +6181,8 @@ static short sess_events(struct hlp_sess *s, int i)
 		return 0;
 	if (i == 1 && s->state == HLP_SS_CONN && !(sd->fl & HLP_SD_CONN))
 		return POLLOUT;
+	if (i == 1 && (sd->fl & HLP_SD_TLSHS))
+		return hlp_stls_events(sd);
 	if (!(sd->fl & (HLP_SD_SHUTR | HLP_SD_RDY)) && !s->bw[i].queued &&
 	    (!s->buf[i] || sess_room(s, i) > 0))
 		ev |= POLLIN;
@@ -6039,14 +6277,20 @@ static void sess_http_txn_end(struct hlp_sess *s)
 		int reuse = (tx->flags & HLP_TX_SRV_KA) && !(tx->flags & HLP_TX_REPLIED) && s->srv &&
 		            tx->msg[0].st == HLP_HM_DONE && tx->msg[1].st == HLP_HM_DONE && !s->out[0] &&
 		            !(sv->fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && (sv->fl & HLP_SD_CONN) &&
-		            (!s->buf[1] || s->buf[1]->data == s->out[1]) && !s->h->stopping;
+		            (!s->buf[1] || s->buf[1]->data == s->out[1]) && !s->h->stopping &&
+		            (!sv->tls || !hlp_tls_pending(sv->tls));
 		int fd = sv->fdh.fd;
 
 		if (reuse) {
+			struct hlp_tls *tls = sv->tls;
+
 			hlp_ev_del(&s->h->ev, &sv->fdh);
 			sv->fdh.fd = -1;
-			if (hlp_http_idle_park(s, s->srv, fd) < 0)
+			sv->tls = NULL;
+			if (hlp_http_idle_park(s, s->srv, fd, tls) < 0) {
+				hlp_tls_free(tls);
 				close(fd);
+			}
 		} else
 			sess_close_side(s, 1);
 		sv->fl = 0;
@@ -6072,6 +6316,7 @@ static void sess_http_txn_end(struct hlp_sess *s)
 	s->be = NULL;
 	hlp_vars_txn_end(s);
 	hlp_lua_sess_end(s);
+	hlp_stls_txn_end(s);
 	s->term[0] = s->term[1] = '-';
 	s->retries = s->redispatched = 0;
 	s->t_queue = s->t_queued = s->t_conn = s->t_est = 0;
@@ -6179,6 +6424,7 @@ static int sess_http_req_done(struct hlp_sess *s)
 	}
 	/* use-server looks at the request head before it leaves */
 	s->use_srv = s->be && s->be->srvrules ? hlp_switch_server(s) : NULL;
+	hlp_stls_req_sni(s);
 	if (hlp_http_req_forward(s) < 0) {
 		sess_http_txn_end(s);
 		return 1;
@@ -6535,6 +6781,8 @@ static void sess_process(struct hlp_sess *s)
 			break;
 		case HLP_SS_CONN:
 			rc = sess_check_connect(s);
+			if (rc > 0)
+				rc = hlp_stls_handshake(s);
 			if (rc < 0) {
 				if (sess_connect_fail(s, 0) < 0)
 					goto fail;
@@ -6696,6 +6944,244 @@ HLP_PRIVATE size_t hlp_chn_copy(const struct hlp_sess *s, int d, size_t off, cha
 	return len;
 }
 /**** End file stream.c ****/
+
+/**** Begin file stream_tls.c ****/
+/*
+** stream_tls.c: "server ... ssl [verify none|required] [ca-file F]
+** [sni <expr>] [crt F]": the configuration of a TLS server and the
+** handshake of a session's server side. The bytes then go through
+** hlp_buf_recv_tls()/hlp_buf_send_tls() in sess_xfer().
+*/
+
+/* <args>[*i + 1] as a path with ca-base (crt 0) or crt-base (crt 1), loaded. */
+static char *stls_file_arg(struct cfg_ctx *c, char **args, int n, int *i, int crt)
+{
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	const char *kw = args[*i];
+
+	if (*i + 1 >= n || !*args[*i + 1]) {
+		hlp_cfg_err(c, "'%s' : missing %s path", kw, crt ? "certificate" : "CAfile");
+		return NULL;
+	}
+	if (hlp_tls_path(c->h, crt, args[*i + 1], path, sizeof(path)) < 0) {
+		hlp_cfg_err(c, "'%s' : path too long", kw);
+		return NULL;
+	}
+	if (hlp_tls_load(c->h, crt ? NULL : path, crt ? path : NULL, err, sizeof(err)) < 0) {
+		hlp_cfg_err(c, "'%s' : %s", kw, err);
+		return NULL;
+	}
+	(*i)++;
+	return hlp_cfg_dup(c, path);
+}
+
+HLP_PRIVATE int hlp_stls_srv_kw(struct cfg_ctx *c, struct hlp_server *sv, char **args, int n, int *i)
+{
+	const char *kw = args[*i];
+	struct hlp_srv_tls *st;
+	char err[256];
+
+	if (strcmp(kw, "ssl") && strcmp(kw, "no-ssl") && strcmp(kw, "verify") && strcmp(kw, "ca-file") &&
+	    strcmp(kw, "sni") && strcmp(kw, "crt"))
+		return 0;
+	if (!sv->tls) {
+		sv->tls = calloc(1, sizeof(*sv->tls));
+		if (!sv->tls) {
+			hlp_cfg_err(c, "out of memory");
+			return -1;
+		}
+		sv->tls->verify = -1;
+	}
+	st = sv->tls;
+	if (strcmp(kw, "ssl") == 0 || strcmp(kw, "no-ssl") == 0) {
+		if (kw[0] == 's' && !HLP_ENABLE_TLS) {
+			hlp_cfg_err(c, "'ssl' : TLS is not built in (HLP_ENABLE_TLS=0)");
+			return -1;
+		}
+		st->on = kw[0] == 's';
+	} else if (strcmp(kw, "verify") == 0) {
+		if (*i + 1 >= n || !*args[*i + 1]) {
+			hlp_cfg_err(c, "'verify' : missing verify method");
+			return -1;
+		}
+		if (strcmp(args[*i + 1], "none") == 0)
+			st->verify = 0;
+		else if (strcmp(args[*i + 1], "required") == 0)
+			st->verify = 1;
+		else {
+			hlp_cfg_err(c, "'verify' : unknown verify method '%s', only 'none' and 'required' are supported",
+			            args[*i + 1]);
+			return -1;
+		}
+		st->verify_set = 1;
+		(*i)++;
+	} else if (strcmp(kw, "ca-file") == 0 || strcmp(kw, "crt") == 0) {
+		char **target = kw[0] == 'c' && kw[1] == 'a' ? &st->ca_file : &st->crt;
+		char *p = stls_file_arg(c, args, n, i, target == &st->crt);
+
+		if (!p)
+			return -1;
+		free(*target);
+		*target = p;
+	} else {
+		const char *p;
+
+		if (*i + 1 >= n || !*args[*i + 1]) {
+			hlp_cfg_err(c, "'sni' : missing sni expression");
+			return -1;
+		}
+		p = args[*i + 1];
+		hlp_expr_free(st->sni);
+		free(st->sni_src);
+		st->sni_src = hlp_cfg_dup(c, args[*i + 1]);
+		st->sni = hlp_expr_parse(c->h, &p, 0, err, sizeof(err));
+		if (!st->sni) {
+			hlp_cfg_err(c, "'sni' : failed to parse sni expression: %s", err);
+			return -1;
+		}
+		(*i)++;
+	}
+	return 1;
+}
+
+HLP_PRIVATE int hlp_stls_postcheck(struct hlp *h, struct hlp_server *sv)
+{
+	struct hlp_srv_tls *st = sv->tls;
+	const char *ca;
+	int gv = hlp_tls_default_verify(h);
+
+	if (!st || !st->on)
+		return 0;
+	ca = st->ca_file ? st->ca_file : hlp_tls_default_ca(h);
+	if (st->verify < 0)
+		st->verify = gv >= 0 ? gv : ca != NULL;
+	if (st->verify && !ca) {
+		hlp_alert(h, "config : %s '%s', server '%s': verify is enabled but no CA file specified. "
+		          "Set 'ca-file' on the server line or 'ssl-default-server-ca-file' in the global section, "
+		          "or an explicit 'verify none'.", "backend", sv->be->name, sv->name);
+		return -1;
+	}
+	if (!ca && !st->verify_set && gv < 0)
+		hlp_warning(h, "config : backend '%s', server '%s' [%s:%d]: TLS without a CA file: the server's "
+		            "certificate is NOT verified. Set 'ca-file' (or 'ssl-default-server-ca-file'), "
+		            "or 'verify none' to say so.", sv->be->name, sv->name, sv->file, sv->line);
+	return 0;
+}
+
+HLP_PRIVATE void hlp_stls_srv_free(struct hlp_server *sv)
+{
+	struct hlp_srv_tls *st = sv->tls;
+
+	if (!st)
+		return;
+	free(st->ca_file);
+	free(st->crt);
+	hlp_expr_free(st->sni);
+	free(st->sni_src);
+	free(st);
+	sv->tls = NULL;
+}
+
+HLP_PRIVATE int hlp_stls_on(const struct hlp_server *sv)
+{
+	return sv->tls && sv->tls->on;
+}
+
+/* The SNI of <s> to <st> into <out> ("" when none or when the expression fails). */
+static void stls_sni(struct hlp_sess *s, const struct hlp_srv_tls *st, char *out, size_t outlen)
+{
+	struct hlp_smp smp;
+	size_t n;
+
+	out[0] = 0;
+	if (st->sni && s->tls_sni && s->tls_sni_src && strcmp(s->tls_sni_src, st->sni_src) == 0) {
+		snprintf(out, outlen, "%s", s->tls_sni);
+		return;
+	}
+	if (!st->sni || hlp_expr_eval(s, st->sni, &smp) < 0 || hlp_smp_cast(s->h, &smp, HLP_SMP_STR) < 0)
+		return;
+	n = HLP_MIN(smp.u.str.n, outlen - 1);
+	memcpy(out, smp.u.str.p, n);
+	out[n] = 0;
+}
+
+HLP_PRIVATE void hlp_stls_req_sni(struct hlp_sess *s)
+{
+	const struct hlp_srv_tls *st = NULL;
+	char sni[256];
+	unsigned i;
+
+	hlp_stls_txn_end(s);
+	/* servers of a backend usually share one expression: the first one's */
+	for (i = 0; s->be && i < s->be->nsrv && !st; i++)
+		if (hlp_stls_on(s->be->srv[i]) && s->be->srv[i]->tls->sni)
+			st = s->be->srv[i]->tls;
+	if (!st)
+		return;
+	stls_sni(s, st, sni, sizeof(sni));
+	if (sni[0] && (s->tls_sni = strdup(sni)))
+		s->tls_sni_src = st->sni_src;
+}
+
+HLP_PRIVATE void hlp_stls_txn_end(struct hlp_sess *s)
+{
+	free(s->tls_sni);
+	s->tls_sni = NULL;
+	s->tls_sni_src = NULL;
+}
+
+HLP_PRIVATE int hlp_stls_handshake(struct hlp_sess *s)
+{
+	struct hlp_side *sd = &s->side[1];
+	const struct hlp_srv_tls *st = s->srv ? s->srv->tls : NULL;
+	char err[600];
+	int rc;
+
+	if (!(sd->fl & HLP_SD_TLSHS))
+		return 1;
+	if (!sd->tls) {
+		char sni[256];
+
+		stls_sni(s, st, sni, sizeof(sni));
+		sd->tls = hlp_tls_client(s->h, sd->fdh.fd, sni[0] ? sni : NULL, st->ca_file, st->verify, err,
+		                         sizeof(err));
+		if (!sd->tls || (st->crt && hlp_tls_use_crt(sd->tls, st->crt, err, sizeof(err)) < 0))
+			goto fail;
+	}
+	rc = hlp_tls_handshake(sd->tls, err, sizeof(err));
+	if (rc > 0) {
+		sd->tls_want = rc;
+		return 0;
+	}
+	sd->tls_want = 0;
+	if (rc == 0) {
+		sd->fl &= ~HLP_SD_TLSHS;
+		return 1;
+	}
+fail:
+	hlp_warning(s->h, "Server %s/%s: %s.", s->be->name, s->srv->name, err);
+	return -1;
+}
+
+HLP_PRIVATE short hlp_stls_events(const struct hlp_side *sd)
+{
+	return sd->tls_want == HLP_TLS_WANT_WRITE ? POLLOUT : POLLIN;
+}
+
+HLP_PRIVATE void hlp_stls_close(struct hlp_side *sd)
+{
+	if (sd->tls) {
+		size_t peak, now = hlp_tls_mem(sd->tls, &peak);
+
+		if (sd->s->h->g.debug && peak)   /* 0: mbedTLS without MBEDTLS_PLATFORM_MEMORY */
+			fprintf(stderr, "[debug] TLS connection closed: %lu bytes of mbedTLS memory held, %lu at most\n",
+			        (unsigned long)now, (unsigned long)peak);
+		hlp_tls_free(sd->tls);
+		sd->tls = NULL;
+	}
+	sd->tls_want = 0;
+}
+/**** End file stream_tls.c ****/
 
 /**** Begin file capture.c ****/
 /*
@@ -8680,9 +9166,12 @@ static void http_idle_free(struct hlp_idle *ic, int close_fd)
 	hlp_timer_del(&h->ev, &ic->tmr);
 	if (ic->fdh.fd >= 0) {
 		hlp_ev_del(&h->ev, &ic->fdh);
-		if (close_fd)
+		if (close_fd) {
+			hlp_tls_free(ic->tls);
 			close(ic->fdh.fd);
+		}
 	}
+	ic->tls = NULL;
 	ic->fdh.fd = -1;
 	hlp_list_del(&ic->link);
 	ic->srv->nidle--;
@@ -8717,10 +9206,11 @@ HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h)
 }
 
 /*
-** Park the server connection <fd> of <s> to server <sv>. Returns 0, or
-** -1 when no slot is free (the caller closes it).
+** Park the server connection <fd> of <s> to server <sv>, with its TLS
+** session <tls> (NULL without TLS). Returns 0, or -1 when no slot is free
+** (the caller closes both).
 */
-HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd)
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd, struct hlp_tls *tls)
 {
 	struct hlp *h = s->h;
 	struct hlp_idle *ic;
@@ -8735,12 +9225,14 @@ HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, in
 	ic->srv = sv;
 	ic->owner = s;
 	ic->fdh.fd = fd;
+	ic->tls = tls;
 	ic->fdh.idx = -1;
 	ic->fdh.cb = http_idle_io_cb;
 	ic->tmr.cb = http_idle_tmr_cb;
 	ic->tmr.idx = 0;
 	if (hlp_ev_set(&h->ev, &ic->fdh, POLLIN) < 0) {
 		ic->fdh.fd = -1;
+		ic->tls = NULL;
 		ic->srv = NULL;
 		ic->owner = NULL;
 		hlp_list_add_tail(&h->idle_free, &ic->link);
@@ -8779,9 +9271,10 @@ static int http_idle_alive(int fd)
 /*
 ** An idle connection to <sv> for <s>: its own first, then, as "http-reuse"
 ** allows, one another session left (safe: not for the first request of a
-** session). Returns the fd (now the caller's), or -1.
+** session). Returns the fd (now the caller's) and its TLS session in
+** *tls (NULL without TLS), or -1.
 */
-HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv)
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv, struct hlp_tls **tls)
 {
 	enum hlp_reuse mode = s->be->reuse;
 	struct hlp_list *it, *next;
@@ -8805,6 +9298,7 @@ HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv)
 			continue;
 		}
 		fd = ic->fdh.fd;
+		*tls = ic->tls;
 		http_idle_free(ic, 0);
 		return fd;
 	}
@@ -24345,6 +24839,835 @@ HLP_PRIVATE void hlp_lua_sock_register(lua_State *L)
 }
 /**** End file lua_sock.c ****/
 
+/**** Begin file tls.c ****/
+/*
+** tls.c: TLS client connections through mbedTLS 2.28 or 3.x (see tls.h).
+** One entropy source, one CTR-DRBG and every parsed CA chain and client
+** certificate are shared by all sessions (struct hlp_tls_cfg in h->tls).
+** mbedTLS allocates through a counting allocator with a cap when the
+** library allows it (MBEDTLS_PLATFORM_MEMORY); the counters are process
+** wide, the cap is the last one configured.
+*/
+
+#if HLP_ENABLE_TLS
+#include <mbedtls/version.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/x509_crt.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/platform.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+#if defined(MBEDTLS_PLATFORM_MEMORY) && !defined(MBEDTLS_PLATFORM_CALLOC_MACRO)
+#define HLP_TLS_COUNTED 1
+#else
+#define HLP_TLS_COUNTED 0
+#endif
+#endif
+
+#define HLP_TLS_DEF_MAXMEM_MB 0  /* tune.tls.maxmem: 0 = no cap */
+
+/* A CA file or a certificate+key file, parsed once and shared. */
+struct hlp_tls_file {
+	char *path;
+	int is_crt;
+#if HLP_ENABLE_TLS
+	mbedtls_x509_crt crt;
+	mbedtls_pk_context key;  /* is_crt only */
+#endif
+	struct hlp_tls_file *next;
+};
+
+struct hlp_tls_cfg {
+	char *ca_base, *crt_base;
+	char *ca_file;           /* ssl-default-server-ca-file, resolved */
+	int verify;              /* ssl-server-verify: 1, 0, -1 unset */
+	size_t maxmem;           /* bytes, 0 = no cap */
+	int rng_ready;
+	struct hlp_tls_file *files;
+	unsigned long handshakes, failures;
+	unsigned nsess;
+	size_t conn_peak;        /* most mbedTLS bytes one connection held */
+#if HLP_ENABLE_TLS
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+#endif
+};
+
+struct hlp_tls {
+	struct hlp *h;
+	int fd;
+	int done;                /* handshake over */
+	int eof;                 /* the server closed: recv gives 0 from now on */
+	int closed;              /* close_notify sent */
+	int verify;              /* the certificate is checked */
+	int sys_errno;           /* errno of the last failed send/recv */
+	size_t wpend;            /* length of a write mbedTLS must see again */
+	size_t mem, mem_peak;    /* mbedTLS bytes allocated for this session */
+#if HLP_ENABLE_TLS
+	mbedtls_ssl_config conf;
+	mbedtls_ssl_context ssl;
+#endif
+};
+
+/* ---- counting allocator ---- */
+
+static struct {
+	size_t used, peak, cap;
+	unsigned long refused;
+	struct hlp_tls *cur;     /* the session mbedTLS works for now, NULL */
+	int set;
+} tls_mem;
+
+#if HLP_ENABLE_TLS && HLP_TLS_COUNTED
+union tls_mem_hdr {
+	size_t n;
+	long double ld;
+	void *p;
+	long long ll;
+};
+
+static void *tls_calloc(size_t nmemb, size_t size)
+{
+	union tls_mem_hdr *hd;
+	size_t n;
+
+	if (size && nmemb > (SIZE_MAX - sizeof(*hd)) / size)
+		return NULL;
+	n = nmemb * size;
+	if (tls_mem.cap && tls_mem.used + n > tls_mem.cap) {
+		tls_mem.refused++;
+		return NULL;
+	}
+	hd = calloc(1, sizeof(*hd) + n);
+	if (!hd)
+		return NULL;
+	hd->n = n;
+	tls_mem.used += n;
+	if (tls_mem.used > tls_mem.peak)
+		tls_mem.peak = tls_mem.used;
+	if (tls_mem.cur) {
+		tls_mem.cur->mem += n;
+		if (tls_mem.cur->mem > tls_mem.cur->mem_peak)
+			tls_mem.cur->mem_peak = tls_mem.cur->mem;
+	}
+	return hd + 1;
+}
+
+static void tls_free_mem(void *p)
+{
+	union tls_mem_hdr *hd;
+
+	if (!p)
+		return;
+	hd = (union tls_mem_hdr *)p - 1;
+	tls_mem.used -= hd->n;
+	if (tls_mem.cur)
+		tls_mem.cur->mem -= HLP_MIN(tls_mem.cur->mem, hd->n);
+	free(hd);
+}
+#endif
+
+#if HLP_ENABLE_TLS
+/* Install the allocator before mbedTLS allocates anything (once per process). */
+static void tls_mem_init(void)
+{
+	if (tls_mem.set)
+		return;
+	tls_mem.set = 1;
+#if HLP_TLS_COUNTED
+	mbedtls_platform_set_calloc_free(tls_calloc, tls_free_mem);
+#endif
+}
+#endif
+
+/* ---- global configuration ---- */
+
+static struct hlp_tls_cfg *tls_cfg(struct hlp *h)
+{
+	if (!h->tls) {
+		h->tls = calloc(1, sizeof(*h->tls));
+		if (h->tls)
+			h->tls->verify = -1;
+	}
+	return h->tls;
+}
+
+HLP_PRIVATE int hlp_tls_global_kw(struct hlp *h, char **args, int n, char *err, size_t errlen)
+{
+	const char *kw = args[0];
+	struct hlp_tls_cfg *tc;
+	char path[PATH_MAX];
+
+	if (strcmp(kw, "ca-base") && strcmp(kw, "crt-base") && strcmp(kw, "ssl-server-verify") &&
+	    strcmp(kw, "ssl-default-server-ca-file") && strcmp(kw, "tune.tls.maxmem"))
+		return 0;
+	tc = tls_cfg(h);
+	if (!tc) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (n != 2 || !*args[1]) {
+		snprintf(err, errlen, "'%s' expects %s as an argument.", kw,
+		         kw[0] == 'c' ? "a directory path" : kw[4] == 's' && kw[11] == 'v' ? "'none' or 'required'" :
+		         kw[0] == 't' ? "a size in megabytes" : "a file path");
+		return -1;
+	}
+	if (strcmp(kw, "ca-base") == 0 || strcmp(kw, "crt-base") == 0) {
+		char **target = kw[1] == 'a' ? &tc->ca_base : &tc->crt_base;
+
+		if (*target) {
+			snprintf(err, errlen, "'%s' already specified.", kw);
+			return -1;
+		}
+		*target = strdup(args[1]);
+		return *target ? 1 : -1;
+	}
+	if (strcmp(kw, "ssl-server-verify") == 0) {
+		if (strcmp(args[1], "none") == 0)
+			tc->verify = 0;
+		else if (strcmp(args[1], "required") == 0)
+			tc->verify = 1;
+		else {
+			snprintf(err, errlen, "'%s' : unknown verify method '%s', only 'none' and 'required' are supported.",
+			         kw, args[1]);
+			return -1;
+		}
+		return 1;
+	}
+	if (strcmp(kw, "tune.tls.maxmem") == 0) {
+		unsigned long v;
+
+		if (hlp_parse_uint(args[1], 1000000, &v) < 0) {
+			snprintf(err, errlen, "'%s' expects a size in megabytes (0 = no cap).", kw);
+			return -1;
+		}
+		tc->maxmem = (size_t)v * 1024 * 1024;
+		tls_mem.cap = tc->maxmem;
+		return 1;
+	}
+	/* ssl-default-server-ca-file */
+	if (hlp_tls_path(h, 0, args[1], path, sizeof(path)) < 0) {
+		snprintf(err, errlen, "'%s' : path too long", kw);
+		return -1;
+	}
+	if (hlp_tls_load(h, path, NULL, err, errlen) < 0)
+		return -1;
+	free(tc->ca_file);
+	tc->ca_file = strdup(path);
+	return tc->ca_file ? 1 : -1;
+}
+
+HLP_PRIVATE int hlp_tls_path(struct hlp *h, int crt, const char *name, char *out, size_t outlen)
+{
+	const char *base = h->tls ? (crt ? h->tls->crt_base : h->tls->ca_base) : NULL;
+	int r;
+
+	if (name[0] != '/' && base)
+		r = snprintf(out, outlen, "%s/%s", base, name);
+	else
+		r = snprintf(out, outlen, "%s", name);
+	return r < 0 || (size_t)r >= outlen ? -1 : 0;
+}
+
+HLP_PRIVATE const char *hlp_tls_default_ca(const struct hlp *h)
+{
+	return h->tls ? h->tls->ca_file : NULL;
+}
+
+HLP_PRIVATE int hlp_tls_default_verify(const struct hlp *h)
+{
+	return h->tls ? h->tls->verify : -1;
+}
+
+#if HLP_ENABLE_TLS
+
+/* mbedTLS's message for <rc>, with the code. */
+static void tls_strerror(int rc, const char *what, char *err, size_t errlen)
+{
+	char msg[160];
+
+	mbedtls_strerror(rc, msg, sizeof(msg));
+	snprintf(err, errlen, "%s: %s (-0x%04x)", what, msg, (unsigned)-rc);
+}
+
+/* Seed the shared RNG once. 0, or -1 with <err>. */
+static int tls_rng(struct hlp_tls_cfg *tc, char *err, size_t errlen)
+{
+	static const unsigned char pers[] = "hlproxy";
+	int rc;
+
+	if (tc->rng_ready)
+		return 0;
+	tls_mem_init();
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+	if (psa_crypto_init() != PSA_SUCCESS) {
+		snprintf(err, errlen, "TLS: cannot initialise PSA crypto");
+		return -1;
+	}
+#endif
+	mbedtls_entropy_init(&tc->entropy);
+	mbedtls_ctr_drbg_init(&tc->drbg);
+	rc = mbedtls_ctr_drbg_seed(&tc->drbg, mbedtls_entropy_func, &tc->entropy, pers, sizeof(pers) - 1);
+	if (rc) {
+		tls_strerror(rc, "TLS: cannot seed the random generator", err, errlen);
+		mbedtls_ctr_drbg_free(&tc->drbg);
+		mbedtls_entropy_free(&tc->entropy);
+		return -1;
+	}
+	tc->rng_ready = 1;
+	return 0;
+}
+
+static struct hlp_tls_file *tls_file_find(struct hlp_tls_cfg *tc, const char *path, int is_crt)
+{
+	struct hlp_tls_file *f;
+
+	for (f = tc->files; f; f = f->next)
+		if (f->is_crt == is_crt && strcmp(f->path, path) == 0)
+			return f;
+	return NULL;
+}
+
+/* Parse <path> (a CA chain, or a certificate chain and its key). */
+static int tls_file_load(struct hlp_tls_cfg *tc, const char *path, int is_crt, char *err, size_t errlen)
+{
+	struct hlp_tls_file *f;
+	int rc;
+
+	if (tls_file_find(tc, path, is_crt))
+		return 0;
+	if (tls_rng(tc, err, errlen) < 0)
+		return -1;
+	f = calloc(1, sizeof(*f));
+	if (!f || !(f->path = strdup(path))) {
+		free(f);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	f->is_crt = is_crt;
+	mbedtls_x509_crt_init(&f->crt);
+	mbedtls_pk_init(&f->key);
+	rc = mbedtls_x509_crt_parse_file(&f->crt, path);
+	if (rc == 0 && is_crt)
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+		rc = mbedtls_pk_parse_keyfile(&f->key, path, NULL, mbedtls_ctr_drbg_random, &tc->drbg);
+#else
+		rc = mbedtls_pk_parse_keyfile(&f->key, path, NULL);
+#endif
+	if (rc != 0) {
+		char what[PATH_MAX + 32];
+
+		snprintf(what, sizeof(what), "unable to load %s", path);
+		if (rc > 0)   /* some certificates of the file did not parse */
+			snprintf(err, errlen, "%s: %d certificate(s) could not be parsed", what, rc);
+		else
+			tls_strerror(rc, what, err, errlen);
+		mbedtls_x509_crt_free(&f->crt);
+		mbedtls_pk_free(&f->key);
+		free(f->path);
+		free(f);
+		return -1;
+	}
+	f->next = tc->files;
+	tc->files = f;
+	return 0;
+}
+
+HLP_PRIVATE int hlp_tls_load(struct hlp *h, const char *cafile, const char *crt, char *err, size_t errlen)
+{
+	struct hlp_tls_cfg *tc = tls_cfg(h);
+
+	if (!tc) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (cafile && tls_file_load(tc, cafile, 0, err, errlen) < 0)
+		return -1;
+	if (crt && tls_file_load(tc, crt, 1, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+/* BIO callbacks: the caller's non-blocking socket, EAGAIN as WANT_*. */
+static int tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct hlp_tls *t = ctx;
+	ssize_t r;
+
+	do
+		r = send(t->fd, buf, len, HLP_MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r >= 0)
+		return (int)r;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	t->sys_errno = errno;
+	return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct hlp_tls *t = ctx;
+	ssize_t r;
+
+	do
+		r = recv(t->fd, buf, len, 0);
+	while (r < 0 && errno == EINTR);
+	if (r >= 0)
+		return (int)r;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	t->sys_errno = errno;
+	return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+HLP_PRIVATE struct hlp_tls *hlp_tls_client(struct hlp *h, int fd, const char *sni, const char *cafile, int verify,
+                                           char *err, size_t errlen)
+{
+	struct hlp_tls_cfg *tc = tls_cfg(h);
+	struct hlp_tls_file *ca = NULL;
+	struct hlp_tls *t;
+	int rc;
+
+	if (!tc) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!cafile)
+		cafile = tc->ca_file;
+	if (verify && !cafile) {
+		snprintf(err, errlen, "TLS: verification required but no CA file configured");
+		return NULL;
+	}
+	if (cafile) {
+		if (tls_file_load(tc, cafile, 0, err, errlen) < 0)
+			return NULL;
+		ca = tls_file_find(tc, cafile, 0);
+	} else if (tls_rng(tc, err, errlen) < 0)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->h = h;
+	t->fd = fd;
+	t->verify = verify;
+	tls_mem.cur = t;
+	mbedtls_ssl_config_init(&t->conf);
+	mbedtls_ssl_init(&t->ssl);
+	rc = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+	                                 MBEDTLS_SSL_PRESET_DEFAULT);
+	if (rc) {
+		tls_strerror(rc, "TLS: configuration", err, errlen);
+		goto fail;
+	}
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+	mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+	mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &tc->drbg);
+	mbedtls_ssl_conf_authmode(&t->conf, verify ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);
+	if (ca && verify)
+		mbedtls_ssl_conf_ca_chain(&t->conf, &ca->crt, NULL);
+	rc = mbedtls_ssl_setup(&t->ssl, &t->conf);
+	if (rc) {
+		tls_strerror(rc, "TLS: session setup", err, errlen);
+		goto fail;
+	}
+	/* the name to send and to check; none: no name check (3.6 wants it said) */
+	rc = mbedtls_ssl_set_hostname(&t->ssl, sni && *sni ? sni : NULL);
+	if (rc) {
+		tls_strerror(rc, "TLS: server name", err, errlen);
+		goto fail;
+	}
+	mbedtls_ssl_set_bio(&t->ssl, t, tls_bio_send, tls_bio_recv, NULL);
+	tls_mem.cur = NULL;
+	tc->nsess++;
+	return t;
+fail:
+	mbedtls_ssl_free(&t->ssl);
+	mbedtls_ssl_config_free(&t->conf);
+	tls_mem.cur = NULL;
+	free(t);
+	return NULL;
+}
+
+HLP_PRIVATE int hlp_tls_use_crt(struct hlp_tls *t, const char *crt, char *err, size_t errlen)
+{
+	struct hlp_tls_file *f = t->h->tls ? tls_file_find(t->h->tls, crt, 1) : NULL;
+	int rc;
+
+	if (!f && (hlp_tls_load(t->h, NULL, crt, err, errlen) < 0 || !(f = tls_file_find(t->h->tls, crt, 1))))
+		return -1;
+	rc = mbedtls_ssl_conf_own_cert(&t->conf, &f->crt, &f->key);
+	if (rc) {
+		tls_strerror(rc, "TLS: client certificate", err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Why the certificate was refused, from mbedTLS's verification flags. */
+static void tls_verify_reason(struct hlp_tls *t, char *err, size_t errlen)
+{
+	uint32_t fl = mbedtls_ssl_get_verify_result(&t->ssl);
+	char info[512], *p;
+	const char *why;
+
+	if (fl & MBEDTLS_X509_BADCERT_EXPIRED)
+		why = "certificate expired";
+	else if (fl & MBEDTLS_X509_BADCERT_FUTURE)
+		why = "certificate not valid yet";
+	else if (fl & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+		why = "wrong name";
+	else if (fl & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+		why = "unknown CA";
+	else if (fl & MBEDTLS_X509_BADCERT_REVOKED)
+		why = "certificate revoked";
+	else
+		why = "certificate refused";
+	info[0] = 0;
+	if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", fl) < 0)
+		info[0] = 0;
+	/* one line: "a\nb\n" -> "a; b" */
+	for (p = info; *p; p++)
+		if (*p == '\n')
+			*p = p[1] ? ';' : 0;
+	snprintf(err, errlen, "TLS: server certificate verification failed: %s (%s)", why, info);
+}
+
+HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen)
+{
+	struct hlp_tls_cfg *tc = t->h->tls;
+	uint32_t fl;
+	int rc;
+
+	if (t->done)
+		return 0;
+	tls_mem.cur = t;
+	rc = mbedtls_ssl_handshake(&t->ssl);
+	tls_mem.cur = NULL;
+	if (rc == 0) {
+		t->done = 1;
+		tc->handshakes++;
+		return 0;
+	}
+	if (rc == MBEDTLS_ERR_SSL_WANT_READ)
+		return HLP_TLS_WANT_READ;
+	if (rc == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return HLP_TLS_WANT_WRITE;
+	tc->failures++;
+	fl = mbedtls_ssl_get_verify_result(&t->ssl);   /* (uint32_t)-1: nothing checked */
+	if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (t->verify && fl != 0 && fl != (uint32_t)-1))
+		tls_verify_reason(t, err, errlen);
+	else if (rc == MBEDTLS_ERR_SSL_ALLOC_FAILED && tls_mem.refused)
+		snprintf(err, errlen, "TLS: handshake failed: memory cap reached (tune.tls.maxmem)");
+	else if (rc == MBEDTLS_ERR_SSL_CONN_EOF)
+		snprintf(err, errlen, "TLS: handshake failed: connection closed by the server");
+	else if (t->sys_errno)
+		snprintf(err, errlen, "TLS: handshake failed: %s", strerror(t->sys_errno));
+	else
+		tls_strerror(rc, "TLS: handshake failed", err, errlen);
+	return -1;
+}
+
+/* Map an mbedTLS error of read/write to -1 with *want and errno. */
+static ssize_t tls_io_err(struct hlp_tls *t, int rc, int *want)
+{
+	*want = 0;
+	if (rc == MBEDTLS_ERR_SSL_WANT_READ)
+		*want = HLP_TLS_WANT_READ;
+	else if (rc == MBEDTLS_ERR_SSL_WANT_WRITE)
+		*want = HLP_TLS_WANT_WRITE;
+	if (*want) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (rc == MBEDTLS_ERR_SSL_ALLOC_FAILED)
+		errno = ENOMEM;
+	else if (t->sys_errno)
+		errno = t->sys_errno;
+	else
+		errno = ECONNRESET;
+	return -1;
+}
+
+HLP_PRIVATE ssize_t hlp_tls_recv(struct hlp_tls *t, char *buf, size_t n, int *want)
+{
+	int rc;
+
+	if (t->eof)
+		return 0;
+	for (;;) {
+		tls_mem.cur = t;
+		rc = mbedtls_ssl_read(&t->ssl, (unsigned char *)buf, HLP_MIN(n, (size_t)INT_MAX));
+		tls_mem.cur = NULL;
+		*want = 0;
+		if (rc > 0)
+			return rc;
+		if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_SSL_CONN_EOF) {
+			t->eof = 1;
+			return 0;
+		}
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+		if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+			continue;
+#endif
+		return tls_io_err(t, rc, want);
+	}
+}
+
+HLP_PRIVATE ssize_t hlp_tls_send(struct hlp_tls *t, const char *buf, size_t n, int *want)
+{
+	int rc;
+
+	/* after WANT_WRITE mbedTLS must be called with the same data again */
+	if (t->wpend && n >= t->wpend)
+		n = t->wpend;
+	tls_mem.cur = t;
+	rc = mbedtls_ssl_write(&t->ssl, (const unsigned char *)buf, HLP_MIN(n, (size_t)INT_MAX));
+	tls_mem.cur = NULL;
+	*want = 0;
+	if (rc >= 0) {
+		t->wpend = 0;
+		return rc;
+	}
+	if (rc == MBEDTLS_ERR_SSL_WANT_WRITE || rc == MBEDTLS_ERR_SSL_WANT_READ)
+		t->wpend = n;
+	return tls_io_err(t, rc, want);
+}
+
+HLP_PRIVATE size_t hlp_tls_pending(const struct hlp_tls *t)
+{
+	return mbedtls_ssl_get_bytes_avail(&t->ssl);
+}
+
+HLP_PRIVATE int hlp_tls_eof(const struct hlp_tls *t)
+{
+	return t->eof;
+}
+
+HLP_PRIVATE void hlp_tls_shutdown(struct hlp_tls *t)
+{
+	if (!t->done || t->closed)
+		return;
+	t->closed = 1;
+	tls_mem.cur = t;
+	(void)mbedtls_ssl_close_notify(&t->ssl);
+	tls_mem.cur = NULL;
+}
+
+HLP_PRIVATE void hlp_tls_free(struct hlp_tls *t)
+{
+	struct hlp_tls_cfg *tc;
+
+	if (!t)
+		return;
+	tc = t->h->tls;
+	hlp_tls_shutdown(t);
+	tls_mem.cur = t;
+	mbedtls_ssl_free(&t->ssl);
+	mbedtls_ssl_config_free(&t->conf);
+	tls_mem.cur = NULL;
+	if (tc) {
+		tc->nsess--;
+		if (t->mem_peak > tc->conn_peak)
+			tc->conn_peak = t->mem_peak;
+	}
+	free(t);
+}
+
+HLP_PRIVATE size_t hlp_tls_mem(const struct hlp_tls *t, size_t *peak)
+{
+	if (peak)
+		*peak = t->mem_peak;
+	return t->mem;
+}
+
+HLP_PRIVATE void hlp_tls_report(struct hlp *h, FILE *out)
+{
+	struct hlp_tls_cfg *tc = h->tls;
+	char err[256];
+	struct hlp_tls *t;
+	size_t ca = tls_mem.used;
+
+	fprintf(out, "TLS (mbedTLS %s, TLS 1.2%s) :\n", MBEDTLS_VERSION_STRING,
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+	        " and 1.3"
+#else
+	        ""
+#endif
+	       );
+	if (!HLP_TLS_COUNTED) {
+		fprintf(out, "  allocations : not counted (this mbedTLS lacks MBEDTLS_PLATFORM_MEMORY); "
+		        "record buffers %lu + %lu bytes per connection\n",
+		        (unsigned long)MBEDTLS_SSL_IN_CONTENT_LEN, (unsigned long)MBEDTLS_SSL_OUT_CONTENT_LEN);
+		return;
+	}
+	fprintf(out, "  allocations : counted, cap %s", tls_mem.cap ? "" : "none (tune.tls.maxmem 0)\n");
+	if (tls_mem.cap)
+		fprintf(out, "%lu bytes (tune.tls.maxmem)\n", (unsigned long)tls_mem.cap);
+	if (!tc || !tc->files) {
+		fprintf(out, "  no TLS server or CA file configured\n");
+		return;
+	}
+	fprintf(out, "  CA chains, certificates, RNG : %lu bytes, shared\n", (unsigned long)ca);
+	/* a session's cost before its handshake: measured on a socket that is never used */
+	t = hlp_tls_client(h, -1, "localhost", NULL, 0, err, sizeof(err));
+	if (!t) {
+		fprintf(out, "  per connection : cannot measure (%s)\n", err);
+		return;
+	}
+	fprintf(out, "  per connection : %lu bytes allocated by mbedTLS after setup (record buffers) + %lu bytes"
+	        " of context; a handshake adds its certificates and key exchange for a moment\n",
+	        (unsigned long)t->mem, (unsigned long)sizeof(*t));
+	hlp_tls_free(t);
+}
+
+HLP_PRIVATE void hlp_tls_cfg_free(struct hlp *h)
+{
+	struct hlp_tls_cfg *tc = h->tls;
+	struct hlp_tls_file *f;
+
+	if (!tc)
+		return;
+	while ((f = tc->files)) {
+		tc->files = f->next;
+		mbedtls_x509_crt_free(&f->crt);
+		mbedtls_pk_free(&f->key);
+		free(f->path);
+		free(f);
+	}
+	if (tc->rng_ready) {
+		mbedtls_ctr_drbg_free(&tc->drbg);
+		mbedtls_entropy_free(&tc->entropy);
+	}
+	free(tc->ca_base);
+	free(tc->crt_base);
+	free(tc->ca_file);
+	free(tc);
+	h->tls = NULL;
+}
+
+#else /* !HLP_ENABLE_TLS: every call fails with the same message */
+
+#define HLP_TLS_OFF "TLS is not built in (HLP_ENABLE_TLS=0)"
+
+HLP_PRIVATE int hlp_tls_load(struct hlp *h, const char *cafile, const char *crt, char *err, size_t errlen)
+{
+	(void)h;
+	(void)cafile;
+	(void)crt;
+	snprintf(err, errlen, HLP_TLS_OFF);
+	return -1;
+}
+
+HLP_PRIVATE struct hlp_tls *hlp_tls_client(struct hlp *h, int fd, const char *sni, const char *cafile, int verify,
+                                           char *err, size_t errlen)
+{
+	(void)h;
+	(void)fd;
+	(void)sni;
+	(void)cafile;
+	(void)verify;
+	snprintf(err, errlen, HLP_TLS_OFF);
+	return NULL;
+}
+
+HLP_PRIVATE int hlp_tls_use_crt(struct hlp_tls *t, const char *crt, char *err, size_t errlen)
+{
+	(void)t;
+	(void)crt;
+	snprintf(err, errlen, HLP_TLS_OFF);
+	return -1;
+}
+
+HLP_PRIVATE int hlp_tls_handshake(struct hlp_tls *t, char *err, size_t errlen)
+{
+	(void)t;
+	snprintf(err, errlen, HLP_TLS_OFF);
+	return -1;
+}
+
+HLP_PRIVATE ssize_t hlp_tls_recv(struct hlp_tls *t, char *buf, size_t n, int *want)
+{
+	(void)t;
+	(void)buf;
+	(void)n;
+	*want = 0;
+	errno = ENOTSUP;
+	return -1;
+}
+
+HLP_PRIVATE ssize_t hlp_tls_send(struct hlp_tls *t, const char *buf, size_t n, int *want)
+{
+	(void)t;
+	(void)buf;
+	(void)n;
+	*want = 0;
+	errno = ENOTSUP;
+	return -1;
+}
+
+HLP_PRIVATE size_t hlp_tls_pending(const struct hlp_tls *t)
+{
+	(void)t;
+	return 0;
+}
+
+HLP_PRIVATE int hlp_tls_eof(const struct hlp_tls *t)
+{
+	(void)t;
+	return 0;
+}
+
+HLP_PRIVATE void hlp_tls_shutdown(struct hlp_tls *t)
+{
+	(void)t;
+}
+
+HLP_PRIVATE void hlp_tls_free(struct hlp_tls *t)
+{
+	free(t);
+}
+
+HLP_PRIVATE size_t hlp_tls_mem(const struct hlp_tls *t, size_t *peak)
+{
+	(void)t;
+	if (peak)
+		*peak = 0;
+	return 0;
+}
+
+HLP_PRIVATE void hlp_tls_report(struct hlp *h, FILE *out)
+{
+	(void)h;
+	fprintf(out, "TLS : %s\n", HLP_TLS_OFF);
+}
+
+HLP_PRIVATE void hlp_tls_cfg_free(struct hlp *h)
+{
+	struct hlp_tls_cfg *tc = h->tls;
+
+	if (!tc)
+		return;
+	free(tc->ca_base);
+	free(tc->crt_base);
+	free(tc->ca_file);
+	free(tc);
+	h->tls = NULL;
+}
+
+#endif
+/**** End file tls.c ****/
+
 /**** Begin file dns.c ****/
 /*
 ** dns.c: the runtime resolver behind dns.h. Order of answers: address
@@ -25653,6 +26976,7 @@ void hlp_free(struct hlp *h)
 	}
 	hlp_vars_free(h);
 	hlp_pat_free_all(h);
+	hlp_tls_cfg_free(h);
 	hlp_log_close(h);
 	free(h->g.logs);
 	free(h->g.pidfile);
@@ -25775,6 +27099,7 @@ static void main_build_options(struct hlp *h, int loaded)
 		printf("  pattern lists : %lu entries, %lu bytes (%lu bytes per entry)\n",
 		       (unsigned long)n, (unsigned long)mem, (unsigned long)(n ? mem / n : 0));
 	}
+	hlp_tls_report(h, stdout);
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }
 

@@ -2,7 +2,9 @@
 # ./test.sh [PATTERN]: build what is needed and run every test: the
 # amalgamation check, unit tests, then the end-to-end cases against the
 # normal build and again against the ASan+UBSan build. Set WERROR=1 to
-# make compiler warnings fatal (CI does). Ends with "N passed, M failed".
+# make compiler warnings fatal (CI does); MBEDTLS3=1 also runs the cases
+# against the pinned mbedTLS 3.6 (make hlproxy-mbedtls3). Ends with
+# "N passed, M failed".
 set -u
 cd "$(dirname "$0")"
 TOP=$(pwd)
@@ -93,6 +95,16 @@ e2e hlproxy ""
 if [ $ASAN_OK = 1 ] && [ "${NO_ASAN:-0}" != 1 ]; then
 	echo "== end-to-end (hlproxy-asan: AddressSanitizer + UndefinedBehaviorSanitizer)"
 	e2e hlproxy-asan asan
+fi
+if [ "${MBEDTLS3:-0}" = 1 ]; then
+	# MBEDTLS3=1: again against the pinned mbedTLS 3.6 (fetched and built once)
+	echo "== end-to-end (hlproxy-mbedtls3: pinned mbedTLS 3.6)"
+	if make -s WERROR="$WERROR" hlproxy-mbedtls3 >"$SCRATCH/mbedtls3.log" 2>&1; then
+		pass "build (mbedtls3)"
+		e2e hlproxy-mbedtls3 mbedtls3
+	else
+		flunk "build (mbedtls3)"; tail -n 20 "$SCRATCH/mbedtls3.log"
+	fi
 fi
 
 echo

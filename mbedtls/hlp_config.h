@@ -13,7 +13,8 @@
  *        RSA (PKCS#1 v1.5 and PSS), X.509 parsing and verification, PEM,
  *        SNI, ALPN, extended master secret, entropy + CTR-DRBG,
  *        message digests and HMAC over SHA-1 and SHA-224/256/384/512,
- *        mbedtls_strerror(), file loading (CA files).
+ *        mbedtls_strerror(), file loading (CA files), a replaceable
+ *        allocator (PLATFORM_MEMORY: hlproxy counts and caps it).
  * 3.x:   also TLS 1.3 (ephemeral key exchange), which needs PSA crypto.
  * Left out: server side, DTLS, CBC/CCM/legacy ciphers, static RSA and
  *        (EC)DH key exchanges, PSK, renegotiation, session tickets,
@@ -28,6 +29,9 @@
 #define MBEDTLS_HAVE_TIME_DATE      /* certificate validity dates */
 #define MBEDTLS_FS_IO               /* mbedtls_x509_crt_parse_file/_path */
 #define MBEDTLS_ERROR_C
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY     /* hlproxy counts and caps TLS memory
+                                       (mbedtls_platform_set_calloc_free) */
 
 /* ---- randomness ---- */
 #define MBEDTLS_ENTROPY_C

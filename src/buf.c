@@ -3,6 +3,7 @@
 */
 
 #include "int.h"
+#include "tls.h"
 
 HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b)
 {
@@ -165,4 +166,55 @@ HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max)
 			b->head = 0;
 	}
 	return r;
+}
+
+/*
+** hlp_buf_recv() through the TLS session <t>: decrypted bytes, 0 once the
+** server closed, -1 with errno (EAGAIN and *want when it must wait). It
+** reads until <max> or until mbedTLS has nothing left, so that no
+** decrypted byte stays hidden from poll() when it returns less than <max>.
+*/
+HLP_PRIVATE ssize_t hlp_buf_recv_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want)
+{
+	size_t done = 0;
+	ssize_t r = 0;
+
+	*want = 0;
+	if (max == 0 || b->data == b->size) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	while (done < max && b->data < b->size) {
+		size_t tail = (b->head + b->data) % b->size;
+		size_t k = HLP_MIN(HLP_MIN(b->size - b->data, b->size - tail), max - done);
+
+		r = hlp_tls_recv(t, b->area + tail, k, want);
+		if (r <= 0)
+			break;
+		b->data += (size_t)r;
+		done += (size_t)r;
+	}
+	return done ? (ssize_t)done : r;
+}
+
+/* hlp_buf_send() through the TLS session <t> (see hlp_tls_send()). */
+HLP_PRIVATE ssize_t hlp_buf_send_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want)
+{
+	size_t done = 0;
+	ssize_t r = 0;
+
+	*want = 0;
+	while (done < max && b->data) {
+		size_t k = HLP_MIN(HLP_MIN(b->data, b->size - b->head), max - done);
+
+		r = hlp_tls_send(t, b->area + b->head, k, want);
+		if (r <= 0)
+			break;
+		b->head = (b->head + (size_t)r) % b->size;
+		b->data -= (size_t)r;
+		if (b->data == 0)
+			b->head = 0;
+		done += (size_t)r;
+	}
+	return done ? (ssize_t)done : r;
 }

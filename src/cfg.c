@@ -8,6 +8,7 @@
 
 #include "int.h"
 #include "dns.h"
+#include "tls.h"
 
 #define CFG_MAXARGS 64
 #define CFG_LINE_MAX 65536
@@ -294,9 +295,9 @@ static const char *const cfg_global_noop[] = {
 /* Keywords that would change behaviour and are not implemented yet. */
 static const char *const cfg_global_notyet[] = {
 	"stats", "chroot", "user", "group", "uid", "gid", "hard-stop-after",
-	"ca-base", "crt-base", "ssl-default-bind-ciphers",
+	"ssl-default-bind-ciphers",
 	"ssl-default-bind-options", "ssl-default-server-ciphers",
-	"ssl-default-server-options", "ssl-server-verify", "tune.ssl.default-dh-param",
+	"ssl-default-server-options", "tune.ssl.default-dh-param",
 	"lua-load-per-thread", "tune.lua.log.loggers", "tune.lua.log.stderr", "localpeer",
 	"server-state-file", "server-state-base", "set-dumpable", "maxsslconn",
 	"maxconnrate", "maxsessrate", "maxcompcpuusage", "maxzlibmem",
@@ -318,6 +319,8 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 	struct hlp *h = c->h;
 	unsigned long v;
 	const char *kw = args[0];
+	char terr[PATH_MAX + 256];
+	int rc;
 
 	if (strcmp(kw, "maxconn") == 0) {
 		if (hlp_cfg_uint(c, args, n, 1, 1000000, &v) < 0)
@@ -465,6 +468,11 @@ static int cfg_global(struct cfg_ctx *c, char **args, int n)
 			return -1;
 		}
 		h->lua.bool_as_int = args[1][0] == 'p';
+	} else if ((rc = hlp_tls_global_kw(h, args, n, terr, sizeof(terr))) != 0) {
+		if (rc < 0) {
+			hlp_cfg_err(c, "%s", terr);
+			return -1;
+		}
 	} else if (hlp_cfg_in(cfg_global_noop, kw)) {
 		hlp_cfg_warn(c, "'%s' has no effect in hlproxy (one thread, poll reactor); ignored.", kw);
 	} else if (hlp_cfg_in(cfg_global_notyet, kw) || strncmp(kw, "tune.ssl.", 9) == 0 ||

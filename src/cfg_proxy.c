@@ -4,6 +4,8 @@
 */
 
 #include "int.h"
+#include "tls.h"
+#include "stream_tls.h"
 #include "acl.h"
 
 static const char *const cfg_secnames[] = {
@@ -71,6 +73,7 @@ HLP_PRIVATE void hlp_proxy_free(struct hlp_proxy *p)
 		free(l);
 	}
 	for (i = 0; i < p->nsrv; i++) {
+		hlp_stls_srv_free(p->srv[i]);
 		free(p->srv[i]->name);
 		free(p->srv[i]->file);
 		free(p->srv[i]);
@@ -354,12 +357,16 @@ static const char *const cfg_srv_checkonly[] = {
 
 static int cfg_srv_params(struct cfg_ctx *c, char **args, int n, int i,
                           unsigned *weight, unsigned *maxconn, int *backup,
-                          int *disabled, const char *what)
+                          int *disabled, const char *what, struct hlp_server *srv)
 {
 	unsigned long v;
+	int rc;
 
 	for (; i < n; i++) {
-		if (strcmp(args[i], "weight") == 0) {
+		if (srv && (rc = hlp_stls_srv_kw(c, srv, args, n, &i)) != 0) {
+			if (rc < 0)
+				return -1;
+		} else if (strcmp(args[i], "weight") == 0) {
 			if (i + 1 >= n || hlp_parse_uint(args[i + 1], 256, &v) < 0) {
 				hlp_cfg_err(c, "'%s' : weight of server %s must be between 0 and 256.", what,
 				            args[0][0] == 'd' ? "default-server" : args[1]);
@@ -428,7 +435,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 			hlp_cfg_err(c, "'server %s' : %s", args[1], err);
 		goto fail;
 	}
-	if (cfg_srv_params(c, args, n, 3, &s->weight, &s->maxconn, &s->backup, &s->disabled, what) < 0)
+	if (cfg_srv_params(c, args, n, 3, &s->weight, &s->maxconn, &s->backup, &s->disabled, what, s) < 0)
 		goto fail;
 	ns = realloc(p->srv, (p->nsrv + 1) * sizeof(*ns));
 	if (!ns) {
@@ -444,6 +451,7 @@ static int cfg_server(struct cfg_ctx *c, struct hlp_proxy *p, char **args, int n
 	p->srv[p->nsrv++] = s;
 	return 0;
 fail:
+	hlp_stls_srv_free(s);
 	free(s);
 	return -1;
 }
@@ -764,7 +772,7 @@ HLP_PRIVATE void hlp_cfg_proxy_kw(struct cfg_ctx *c, char **args, int n)
 		unsigned w = p->defsrv_weight, m = p->defsrv_maxconn;
 
 		if (cfg_needcap(c, p, kw, HLP_CAP_BE) == 0 &&
-		    cfg_srv_params(c, args, n, 1, &w, &m, NULL, NULL, "default-server") == 0) {
+		    cfg_srv_params(c, args, n, 1, &w, &m, NULL, NULL, "default-server", NULL) == 0) {
 			p->defsrv_weight = w;
 			p->defsrv_maxconn = m;
 		}
@@ -944,6 +952,11 @@ HLP_PRIVATE int hlp_cfg_postcheck(struct hlp *h)
 			hlp_warning(h, "config : 'http-response' rules ignored for proxy '%s' as they require HTTP mode.", p->name);
 		if (p->cap & HLP_CAP_BE) {
 			int need_be = p->nsrv > 0;
+			unsigned i;
+
+			for (i = 0; i < p->nsrv; i++)
+				if (hlp_stls_postcheck(h, p->srv[i]) < 0)
+					h->nerr++;
 
 			if (p->lb == HLP_LB_SOURCE && hlp_lb_build_map(p) < 0) {
 				hlp_alert(h, "out of memory");

@@ -6,6 +6,7 @@
 #include "int.h"
 #include "pat.h"
 #include "dns.h"
+#include "tls.h"
 
 /* A proxy object with HAProxy's global defaults and a fresh Lua state. */
 HLP_PRIVATE struct hlp *hlp_alloc(void)
@@ -241,6 +242,7 @@ void hlp_free(struct hlp *h)
 	}
 	hlp_vars_free(h);
 	hlp_pat_free_all(h);
+	hlp_tls_cfg_free(h);
 	hlp_log_close(h);
 	free(h->g.logs);
 	free(h->g.pidfile);

@@ -10,6 +10,7 @@
 */
 
 #include "int.h"
+#include "tls.h"
 
 /* HAProxy's built-in error pages: status, reason, body text */
 static const struct {
@@ -200,9 +201,12 @@ static void http_idle_free(struct hlp_idle *ic, int close_fd)
 	hlp_timer_del(&h->ev, &ic->tmr);
 	if (ic->fdh.fd >= 0) {
 		hlp_ev_del(&h->ev, &ic->fdh);
-		if (close_fd)
+		if (close_fd) {
+			hlp_tls_free(ic->tls);
 			close(ic->fdh.fd);
+		}
 	}
+	ic->tls = NULL;
 	ic->fdh.fd = -1;
 	hlp_list_del(&ic->link);
 	ic->srv->nidle--;
@@ -237,10 +241,11 @@ HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h)
 }
 
 /*
-** Park the server connection <fd> of <s> to server <sv>. Returns 0, or
-** -1 when no slot is free (the caller closes it).
+** Park the server connection <fd> of <s> to server <sv>, with its TLS
+** session <tls> (NULL without TLS). Returns 0, or -1 when no slot is free
+** (the caller closes both).
 */
-HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd)
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd, struct hlp_tls *tls)
 {
 	struct hlp *h = s->h;
 	struct hlp_idle *ic;
@@ -255,12 +260,14 @@ HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, in
 	ic->srv = sv;
 	ic->owner = s;
 	ic->fdh.fd = fd;
+	ic->tls = tls;
 	ic->fdh.idx = -1;
 	ic->fdh.cb = http_idle_io_cb;
 	ic->tmr.cb = http_idle_tmr_cb;
 	ic->tmr.idx = 0;
 	if (hlp_ev_set(&h->ev, &ic->fdh, POLLIN) < 0) {
 		ic->fdh.fd = -1;
+		ic->tls = NULL;
 		ic->srv = NULL;
 		ic->owner = NULL;
 		hlp_list_add_tail(&h->idle_free, &ic->link);
@@ -299,9 +306,10 @@ static int http_idle_alive(int fd)
 /*
 ** An idle connection to <sv> for <s>: its own first, then, as "http-reuse"
 ** allows, one another session left (safe: not for the first request of a
-** session). Returns the fd (now the caller's), or -1.
+** session). Returns the fd (now the caller's) and its TLS session in
+** *tls (NULL without TLS), or -1.
 */
-HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv)
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv, struct hlp_tls **tls)
 {
 	enum hlp_reuse mode = s->be->reuse;
 	struct hlp_list *it, *next;
@@ -325,6 +333,7 @@ HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv)
 			continue;
 		}
 		fd = ic->fdh.fd;
+		*tls = ic->tls;
 		http_idle_free(ic, 0);
 		return fd;
 	}

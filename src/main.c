@@ -5,6 +5,7 @@
 
 #include "int.h"
 #include "pat.h"
+#include "tls.h"
 #ifndef HLP_NO_MAIN
 
 #include <dirent.h>
@@ -102,6 +103,7 @@ static void main_build_options(struct hlp *h, int loaded)
 		printf("  pattern lists : %lu entries, %lu bytes (%lu bytes per entry)\n",
 		       (unsigned long)n, (unsigned long)mem, (unsigned long)(n ? mem / n : 0));
 	}
+	hlp_tls_report(h, stdout);
 	printf("Available polling systems :\n        poll : pref=200,  test result OK\n");
 }
 

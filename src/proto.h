@@ -20,6 +20,9 @@ HLP_PRIVATE size_t hlp_buf_room(const struct hlp_buf *b);
 HLP_PRIVATE size_t hlp_buf_put(struct hlp_buf *b, const char *src, size_t len);
 HLP_PRIVATE ssize_t hlp_buf_recv(struct hlp_buf *b, int fd, size_t max);
 HLP_PRIVATE ssize_t hlp_buf_send(struct hlp_buf *b, int fd, size_t max);
+struct hlp_tls;
+HLP_PRIVATE ssize_t hlp_buf_recv_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want);
+HLP_PRIVATE ssize_t hlp_buf_send_tls(struct hlp_buf *b, struct hlp_tls *t, size_t max, int *want);
 HLP_PRIVATE void hlp_buf_linearize(struct hlp_buf *b);
 HLP_PRIVATE int hlp_buf_splice(struct hlp_buf *b, size_t off, size_t del, const char *src, size_t len);
 
@@ -146,9 +149,9 @@ HLP_PRIVATE int hlp_cfg_errorfile(struct cfg_ctx *c, struct hlp_proxy *p, char *
 HLP_PRIVATE int hlp_http_load_file(struct cfg_ctx *c, const char *path, char **out, size_t *len);
 HLP_PRIVATE int hlp_http_idle_init(struct hlp *h);
 HLP_PRIVATE void hlp_http_idle_close_all(struct hlp *h);
-HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd);
+HLP_PRIVATE int hlp_http_idle_park(struct hlp_sess *s, struct hlp_server *sv, int fd, struct hlp_tls *tls);
 HLP_PRIVATE void hlp_http_idle_release(struct hlp_sess *s);
-HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv);
+HLP_PRIVATE int hlp_http_idle_take(struct hlp_sess *s, struct hlp_server *sv, struct hlp_tls **tls);
 HLP_PRIVATE void hlp_http_txn_init(struct hlp_sess *s);
 HLP_PRIVATE void hlp_http_txn_free(struct hlp_sess *s);
 HLP_PRIVATE int hlp_http_req_head(struct hlp_sess *s);

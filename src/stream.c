@@ -10,6 +10,8 @@
 */
 
 #include "int.h"
+#include "tls.h"
+#include "stream_tls.h"
 
 static void sess_process(struct hlp_sess *s);
 static void sess_io_cb(struct hlp *h, struct hlp_fdh *f, int revents);
@@ -205,6 +207,7 @@ static void sess_close_side(struct hlp_sess *s, int i)
 	if (sd->fdh.fd < 0)
 		return;
 	hlp_ev_del(&s->h->ev, &sd->fdh);
+	hlp_stls_close(sd);
 	close(sd->fdh.fd);
 	sd->fdh.fd = -1;
 }
@@ -240,6 +243,7 @@ static void sess_end(struct hlp_sess *s)
 	if (s->fe->mode != HLP_MODE_HTTP || (!s->logged && s->http.msg[0].st != HLP_HM_IDLE))
 		hlp_sess_log(s);
 	hlp_http_txn_free(s);
+	hlp_stls_txn_end(s);
 	hlp_vars_sess_end(s);
 	s->state = HLP_SS_END;
 	h->actconn--;
@@ -293,7 +297,7 @@ static size_t sess_room(const struct hlp_sess *s, int d)
 
 static int sess_side_ready(const struct hlp_sess *s, int i)
 {
-	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & HLP_SD_CONN);
+	return s->side[i].fdh.fd >= 0 && (s->side[i].fl & (HLP_SD_CONN | HLP_SD_TLSHS)) == HLP_SD_CONN;
 }
 
 /*
@@ -308,7 +312,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	struct hlp_side *from = &s->side[d], *to = &s->side[1 - d];
 	struct hlp *h = s->h;
 	struct hlp_buf *b;
-	int progress = 0;
+	int progress = 0, want;
 	ssize_t r;
 
 	if (sess_side_ready(s, d) && !(from->fl & HLP_SD_SHUTR) && (from->fl & HLP_SD_RDY) &&
@@ -317,12 +321,13 @@ static int sess_xfer(struct hlp_sess *s, int d)
 		if (b && sess_room(s, d) > 0) {
 			size_t room = sess_room(s, d);
 
-			r = hlp_buf_recv(b, from->fdh.fd, room);
+			r = from->tls ? hlp_buf_recv_tls(b, from->tls, room, &want) : hlp_buf_recv(b, from->fdh.fd, room);
 			if (r > 0) {
 				s->bytes[d] += (uint64_t)r;
 				from->t_act = h->ev.now;
 				progress = 1;
-				if ((size_t)r < room)
+				/* a TLS close read with the last bytes: poll() will not tell */
+				if ((size_t)r < room && !(from->tls && hlp_tls_eof(from->tls)))
 					from->fl &= ~HLP_SD_RDY;
 			} else if (r == 0) {
 				from->fl |= HLP_SD_SHUTR;
@@ -345,7 +350,7 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	    !(to->fl & (HLP_SD_SHUTW | HLP_SD_WBLK))) {
 		size_t max = s->ana[d] ? s->out[d] : SIZE_MAX;
 
-		r = hlp_buf_send(b, to->fdh.fd, max);
+		r = to->tls ? hlp_buf_send_tls(b, to->tls, max, &want) : hlp_buf_send(b, to->fdh.fd, max);
 		if (r > 0) {
 			to->t_act = h->ev.now;
 			progress = 1;
@@ -364,6 +369,8 @@ static int sess_xfer(struct hlp_sess *s, int d)
 	}
 	if ((from->fl & HLP_SD_SHUTR) && !s->buf[d] && !s->ana[d] && sess_side_ready(s, 1 - d) &&
 	    !(to->fl & HLP_SD_SHUTW)) {
+		if (to->tls)
+			hlp_tls_shutdown(to->tls);
 		shutdown(to->fdh.fd, SHUT_WR);
 		to->fl |= HLP_SD_SHUTW;
 		progress = 1;
@@ -436,7 +443,7 @@ static int sess_connect(struct hlp_sess *s)
 		hlp_addr_set_port(&addr, hlp_addr_port(&s->dst));
 	if (!s->t_conn)
 		s->t_conn = s->h->ev.now;
-	if (s->fe->mode == HLP_MODE_HTTP && (fd = hlp_http_idle_take(s, sv)) >= 0) {
+	if (s->fe->mode == HLP_MODE_HTTP && (fd = hlp_http_idle_take(s, sv, &sd->tls)) >= 0) {
 		/* a kept connection to this server: no connect */
 		sd->fdh.fd = fd;
 		sd->fl = HLP_SD_CONN;
@@ -463,7 +470,7 @@ static int sess_connect(struct hlp_sess *s)
 	if (s->be->opts & (HLP_OPT_SRVKA | HLP_OPT_TCPKA))
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	sd->fdh.fd = fd;
-	sd->fl = 0;
+	sd->fl = hlp_stls_on(sv) ? HLP_SD_TLSHS : 0;
 	sd->t_act = s->h->ev.now;
 	if (hlp_ev_set(&s->h->ev, &sd->fdh, POLLOUT) < 0) {
 		sess_close_side(s, 1);
@@ -708,6 +715,8 @@ static short sess_events(struct hlp_sess *s, int i)
 		return 0;
 	if (i == 1 && s->state == HLP_SS_CONN && !(sd->fl & HLP_SD_CONN))
 		return POLLOUT;
+	if (i == 1 && (sd->fl & HLP_SD_TLSHS))
+		return hlp_stls_events(sd);
 	if (!(sd->fl & (HLP_SD_SHUTR | HLP_SD_RDY)) && !s->bw[i].queued &&
 	    (!s->buf[i] || sess_room(s, i) > 0))
 		ev |= POLLIN;
@@ -802,14 +811,20 @@ static void sess_http_txn_end(struct hlp_sess *s)
 		int reuse = (tx->flags & HLP_TX_SRV_KA) && !(tx->flags & HLP_TX_REPLIED) && s->srv &&
 		            tx->msg[0].st == HLP_HM_DONE && tx->msg[1].st == HLP_HM_DONE && !s->out[0] &&
 		            !(sv->fl & (HLP_SD_SHUTR | HLP_SD_SHUTW)) && (sv->fl & HLP_SD_CONN) &&
-		            (!s->buf[1] || s->buf[1]->data == s->out[1]) && !s->h->stopping;
+		            (!s->buf[1] || s->buf[1]->data == s->out[1]) && !s->h->stopping &&
+		            (!sv->tls || !hlp_tls_pending(sv->tls));
 		int fd = sv->fdh.fd;
 
 		if (reuse) {
+			struct hlp_tls *tls = sv->tls;
+
 			hlp_ev_del(&s->h->ev, &sv->fdh);
 			sv->fdh.fd = -1;
-			if (hlp_http_idle_park(s, s->srv, fd) < 0)
+			sv->tls = NULL;
+			if (hlp_http_idle_park(s, s->srv, fd, tls) < 0) {
+				hlp_tls_free(tls);
 				close(fd);
+			}
 		} else
 			sess_close_side(s, 1);
 		sv->fl = 0;
@@ -835,6 +850,7 @@ static void sess_http_txn_end(struct hlp_sess *s)
 	s->be = NULL;
 	hlp_vars_txn_end(s);
 	hlp_lua_sess_end(s);
+	hlp_stls_txn_end(s);
 	s->term[0] = s->term[1] = '-';
 	s->retries = s->redispatched = 0;
 	s->t_queue = s->t_queued = s->t_conn = s->t_est = 0;
@@ -942,6 +958,7 @@ static int sess_http_req_done(struct hlp_sess *s)
 	}
 	/* use-server looks at the request head before it leaves */
 	s->use_srv = s->be && s->be->srvrules ? hlp_switch_server(s) : NULL;
+	hlp_stls_req_sni(s);
 	if (hlp_http_req_forward(s) < 0) {
 		sess_http_txn_end(s);
 		return 1;
@@ -1298,6 +1315,8 @@ static void sess_process(struct hlp_sess *s)
 			break;
 		case HLP_SS_CONN:
 			rc = sess_check_connect(s);
+			if (rc > 0)
+				rc = hlp_stls_handshake(s);
 			if (rc < 0) {
 				if (sess_connect_fail(s, 0) < 0)
 					goto fail;

@@ -12,6 +12,8 @@ struct hlp_acl;
 struct hlp_swrule;
 struct hlp_dns;
 struct hlp_tls_cfg;
+struct hlp_tls;
+struct hlp_srv_tls;
 
 /* Intrusive doubly linked list; an empty list points to itself. */
 struct hlp_list {
@@ -148,6 +150,7 @@ struct hlp_idle {
 	struct hlp_sess *owner;  /* the session that made it, NULL once it left */
 	struct hlp_timer tmr;    /* purge */
 	struct hlp *h;
+	struct hlp_tls *tls;     /* its TLS session, kept with it, NULL */
 };
 
 struct hlp_server {
@@ -165,6 +168,7 @@ struct hlp_server {
 	struct hlp_proxy *be;
 	struct hlp_list idle;    /* struct hlp_idle: connections kept for reuse */
 	unsigned nidle;
+	struct hlp_srv_tls *tls; /* stream_tls.h: "ssl" and its settings, NULL */
 };
 
 struct hlp_listener {
@@ -533,6 +537,7 @@ struct hlp_lua_task {
 #define HLP_SD_WBLK  0x08u        /* last write hit EAGAIN */
 #define HLP_SD_CONN  0x10u        /* connected */
 #define HLP_SD_CEVT  0x20u        /* poll() reported on a pending connect */
+#define HLP_SD_TLSHS 0x40u        /* connected, TLS handshake not done: no data yet */
 
 /* One end of a session: 0 is the client, 1 the server. */
 struct hlp_side {
@@ -540,6 +545,8 @@ struct hlp_side {
 	unsigned fl;
 	uint64_t t_act;          /* last I/O on this side (monotonic ms) */
 	struct hlp_sess *s;
+	struct hlp_tls *tls;     /* server side through TLS (stream_tls.c), NULL */
+	int tls_want;            /* HLP_TLS_WANT_* the handshake waits for, 0 */
 };
 
 enum hlp_sstate {
@@ -608,6 +615,8 @@ struct hlp_sess {
 	struct hlp_idle *idle;   /* HTTP: our parked server connection, if any */
 	int hphase;              /* HTTP: step of the request (head, body, rules) or response rules */
 	int logged;              /* HTTP: this transaction's line is written */
+	char *tls_sni;           /* HTTP: an "sni" evaluated before the request left (stream_tls.c), NULL */
+	const char *tls_sni_src; /* ... the expression's text */
 };
 
 struct hlp_lua {

@@ -8,9 +8,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top}
 src=$top/src
 
-HEADERS="compat.h types.h list.h proto.h pat.h acl.h dns.h lua_sock.h"
+HEADERS="compat.h types.h list.h proto.h pat.h acl.h dns.h tls.h stream_tls.h lua_sock.h"
 MODULES="util.c h1.c buf.c pool.c ev_poll.c log.c cfg.c cfg_proxy.c proxy.c
-stream.c capture.c sess_log.c http_msg.c http.c rules.c http_rules.c smp_fetch.c smp_http.c smp_conv.c vars.c pat.c smp_map.c acl.c switch.c smp.c lua.c lua_run.c lua_smp.c lua_core.c lua_txn.c lua_chn.c lua_applet.c lua_http.c lua_map.c lua_hc.c lua_sock.c dns.c hlp.c main.c"
+stream.c stream_tls.c capture.c sess_log.c http_msg.c http.c rules.c http_rules.c smp_fetch.c smp_http.c smp_conv.c vars.c pat.c smp_map.c acl.c switch.c smp.c lua.c lua_run.c lua_smp.c lua_core.c lua_txn.c lua_chn.c lua_applet.c lua_http.c lua_map.c lua_hc.c lua_sock.c tls.c dns.c hlp.c main.c"
 
 for f in hlproxy.h $HEADERS $MODULES; do
 	[ -f "$src/$f" ] || { echo "amalgamate: missing src/$f" >&2; exit 1; }
