@@ -20,6 +20,7 @@
 
 #include "int.h"
 #include "dns.h"
+#include "tls.h"
 #include "lua_sock.h"
 
 #define HLP_LUA_SOCKET "Socket"
@@ -43,7 +44,10 @@ struct hlp_lsock {
 	char *rx;                /* bytes received, not yet returned: rx[rxoff..rxlen) */
 	size_t rxoff, rxlen, rxcap;
 	size_t sent;             /* send(): bytes of the current call done */
-	void *tls;               /* struct hlp_tls once tls.c exists */
+	struct hlp_tls *tls;     /* connect_ssl: the TLS session, once connected */
+	int ssl;                 /* connect_ssl: TLS wanted after the TCP connect */
+	int hs_done;             /* connect_ssl: the handshake is over */
+	char sni[256];           /* connect_ssl: the host name given, "" for an address */
 	struct hlp_dns_q *dnsq;  /* LSOCK_RESOLVING: the query, NULL once answered */
 	struct sockaddr_storage dst; /* where connect() goes once resolved */
 	int dns_done;            /* the query answered: <dst> is set, or <dns_err> */
@@ -89,6 +93,10 @@ static void lsock_close_fd(struct hlp_lsock *k)
 	if (k->dnsq) {
 		hlp_dns_cancel(h, k->dnsq);
 		k->dnsq = NULL;
+	}
+	if (k->tls) {
+		hlp_tls_free(k->tls);
+		k->tls = NULL;
 	}
 	if (k->fdh.fd >= 0) {
 		if (h->ev.pfd)
@@ -171,6 +179,8 @@ static ssize_t sock_io_recv(struct hlp_lsock *k, char *buf, size_t n, int *want)
 	ssize_t r;
 
 	*want = 0;
+	if (k->tls)
+		return hlp_tls_recv(k->tls, buf, n, want);
 	do
 		r = recv(k->fdh.fd, buf, n, 0);
 	while (r < 0 && errno == EINTR);
@@ -184,6 +194,8 @@ static ssize_t sock_io_send(struct hlp_lsock *k, const char *buf, size_t n, int 
 	ssize_t r;
 
 	*want = 0;
+	if (k->tls)
+		return hlp_tls_send(k->tls, buf, n, want);
 	do
 		r = send(k->fdh.fd, buf, n, MSG_NOSIGNAL);
 	while (r < 0 && errno == EINTR);
@@ -334,11 +346,55 @@ static int lsock_start(struct hlp_lsock *k)
 	k->fdh.idx = -1;
 	h->lua.nsocks++;
 	k->st = LSOCK_CONNECTING;
+	{
+		/* small requests and TLS handshake records leave at once */
+		int one = 1;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	if (connect(fd, (struct sockaddr *)&k->dst, k->dst.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 	                                                          sizeof(struct sockaddr_in6)) < 0 &&
 	    errno != EINPROGRESS)
 		return errno;
 	return 0;
+}
+
+/*
+** connect_ssl, once the TCP connection is up: start the TLS session (SNI
+** and verification with the host name given; a certificate is verified
+** when a CA file is configured, see tls.c) and drive the handshake.
+** 1 result pushed when done, -1 to wait.
+*/
+static int lsock_handshake_step(lua_State *L, struct hlp_lsock *k, int *want)
+{
+	char err[256];
+	int rc;
+
+	if (!k->tls) {
+		/* verified against the global CA file when there is one, unless "ssl-server-verify none" */
+		int verify = hlp_tls_default_ca(k->h) && hlp_tls_default_verify(k->h) != 0;
+		static int warned;
+
+		if (!verify && !warned++)
+			hlp_warning(k->h, "Lua Socket:connect_ssl(): server certificates are not verified (no 'ssl-default-server-ca-file' in the global section, or 'ssl-server-verify none').");
+		k->tls = hlp_tls_client(k->h, k->fdh.fd, k->sni[0] ? k->sni : NULL, NULL, verify, err, sizeof(err));
+		if (!k->tls) {
+			lsock_close_fd(k);
+			return lsock_fail(L, err);
+		}
+	}
+	rc = hlp_tls_handshake(k->tls, err, sizeof(err));
+	if (rc == 0) {
+		k->hs_done = 1;
+		lua_pushinteger(L, 1);
+		return 1;
+	}
+	if (rc > 0 && !lsock_expired(k)) {
+		*want = rc == HLP_TLS_WANT_WRITE ? LSOCK_WANT_WRITE : LSOCK_WANT_READ;
+		return -1;
+	}
+	lsock_close_fd(k);
+	return lsock_fail(L, rc > 0 ? "timeout" : err);
 }
 
 /* Connect step: 1 result pushed when done, -1 to wait. */
@@ -349,6 +405,8 @@ static int lsock_connect_step(lua_State *L, struct hlp_lsock *k, int *want)
 
 	if (k->st == LSOCK_CLOSED)
 		return lsock_fail(L, "closed");
+	if (k->st == LSOCK_CONNECTED)
+		return lsock_handshake_step(L, k, want);
 	if (k->st == LSOCK_RESOLVING) {
 		if (!k->dns_done) {
 			if (!lsock_expired(k)) {
@@ -377,6 +435,8 @@ static int lsock_connect_step(lua_State *L, struct hlp_lsock *k, int *want)
 		/* no error so far: connected once it has a peer */
 		if (getpeername(k->fdh.fd, (struct sockaddr *)&ss, &sl) == 0) {
 			k->st = LSOCK_CONNECTED;
+			if (k->ssl)
+				return lsock_handshake_step(L, k, want);
 			lua_pushinteger(L, 1);
 			return 1;
 		}
@@ -693,8 +753,18 @@ static int lsock_connect(lua_State *L)
 */
 static int lsock_connect_ssl(lua_State *L)
 {
-	lsock_check(L, 1);
-	return lsock_fail(L, "TLS is not available");
+	struct hlp_lsock *k = lsock_check(L, 1);
+	struct in6_addr a;
+	char host[256];
+	int port;
+
+	if (k->st == LSOCK_NEW && lsock_split(L, host, sizeof(host), &port) == 0) {
+		/* the name given goes in SNI and is what the certificate must match; an address does not */
+		if (host[0] != '[' && inet_pton(AF_INET, host, &a) != 1 && inet_pton(AF_INET6, host, &a) != 1)
+			snprintf(k->sni, sizeof(k->sni), "%s", host);
+		k->ssl = 1;
+	}
+	return lsock_connect(L);
 }
 
 /* socket:send(data [, i [, j]]): LuaSocket's send. */

@@ -8,8 +8,8 @@
 # (LuaSocket's ip, port, family), setoption, close, and use after close;
 # 1 MB by count from a peer that stays open and 5 MB by *a (each returns
 # as soon as its pattern is met); a name under .invalid (nil, "NXDOMAIN"
-# at once, no query) and connect_ssl without TLS (nil, "TLS is not
-# available") until dns.c and tls.c are built in; core.tcp() in a fetch
+# at once, no query) and connect_ssl to a plain echo server (nil, "TLS:
+# handshake failed..."); core.tcp() in a fetch
 # (a Lua error).
 #
 # Compared with HAProxy 2.6.12 (HLP=/usr/sbin/haproxy): the same lines,
@@ -150,7 +150,7 @@ expect_eq "$out" "true
 out=$(run noname)
 expect_eq "$out" "true
 nil,NXDOMAIN
-nil,TLS is not available" "an invalid name, no TLS (yet)"
+nil,TLS: handshake failed" "an invalid name, TLS with a plain server"
 
 is_haproxy || stop_hlp
 exit 0

@@ -135,7 +135,9 @@ function T.noname()
    local s = core.tcp()
    r[#r + 1] = fmt(s:connect("localhost.invalid", 80))
    s = core.tcp()
-   r[#r + 1] = fmt(s:connect_ssl("127.0.0.1", P("ECHO")))
+   -- a TLS handshake with an echo server fails (the wording is mbedTLS's)
+   local ok, err = s:connect_ssl("127.0.0.1", P("ECHO"))
+   r[#r + 1] = fmt(ok, err and err:match("^TLS: handshake failed") and "TLS: handshake failed" or err)
    return table.concat(r, "\n")
 end
 
