@@ -251,6 +251,10 @@ static void tls_strerror(int rc, const char *what, char *err, size_t errlen)
 {
 	char msg[160];
 
+	if ((rc == MBEDTLS_ERR_SSL_ALLOC_FAILED || rc == MBEDTLS_ERR_X509_ALLOC_FAILED) && tls_mem.refused) {
+		snprintf(err, errlen, "%s: memory cap reached (tune.tls.maxmem)", what);
+		return;
+	}
 	mbedtls_strerror(rc, msg, sizeof(msg));
 	snprintf(err, errlen, "%s: %s (-0x%04x)", what, msg, (unsigned)-rc);
 }
