@@ -655,7 +655,7 @@ HLP_PRIVATE size_t hlp_tls_mem(const struct hlp_tls *t, size_t *peak)
 	return t->mem;
 }
 
-HLP_PRIVATE void hlp_tls_report(struct hlp *h, FILE *out)
+HLP_PRIVATE HLP_UNUSED void hlp_tls_report(struct hlp *h, FILE *out)
 {
 	struct hlp_tls_cfg *tc = h->tls;
 	char err[256];
@@ -810,7 +810,7 @@ HLP_PRIVATE size_t hlp_tls_mem(const struct hlp_tls *t, size_t *peak)
 	return 0;
 }
 
-HLP_PRIVATE void hlp_tls_report(struct hlp *h, FILE *out)
+HLP_PRIVATE HLP_UNUSED void hlp_tls_report(struct hlp *h, FILE *out)
 {
 	(void)h;
 	fprintf(out, "TLS : %s\n", HLP_TLS_OFF);
