@@ -24139,6 +24139,41 @@ static int sock_resolve(struct hlp_lsock *k, const char *host, int port, char *e
 	k->dst.ss_family = AF_INET;
 	hlp_addr_set_port(&k->dst, port);   /* kept for the callback */
 	k->dns_done = 0;
+	if (!k->h->ev.heap) {
+		/* init functions run before the reactor: libc resolves, blocking
+		 * as the start-up does for server names (nothing else runs yet) */
+		struct addrinfo hints, *res = NULL;
+		int e;
+
+		l = strlen(host);
+		if (strcmp(host, "invalid") == 0 || (l > 8 && strcasecmp(host + l - 8, ".invalid") == 0)) {
+			snprintf(err, errlen, "NXDOMAIN");   /* RFC 6761: never asked */
+			return -1;
+		}
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_STREAM;
+		e = getaddrinfo(host, NULL, &hints, &res);
+		if (e || !res) {
+			snprintf(err, errlen, "%s", e == EAI_NONAME ? "NXDOMAIN" : gai_strerror(e));
+			if (res)
+				freeaddrinfo(res);
+			return -1;
+		}
+		{
+			/* IPv4 first, as the resolver does */
+			const struct addrinfo *ai, *pick = res;
+
+			for (ai = res; ai; ai = ai->ai_next)
+				if (ai->ai_family == AF_INET) {
+					pick = ai;
+					break;
+				}
+			memcpy(&k->dst, pick->ai_addr, pick->ai_addrlen);
+		}
+		freeaddrinfo(res);
+		hlp_addr_set_port(&k->dst, port);
+		return 1;
+	}
 	rc = hlp_dns_resolve(k->h, host, AF_UNSPEC, &k->dst, lsock_dns_cb, k, &k->dnsq, err, errlen);
 	if (rc == 1)
 		hlp_addr_set_port(&k->dst, port);

@@ -19,6 +19,12 @@ core.register_init(function()
    -- a refused port in an init: nil and the reason, start-up goes on
    local r = core.tcp()
    init_err = table.concat({ tostring(select(2, r:connect("127.0.0.1", tonumber(os.getenv("REFUSED"))))) }, ",")
+   -- host names in an init: libc resolves them (the hosts file here), .invalid never exists
+   local h = core.tcp()
+   h:settimeout(2)
+   init_err = init_err .. "," .. tostring(h:connect("localhost", tonumber(os.getenv("DATA"))))
+   h:close()
+   init_err = init_err .. "," .. tostring(select(2, core.tcp():connect("nothing.invalid", 1)))
 end)
 
 core.register_task(function()

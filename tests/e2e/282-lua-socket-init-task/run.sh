@@ -44,6 +44,6 @@ fi
 start_hlp t.cfg "$p"
 sleep 0.3
 out=$(curl -s --max-time 5 "http://127.0.0.1:$p/")
-expect_eq "$out" "name=router7 color=blue n=2 init_err=connection refused task=from task" "init and task sockets"
+expect_eq "$out" "name=router7 color=blue n=2 init_err=connection refused,1,NXDOMAIN task=from task" "init and task sockets"
 is_haproxy || stop_hlp
 exit 0
