@@ -732,6 +732,7 @@ struct hlp_lua {
 	int started;             /* the reactor runs: tasks start at once */
 	int forced_yield;        /* instructions between forced yields */
 	int bool_as_int;         /* booleans reach Lua as integers (HAProxy < 3.1) */
+	int tls_warned;          /* connect_ssl's "not verified" warning was given */
 	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
 	struct hlp_list socks;   /* lua_sock.c: every Socket object alive */
 	unsigned nsocks;         /* sockets holding a descriptor */
@@ -24304,9 +24305,8 @@ static int lsock_handshake_step(lua_State *L, struct hlp_lsock *k, int *want)
 	if (!k->tls) {
 		/* verified against the global CA file when there is one, unless "ssl-server-verify none" */
 		int verify = hlp_tls_default_ca(k->h) && hlp_tls_default_verify(k->h) != 0;
-		static int warned;
 
-		if (!verify && !warned++)
+		if (!verify && !k->h->lua.tls_warned++)
 			hlp_warning(k->h, "Lua Socket:connect_ssl(): server certificates are not verified (no 'ssl-default-server-ca-file' in the global section, or 'ssl-server-verify none').");
 		k->tls = hlp_tls_client(k->h, k->fdh.fd, k->sni[0] ? k->sni : NULL, NULL, verify, err, sizeof(err));
 		if (!k->tls) {

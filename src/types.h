@@ -633,6 +633,7 @@ struct hlp_lua {
 	int started;             /* the reactor runs: tasks start at once */
 	int forced_yield;        /* instructions between forced yields */
 	int bool_as_int;         /* booleans reach Lua as integers (HAProxy < 3.1) */
+	int tls_warned;          /* connect_ssl's "not verified" warning was given */
 	int tmo_session, tmo_task, tmo_service, tmo_burst; /* ms, 0 = none */
 	struct hlp_list socks;   /* lua_sock.c: every Socket object alive */
 	unsigned nsocks;         /* sockets holding a descriptor */
